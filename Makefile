@@ -1,0 +1,24 @@
+# The two commands a person needs: `make demo` (the main job) and `make test` (every test).
+CARGO ?= cargo
+BIN := target/release/solartrade
+
+.PHONY: deps build demo test bench fuzz clean
+
+deps: ## install the system packages the build needs (clang and libclang for RocksDB's bindings)
+	@bash scripts/install-deps.sh
+
+build: deps
+	$(CARGO) build --release -p solartrade
+
+demo: build ## the simulation report until the node exists
+	$(BIN) sim --scenario all --households 623 --hours 48 --out out/sim
+
+test: deps ## every test, in release mode (one build serves tests and binaries)
+	$(CARGO) test --release --workspace
+
+bench: deps
+	$(CARGO) bench --workspace
+
+clean:
+	$(CARGO) clean
+	rm -rf out

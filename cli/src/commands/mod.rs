@@ -1,0 +1,12 @@
+//! One module per CLI verb; each owns its arguments and its `run`.
+
+pub mod bench;
+pub mod genesis;
+pub mod init;
+pub mod keys;
+pub mod meter_sim;
+pub mod query;
+pub mod sim;
+pub mod start;
+pub mod testnet;
+pub mod tx;

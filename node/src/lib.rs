@@ -1,0 +1,1 @@
+//! The solartrade node: libp2p networking, mempool, consensus driver, block execution, sync, RPC, metrics and agents.
