@@ -45,18 +45,20 @@ fn clear_slot(store: &mut impl StateStore, slot: u64, params: &MarketParams, gri
     for (key, value) in &entries {
         // A record that does not decode cannot have been written by this runtime; skip it rather
         // than guess its content.
-        if let (Some(owner), Some(BidRecord { side, quantity_wh, settled: None })) =
-            (keys::bid_household(key), codec::decode_bid(value))
-        {
+        if let (Some(owner), Some(BidRecord { side, quantity_wh })) = (keys::bid_household(key), codec::decode_bid(value)) {
             lines.push(BidLine { side, quantity_wh });
-            owners.push((owner, key));
+            owners.push(owner);
         }
     }
     let settled = settlement::settle(params, &lines);
 
     let mut settlements = Vec::with_capacity(lines.len());
-    for ((bid, line), (owner, bid_key)) in lines.iter().zip(&settled.lines).zip(&owners) {
-        let acct_key = keys::account(owner);
+    // One key buffer for the whole loop: only the address part changes.
+    let mut acct_key = keys::account(&[0; 32]);
+    let prefix_len = keys::ACCOUNT_PREFIX.len();
+    for ((bid, line), owner) in lines.iter().zip(&settled.lines).zip(&owners) {
+        acct_key.truncate(prefix_len);
+        acct_key.extend_from_slice(owner);
         let mut acct = read_account(store, &acct_key);
         match bid.side {
             Side::Buy => {
@@ -69,8 +71,6 @@ fn clear_slot(store: &mut impl StateStore, slot: u64, params: &MarketParams, gri
             }
         }
         store.put(&acct_key, codec::encode_account(&acct));
-        let part = SettledPart { p2p_wh: line.p2p_wh, grid_wh: line.grid_wh, amount: line.amount, solar_reward: line.solar_reward };
-        store.put(bid_key, codec::encode_bid(&BidRecord { side: bid.side, quantity_wh: bid.quantity_wh, settled: Some(part) }));
         settlements.push(Settlement {
             household: *owner,
             side: bid.side,
@@ -109,6 +109,8 @@ fn clear_slot(store: &mut impl StateStore, slot: u64, params: &MarketParams, gri
         grid_paid: settled.grid_paid,
         settlements,
     };
+    let parts = settled.lines.iter().map(|l| SettledPart { p2p_wh: l.p2p_wh, grid_wh: l.grid_wh, amount: l.amount, solar_reward: l.solar_reward });
+    store.put(&keys::settlements(slot), codec::encode_settlements(parts));
     store.put(&keys::slot(slot), codec::encode_clearing(&clearing));
     store.delete(&keys::side_totals(slot));
     store.put(keys::CLEARED, codec::encode_u64(slot));

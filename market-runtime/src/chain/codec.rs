@@ -121,14 +121,14 @@ pub fn decode_household(bytes: &[u8]) -> Option<Household> {
     Some(Household { address, spec, status })
 }
 
-/// A stored bid; once its slot is cleared, the settlement fields are filled in.
+/// A stored bid.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BidRecord {
     pub side: Side,
     pub quantity_wh: u64,
-    pub settled: Option<SettledPart>,
 }
 
+/// One bid's settlement, stored with its slot's others in one value (bid order).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SettledPart {
     pub p2p_wh: u64,
@@ -138,21 +138,12 @@ pub struct SettledPart {
 }
 
 pub fn encode_bid(b: &BidRecord) -> Vec<u8> {
-    let mut out = Vec::with_capacity(if b.settled.is_some() { 42 } else { 10 });
+    let mut out = Vec::with_capacity(9);
     out.push(match b.side {
         Side::Buy => 0,
         Side::Sell => 1,
     });
     out.extend_from_slice(&b.quantity_wh.to_le_bytes());
-    match b.settled {
-        None => out.push(0),
-        Some(s) => {
-            out.push(1);
-            for v in [s.p2p_wh, s.grid_wh, s.amount, s.solar_reward] {
-                out.extend_from_slice(&v.to_le_bytes());
-            }
-        }
-    }
     out
 }
 
@@ -164,13 +155,34 @@ pub fn decode_bid(bytes: &[u8]) -> Option<BidRecord> {
         _ => return None,
     };
     let quantity_wh = r.u64()?;
-    let settled = match r.u8()? {
-        0 => None,
-        1 => Some(SettledPart { p2p_wh: r.u64()?, grid_wh: r.u64()?, amount: r.u64()?, solar_reward: r.u64()? }),
-        _ => return None,
-    };
     r.end()?;
-    Some(BidRecord { side, quantity_wh, settled })
+    Some(BidRecord { side, quantity_wh })
+}
+
+const SETTLED_LEN: usize = 32;
+
+/// A slot's settlements as one value: 32 bytes per bid, in the slot's bid-key order. One write
+/// per slot instead of one per bid keeps a million-household slot inside its time budget.
+pub fn encode_settlements(parts: impl ExactSizeIterator<Item = SettledPart>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(parts.len() * SETTLED_LEN);
+    for s in parts {
+        for v in [s.p2p_wh, s.grid_wh, s.amount, s.solar_reward] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+    }
+    out
+}
+
+pub fn decode_settlements(bytes: &[u8]) -> Option<Vec<SettledPart>> {
+    if bytes.len() % SETTLED_LEN != 0 {
+        return None;
+    }
+    let mut r = Reader { bytes };
+    let mut out = Vec::with_capacity(bytes.len() / SETTLED_LEN);
+    while !r.bytes.is_empty() {
+        out.push(SettledPart { p2p_wh: r.u64()?, grid_wh: r.u64()?, amount: r.u64()?, solar_reward: r.u64()? });
+    }
+    Some(out)
 }
 
 fn mechanism_code(m: Mechanism) -> u8 {
