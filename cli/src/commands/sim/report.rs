@@ -13,6 +13,8 @@ use super::SimResult;
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     Agrees,
+    /// Holds in some scenarios of the run and not in others.
+    Partly,
     Disagrees,
     NotEvaluated,
 }
@@ -184,7 +186,12 @@ pub fn findings(result: &SimResult) -> Vec<Finding> {
                 t.prosumer_bill.mmr as f64 / 1e6
             ));
         }
-        out.push(Finding { claim, verdict: verdict(better == result.runs.len()), evidence: parts.join("; ") });
+        let v = match better {
+            0 => Verdict::Disagrees,
+            b if b == result.runs.len() => Verdict::Agrees,
+            _ => Verdict::Partly,
+        };
+        out.push(Finding { claim, verdict: v, evidence: parts.join("; ") });
     }
 
     // And whether trading saved money against the baseline at all.
@@ -211,6 +218,7 @@ pub fn render(findings: &[Finding]) -> String {
     for f in findings {
         let tag = match f.verdict {
             Verdict::Agrees => "AGREES",
+            Verdict::Partly => "PARTLY",
             Verdict::Disagrees => "DISAGREES",
             Verdict::NotEvaluated => "NOT EVALUATED",
         };
