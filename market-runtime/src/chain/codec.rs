@@ -291,3 +291,36 @@ pub fn decode_clearing(bytes: &[u8]) -> Option<SlotClearing> {
     r.end()?;
     Some(c)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_stored_value_decodes_to_what_was_encoded() {
+        let acct = Account { balance: 7, reserved: 3, nonce: 9 };
+        assert_eq!(decode_account(&encode_account(&acct)), Some(acct));
+        let hh = Household {
+            address: [4; 32],
+            spec: HouseholdSpec { pv_capacity_w: 1, battery_wh: 2, battery_w: 3, import_limit_w: 4, kind: HouseholdKind::Flat, lot: "B-7".into() },
+            status: HouseholdStatus::Rejected { reason: "no meter".into() },
+        };
+        assert_eq!(decode_household(&encode_household(&hh)), Some(hh));
+        let bid = BidRecord { side: Side::Sell, quantity_wh: 1234 };
+        assert_eq!(decode_bid(&encode_bid(&bid)), Some(bid));
+        let parts = vec![SettledPart { p2p_wh: 1, grid_wh: 2, amount: 3, solar_reward: 4 }; 3];
+        assert_eq!(decode_settlements(&encode_settlements(parts.iter().copied())), Some(parts));
+        let params = MarketParams { mechanism: Mechanism::BillSharing, ..MarketParams::default() };
+        assert_eq!(decode_params(&encode_params(&params)), Some(params));
+    }
+
+    #[test]
+    fn truncated_or_padded_values_do_not_decode() {
+        let raw = encode_account(&Account::default());
+        assert_eq!(decode_account(&raw[..23]), None);
+        let mut long = raw.clone();
+        long.push(0);
+        assert_eq!(decode_account(&long), None);
+        assert_eq!(decode_bid(&[2, 0, 0, 0, 0, 0, 0, 0, 0]), None, "side byte 2 is not a side");
+    }
+}
