@@ -59,18 +59,22 @@ fn clear_slot(store: &mut impl StateStore, slot: u64, params: &MarketParams, gri
     for ((bid, line), owner) in lines.iter().zip(&settled.lines).zip(&owners) {
         acct_key.truncate(prefix_len);
         acct_key.extend_from_slice(owner);
-        let mut acct = read_account(store, &acct_key);
-        match bid.side {
-            Side::Buy => {
-                // The reservation made at bid time covers the worst case, so the payment fits.
-                acct.reserved = acct.reserved.saturating_sub(reservation(Side::Buy, bid.quantity_wh, params));
-                acct.balance = acct.balance.saturating_sub(line.amount);
+        store.update(&acct_key, &mut |old| {
+            let mut acct = old.as_deref().and_then(codec::decode_account).unwrap_or_default();
+            match bid.side {
+                Side::Buy => {
+                    // The reservation made at bid time covers the worst case, so the payment fits.
+                    acct.reserved = acct.reserved.saturating_sub(reservation(Side::Buy, bid.quantity_wh, params));
+                    acct.balance = acct.balance.saturating_sub(line.amount);
+                }
+                Side::Sell => {
+                    acct.balance = acct.balance.saturating_add(line.amount).saturating_add(line.solar_reward);
+                }
             }
-            Side::Sell => {
-                acct.balance = acct.balance.saturating_add(line.amount).saturating_add(line.solar_reward);
-            }
-        }
-        store.put(&acct_key, codec::encode_account(&acct));
+            let mut buf = old.unwrap_or_default();
+            codec::encode_account_into(&acct, &mut buf);
+            buf
+        });
         settlements.push(Settlement {
             household: *owner,
             side: bid.side,

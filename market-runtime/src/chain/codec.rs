@@ -60,10 +60,16 @@ pub fn decode_u64(bytes: &[u8]) -> Option<u64> {
 
 pub fn encode_account(a: &Account) -> Vec<u8> {
     let mut out = Vec::with_capacity(24);
+    encode_account_into(a, &mut out);
+    out
+}
+
+/// Encodes into `out`, replacing its content and reusing its allocation.
+pub fn encode_account_into(a: &Account, out: &mut Vec<u8>) {
+    out.clear();
     out.extend_from_slice(&a.balance.to_le_bytes());
     out.extend_from_slice(&a.reserved.to_le_bytes());
     out.extend_from_slice(&a.nonce.to_le_bytes());
-    out
 }
 
 pub fn decode_account(bytes: &[u8]) -> Option<Account> {
