@@ -180,7 +180,7 @@ pub fn encode_settlements(parts: impl ExactSizeIterator<Item = SettledPart>) -> 
 }
 
 pub fn decode_settlements(bytes: &[u8]) -> Option<Vec<SettledPart>> {
-    if bytes.len() % SETTLED_LEN != 0 {
+    if !bytes.chunks_exact(SETTLED_LEN).remainder().is_empty() {
         return None;
     }
     let mut r = Reader { bytes };

@@ -185,14 +185,14 @@ fn pass(profile: &Profile, loads: &[u64], scenario: &Scenario, params: &MarketPa
         bids.clear();
         bidder.clear();
         let (mut load_sum, mut pv_sum, mut soc_sum, mut net_sum) = (0u64, 0u64, 0u64, 0i64);
-        for h in 0..n {
+        for (h, battery) in batteries.iter_mut().enumerate() {
             let i = profile.at(s, h);
             let (load, pv) = (loads[i], profile.pv_wh[i]);
             let raw = load as i64 - pv as i64;
             net_sum += raw;
             let mut net = raw as f64;
             let mut soc = 0u64;
-            if let Some(b) = batteries[h].as_mut() {
+            if let Some(b) = battery.as_mut() {
                 let step = b.step(net, 1.0);
                 net += step.charged_wh - step.discharged_wh;
                 soc = step.soc_wh.round() as u64;

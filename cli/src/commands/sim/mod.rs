@@ -123,6 +123,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
     let profile_for = |s: &Scenario| -> Profile {
         match (s.pv_kw, &community) {
             (None, _) => base.clone(),
