@@ -226,3 +226,48 @@ pub fn render(findings: &[Finding]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::sim::engine::run_scenario;
+    use market_runtime::model::{Community, CommunityConfig};
+    use market_runtime::MarketParams;
+
+    fn result_with(scenarios: &[crate::commands::sim::engine::Scenario]) -> SimResult {
+        let cfg = CommunityConfig { households: 30, hours: 24, seed: 4, ..CommunityConfig::default() };
+        let community = Community::generate(&cfg);
+        let params = MarketParams::default();
+        let runs = scenarios
+            .iter()
+            .map(|s| {
+                let profile = match s.pv_kw {
+                    Some(kw) => community.with_pv_kw(kw).profile(),
+                    None => community.profile(),
+                };
+                run_scenario(&profile, s, &params, false)
+            })
+            .collect();
+        SimResult { params, dr: false, seed: 4, source: "test".into(), runs, s1_other_dr: None }
+    }
+
+    #[test]
+    fn claims_needing_a_missing_scenario_are_not_evaluated() {
+        let f = findings(&result_with(&[S1]));
+        let battery = f.iter().find(|x| x.claim.starts_with("batteries")).map(|x| &x.verdict);
+        let ten_kw = f.iter().find(|x| x.claim.starts_with("10 kW")).map(|x| &x.verdict);
+        assert_eq!(battery, Some(&Verdict::NotEvaluated));
+        assert_eq!(ten_kw, Some(&Verdict::NotEvaluated));
+    }
+
+    #[test]
+    fn ten_kw_verdict_follows_the_runs_own_export_and_import() {
+        let result = result_with(&[S1, S3]);
+        let (a, b) = (totals(&result.runs[0]), totals(&result.runs[1]));
+        let expected = verdict(b.grid_export_wh > a.grid_export_wh && b.grid_import_wh < a.grid_import_wh);
+        let f = findings(&result);
+        let got = f.iter().find(|x| x.claim.starts_with("10 kW")).map(|x| x.verdict.clone());
+        assert_eq!(got, Some(expected));
+        assert!(b.pv_wh > a.pv_wh, "S3 has more PV than S1");
+    }
+}
