@@ -45,7 +45,7 @@ fn clear_slot(store: &mut impl StateStore, slot: u64, params: &MarketParams, gri
     for (key, value) in &entries {
         // A record that does not decode cannot have been written by this runtime; skip it rather
         // than guess its content.
-        if let (Some(owner), Some(BidRecord { side, quantity_wh })) = (keys::bid_household(key), codec::decode_bid(value)) {
+        if let (Some(owner), Some(BidRecord { side, quantity_wh })) = (keys::trailing_address(key), codec::decode_bid(value)) {
             lines.push(BidLine { side, quantity_wh });
             owners.push(owner);
         }
@@ -132,7 +132,7 @@ fn expire_before(store: &mut impl StateStore, slot: u64, params: &MarketParams, 
             break;
         }
         for (bid_key, value) in store.scan_prefix(&keys::slot_bids(old_slot)) {
-            let (Some(owner), Some(bid)) = (keys::bid_household(&bid_key), codec::decode_bid(&value)) else {
+            let (Some(owner), Some(bid)) = (keys::trailing_address(&bid_key), codec::decode_bid(&value)) else {
                 continue;
             };
             let payer = if bid.side == Side::Buy { owner } else { *grid };

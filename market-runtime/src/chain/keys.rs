@@ -60,8 +60,8 @@ pub fn bid(slot: u64, addr: &Address) -> Vec<u8> {
     join(BID_PREFIX, &[&slot.to_be_bytes(), addr])
 }
 
-/// The household address at the end of a `bid/` key.
-pub fn bid_household(key: &[u8]) -> Option<Address> {
+/// The address at the end of a key (`bid/<slot>/<addr>`, `val/<addr>`, `acct/<addr>`).
+pub fn trailing_address(key: &[u8]) -> Option<Address> {
     let tail = key.len().checked_sub(32)?;
     key[tail..].try_into().ok()
 }

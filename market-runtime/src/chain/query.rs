@@ -43,7 +43,7 @@ pub fn slot_clearing(store: &impl StateStore, slot: u64) -> Result<Option<SlotCl
     }
     for ((k, v), part) in bids.iter().zip(parts) {
         let corrupt = || TxError::CorruptState { key: keys::display(k) };
-        let household = keys::bid_household(k).ok_or_else(corrupt)?;
+        let household = keys::trailing_address(k).ok_or_else(corrupt)?;
         let bid = codec::decode_bid(v).ok_or_else(corrupt)?;
         clearing.settlements.push(Settlement {
             household,
