@@ -16,5 +16,5 @@ pub use byzantine::{is_valid_value, INVALID_MARK};
 pub use config::{Behaviour, Crash, NetworkConfig, Partition, SimConfig, ValidatorChange};
 pub use keys::{fnv1a, validator_id, SimSigner, SimVerifier};
 pub use random::random_scenario;
-pub use report::{DecisionRecord, LateDecision, SimReport, Violation};
+pub use report::{DecisionRecord, LateDecision, NodeState, SimReport, Violation};
 pub use runner::{run, run_with_progress, SimError, LIVENESS_ROUNDS};

@@ -40,7 +40,7 @@ pub fn random_scenario(seed: u64, planted_bug: bool) -> SimConfig {
     let network = NetworkConfig {
         latency_ms,
         jitter_ms: rng.gen_range(0..=latency_ms),
-        loss: if rng.gen_bool(0.5) { 0.0 } else { rng.gen_range(0.0..0.15) },
+        loss: if rng.gen_bool(0.5) { 0.0 } else { rng.gen_range(0.0..0.10) },
         duplicate: if rng.gen_bool(0.5) { 0.0 } else { rng.gen_range(0.0..0.1) },
     };
 
@@ -75,6 +75,8 @@ pub fn random_scenario(seed: u64, planted_bug: bool) -> SimConfig {
         Vec::new()
     };
 
+    // Timeouts start short (rounds fail while the network misbehaves) and grow with the
+    // round until lost messages, re-sent every `rebroadcast_ms`, arrive within them.
     let step = rng.gen_range(50..=400);
     let params = Params {
         timeout_propose_ms: rng.gen_range(100..=800),
@@ -83,7 +85,7 @@ pub fn random_scenario(seed: u64, planted_bug: bool) -> SimConfig {
         timeout_prevote_delta_ms: step,
         timeout_precommit_ms: rng.gen_range(50..=400),
         timeout_precommit_delta_ms: step,
-        rebroadcast_ms: rng.gen_range(300..=1_500),
+        rebroadcast_ms: rng.gen_range(100..=400),
         planted_bug_ignore_locks: planted_bug,
         ..Params::default()
     };

@@ -39,6 +39,18 @@ fn short(v: &ValueId) -> String {
     v[..6].iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Where a node stood when the run ended (for diagnosing a stall).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeState {
+    pub node: usize,
+    pub honest: bool,
+    pub up: bool,
+    pub height: Height,
+    pub round: Round,
+    pub step: crate::consensus::RoundStep,
+    pub last_decided: Height,
+}
+
 #[derive(Clone, Debug)]
 pub struct SimReport {
     pub seed: u64,
@@ -55,6 +67,7 @@ pub struct SimReport {
     pub messages_sent: u64,
     pub sync_messages: u64,
     pub evidence: u64,
+    pub final_states: Vec<NodeState>,
 }
 
 impl SimReport {

@@ -19,7 +19,7 @@ use super::keys::{fnv1a, validator_id, SimVerifier};
 use super::network::Network;
 use super::node::SimNode;
 use super::queue::{EventKind, EventQueue};
-use super::report::{DecisionRecord, LateDecision, SimReport, Violation};
+use super::report::{DecisionRecord, LateDecision, NodeState, SimReport, Violation};
 use super::trace::Trace;
 
 /// Rounds allowed after the network heals before a decision counts as late.
@@ -114,6 +114,7 @@ impl Simulation {
             messages_sent: 0,
             sync_messages: 0,
             evidence: 0,
+            final_states: Vec::new(),
         };
         Ok(Self {
             rng: ChaCha8Rng::seed_from_u64(config.seed),
@@ -431,6 +432,20 @@ impl Simulation {
     fn into_report(mut self) -> SimReport {
         self.report.trace_hash = self.trace.hash();
         self.report.end_ms = self.now;
+        self.report.final_states = self
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(node, n)| NodeState {
+                node,
+                honest: n.is_honest(),
+                up: n.up,
+                height: n.core.height(),
+                round: n.core.round(),
+                step: n.core.step(),
+                last_decided: n.last_decided(),
+            })
+            .collect();
         self.report
     }
 }
