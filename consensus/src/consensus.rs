@@ -399,8 +399,15 @@ impl Consensus {
     /// Re-sends this validator's proposals (with their proof of lock) and votes of the last
     /// rounds of the height: a validator still in an earlier round may have lost them, and
     /// it cannot catch up by round skip when the validators ahead hold less than f+1 power.
+    ///
+    /// It also relays the polka behind its valid value: an equivocator may have shown the
+    /// other validators a different vote, and without its vote for this value they cannot
+    /// see the polka, adopt the value and re-propose it.
     fn rebroadcast(&self, out: &mut Vec<Output>) {
         let (Some(me), Some(index)) = (self.my_id, self.my_index) else { return };
+        if let Some((value, valid_round)) = self.valid {
+            self.relay_pol(valid_round, value, out);
+        }
         let oldest = self.round.saturating_sub(REBROADCAST_ROUNDS - 1);
         for (_, rs) in self.rounds.range(oldest..=self.round) {
             if let Some(p) = rs.proposal_by(&me) {

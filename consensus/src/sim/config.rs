@@ -72,6 +72,8 @@ pub struct SimConfig {
     pub sync_interval_ms: u64,
     /// Simulated time after which the run stops, decided or not.
     pub max_time_ms: u64,
+    /// Print every event with the receiving node's state to stderr (debugging a seed).
+    pub log_events: bool,
 }
 
 impl SimConfig {
@@ -89,6 +91,7 @@ impl SimConfig {
             byzantine: Vec::new(),
             sync_interval_ms: 1000,
             max_time_ms: 600_000,
+            log_events: false,
         }
     }
 

@@ -102,6 +102,7 @@ pub fn random_scenario(seed: u64, planted_bug: bool) -> SimConfig {
         byzantine,
         sync_interval_ms: rng.gen_range(200..=1_000),
         max_time_ms: 0,
+        log_events: false,
     };
     config.max_time_ms = config.heal_time_ms() + 600_000;
     config

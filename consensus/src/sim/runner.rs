@@ -161,6 +161,9 @@ impl Simulation {
             }
             self.now = event.time;
             self.report.events += 1;
+            if self.config.log_events {
+                self.log_event(&event.kind);
+            }
             self.handle(event.kind, progress);
         }
         self.report.all_decided = self.honest_done >= self.honest_total;
@@ -254,6 +257,43 @@ impl Simulation {
                     *entry = (*entry).max(node.core.round());
                 }
             }
+        }
+    }
+
+    fn log_event(&self, kind: &EventKind) {
+        let show = |n: &SimNode| {
+            let short = |v: Option<(ValueId, Round)>| v.map(|(v, r)| (v[0], r));
+            format!(
+                "h{} r{} {:?} lock {:?} valid {:?}",
+                n.core.height(),
+                n.core.round(),
+                n.core.step(),
+                short(n.core.locked()),
+                short(n.core.valid_value())
+            )
+        };
+        match kind {
+            EventKind::Deliver { from, to, message } => match message.as_ref() {
+                Message::Proposal(p) => eprintln!(
+                    "{} {from}->{to} proposal r{} v{} pol {:?} | {}",
+                    self.now,
+                    p.proposal.round,
+                    p.proposal.value[0],
+                    p.proposal.pol_round,
+                    show(&self.nodes[*to])
+                ),
+                Message::Vote(v) => eprintln!(
+                    "{} {from}->{to} {:?} of {} r{} v{:?} | {}",
+                    self.now,
+                    v.vote.vote_type,
+                    v.vote.validator[7],
+                    v.vote.round,
+                    v.vote.value.map(|x| x[0]),
+                    show(&self.nodes[*to])
+                ),
+            },
+            EventKind::Timer { node, timeout, .. } => eprintln!("{} timer {node} {:?} | {}", self.now, timeout, show(&self.nodes[*node])),
+            other => eprintln!("{} {:?}", self.now, other),
         }
     }
 
