@@ -53,7 +53,8 @@ fn one_hundred_thousand_random_seeds_keep_safety_and_liveness() {
         decisions += reports.iter().map(|r| r.decisions.len()).sum::<usize>();
         assert_eq!(violations, 0, "safety violations up to seed {}", chunk + 999);
         if (chunk + 1_000) % 10_000 == 0 {
-            bar.println(format!("{} seeds: 0 violations, {} liveness failures", chunk + 1_000, stalled.len()));
+            // Plain lines too: the bar is hidden when stderr is not a terminal (CI logs).
+            eprintln!("{} seeds: 0 violations, {} liveness failures", chunk + 1_000, stalled.len());
         }
     }
     bar.finish();
