@@ -24,7 +24,7 @@ impl ValidatorSet {
         if validators.is_empty() {
             return Err(ValidatorSetError::Empty);
         }
-        validators.sort_by(|a, b| a.0.cmp(&b.0));
+        validators.sort_by_key(|v| v.0);
         let mut index = HashMap::with_capacity(validators.len());
         let mut cumulative = Vec::with_capacity(validators.len());
         let mut total: u64 = 0;

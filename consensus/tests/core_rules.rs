@@ -189,7 +189,7 @@ fn timeouts_grow_with_the_round() {
 
 #[test]
 fn replaying_the_same_inputs_gives_the_same_outputs() {
-    let inputs = vec![
+    let inputs = [
         Input::StartHeight { height: 1, validators: set(4) },
         Input::Vote(vote(VoteType::Prevote, 1, 1, 0, Some([1; 32]))),
         Input::Timeout(Timeout { height: 1, round: 0, step: TimeoutStep::Propose }),
