@@ -71,11 +71,11 @@ impl ValidatorSet {
         self.index_of(id).map(|i| self.validators[i].1)
     }
 
-    pub fn power_at(&self, index: usize) -> u64 {
+    pub(crate) fn power_at(&self, index: usize) -> u64 {
         self.validators[index].1
     }
 
-    pub fn id_at(&self, index: usize) -> ValidatorId {
+    pub(crate) fn id_at(&self, index: usize) -> ValidatorId {
         self.validators[index].0
     }
 
