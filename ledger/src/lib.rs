@@ -10,7 +10,9 @@ pub mod limits;
 pub mod merkle;
 mod prescan;
 pub mod sign;
+pub mod store;
 pub mod sync;
+pub mod tx;
 pub mod wire;
 
 pub use error::WireError;
