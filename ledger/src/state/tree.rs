@@ -7,6 +7,8 @@
 //! follows the changes, not the size of the state. Entries are kept in memory (64
 //! bytes per key), rebuilt from the state column family when a node starts.
 
+use sha2::{Digest, Sha256};
+
 use crate::hash::{sha256, sha256_concat, Hash};
 
 use super::proof::Proof;
@@ -26,13 +28,13 @@ pub fn bucket_of(key_hash: &Hash) -> usize {
 
 /// The hash of a bucket's entries (which must be sorted by key hash).
 pub fn bucket_hash(entries: &[Entry]) -> Hash {
-    let mut parts: Vec<&[u8]> = Vec::with_capacity(1 + entries.len() * 2);
-    parts.push(&[0x00]);
+    let mut hasher = Sha256::new();
+    hasher.update([0x00]);
     for (key_hash, value_hash) in entries {
-        parts.push(key_hash);
-        parts.push(value_hash);
+        hasher.update(key_hash);
+        hasher.update(value_hash);
     }
-    sha256_concat(&parts)
+    hasher.finalize().into()
 }
 
 /// The hash of an inner node.
