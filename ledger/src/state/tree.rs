@@ -67,11 +67,15 @@ impl std::fmt::Debug for StateTree {
 impl StateTree {
     /// The tree of the empty state.
     pub fn new() -> Self {
+        // Every node of one level of the empty tree has the same hash: DEPTH + 1 hashes
+        // fill the whole array.
         let mut nodes = vec![[0u8; 32]; 2 * BUCKETS];
-        let empty = bucket_hash(&[]);
-        nodes[BUCKETS..].fill(empty);
-        for index in (1..BUCKETS).rev() {
-            nodes[index] = node_hash(&nodes[2 * index], &nodes[2 * index + 1]);
+        let mut empty = bucket_hash(&[]);
+        let mut width = BUCKETS;
+        while width >= 1 {
+            nodes[width..2 * width].fill(empty);
+            empty = node_hash(&empty, &empty);
+            width /= 2;
         }
         Self { buckets: vec![Vec::new(); BUCKETS], nodes, dirty: Vec::new(), len: 0 }
     }
@@ -158,5 +162,19 @@ impl StateTree {
             node /= 2;
         }
         Proof { entries: self.buckets[bucket].clone(), siblings }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_tree_root_equals_the_root_hashed_level_by_level() {
+        let mut level = vec![bucket_hash(&[]); BUCKETS];
+        while level.len() > 1 {
+            level = level.chunks(2).map(|pair| node_hash(&pair[0], &pair[1])).collect();
+        }
+        assert_eq!(StateTree::new().root(), level[0]);
     }
 }
