@@ -107,7 +107,7 @@ fn killed_writer_never_loses_nor_tears_a_committed_block() {
             let ready = lines.by_ref().map_while(Result::ok).any(|line| line.ends_with("ready"));
             assert!(ready, "child failed to start");
         }
-        std::thread::sleep(Duration::from_micros(rng.gen_range(0..40_000)));
+        std::thread::sleep(Duration::from_micros(rng.gen_range(0..25_000)));
         child.kill().expect("SIGKILL");
         child.wait().expect("child reaped");
         let mut last = None;
