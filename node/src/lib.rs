@@ -1,1 +1,2 @@
 //! The solartrade node: libp2p networking, mempool, consensus driver, block execution, sync, RPC, metrics and agents.
+pub mod dashboard;
