@@ -2,10 +2,13 @@
 CARGO ?= cargo
 BIN := target/release/solartrade
 
-.PHONY: deps build demo test bench fuzz clean
+.PHONY: deps browser build demo test bench fuzz clean
 
 deps: ## install the system packages the build needs (clang and libclang for RocksDB's bindings)
 	@bash scripts/install-deps.sh
+
+browser: ## install Debian's chromium for the dashboard's browser test, when missing
+	@bash scripts/install-browser.sh
 
 build: deps
 	$(CARGO) build --release -p solartrade
@@ -13,7 +16,7 @@ build: deps
 demo: build ## the simulation report until the node exists
 	$(BIN) sim --scenario all --households 623 --hours 48 --out out/sim
 
-test: deps ## every test, in release mode (one build serves tests and binaries)
+test: deps browser ## every test, in release mode (one build serves tests and binaries)
 	$(CARGO) test --release --workspace
 
 bench: deps
