@@ -1,6 +1,9 @@
 //! The solartrade node: libp2p networking, mempool, consensus driver, block execution, sync, RPC, metrics and agents.
 
 pub mod config;
+pub mod consensus_wire;
 pub mod dashboard;
+pub mod genesis;
 pub mod home;
+pub mod mempool;
 pub mod network;
