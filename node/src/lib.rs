@@ -1,6 +1,8 @@
 //! The solartrade node: libp2p networking, mempool, consensus driver, block execution, sync, RPC, metrics and agents.
 
+pub mod agent;
 pub mod chain;
+pub mod client;
 pub mod config;
 pub mod consensus_wire;
 pub mod dashboard;
@@ -12,6 +14,7 @@ pub mod localnet;
 pub mod mempool;
 pub mod metrics;
 pub mod network;
+pub mod prom_read;
 pub mod rpc;
 pub mod service;
 pub mod shared;
