@@ -193,8 +193,8 @@ impl Driver {
                 if !self.verifier.verify(domain, &v.validator, &v.sign_bytes(), &vote.signature) {
                     return Ok((Acceptance::Reject, effects));
                 }
-                if v.height > tip + 1 {
-                    // Peers are ahead: this node missed blocks.
+                if v.height > tip + 2 {
+                    // Peers are more than a height ahead: this node missed blocks.
                     effects.push(Effect::NeedSync);
                     return Ok((Acceptance::Accept, effects));
                 }
@@ -205,7 +205,7 @@ impl Driver {
                 Ok((Acceptance::Accept, effects))
             }
             GossipMessage::Proposal(proposal, block) => {
-                let p = &proposal.proposal;
+                let p = proposal.proposal;
                 if p.height <= tip {
                     return Ok((Acceptance::Ignore, effects));
                 }
@@ -216,7 +216,11 @@ impl Driver {
                     if p.height <= tip + MAX_FUTURE_HEIGHTS {
                         self.future.entry(p.height).or_default().push((proposal, block));
                     }
-                    effects.push(Effect::NeedSync);
+                    // One height ahead is normal with back-to-back slots (the next proposer
+                    // committed first); more means this node missed blocks.
+                    if p.height > tip + 2 {
+                        effects.push(Effect::NeedSync);
+                    }
                     return Ok((Acceptance::Accept, effects));
                 }
                 self.feed_proposal(proposal, block, now_ms, &mut effects)?;
