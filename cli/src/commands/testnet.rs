@@ -317,6 +317,14 @@ pub fn local(a: LocalArgs) -> anyhow::Result<()> {
         print_report(&r);
     }
     if a.keep {
+        if a.households > 0 {
+            // Keep the households bidding so the dashboard shows live clearings.
+            let args = vec![
+                "meter-sim".to_string(), "--households".into(), a.households.to_string(), "--rpc".into(), rpcs.join(","),
+                "--seed".into(), a.seed.to_string(), "--threads".into(), a.threads.to_string(),
+            ];
+            children.0.push(("meter-sim".into(), spawn_child(&exe, &args, &dir.join("meter-sim-live.log"))?));
+        }
         println!("\ntestnet running in {} — press Ctrl-C to stop it", dir.display());
         println!("  admin key: {}", node::localnet::admin_key_path(&dir).display());
         loop {
