@@ -40,8 +40,9 @@ pub struct LocalArgs {
     /// Where the homes go (default: a new directory under the system temp dir, removed after).
     #[arg(long)]
     pub dir: Option<PathBuf>,
-    /// First port: node i listens on base+10i (p2p), +1 (RPC), +2 (metrics).
-    #[arg(long, default_value_t = 46600)]
+    /// First port: node i listens on base+10i (p2p), +1 (RPC), +2 (metrics). Below the
+    /// kernel's ephemeral range (32768+), so outgoing connections cannot take them.
+    #[arg(long, default_value_t = 26600)]
     pub base_port: u16,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -66,7 +67,7 @@ pub struct FilesArgs {
     slot_ms: u64,
     #[arg(long)]
     dir: PathBuf,
-    #[arg(long, default_value_t = 46600)]
+    #[arg(long, default_value_t = 26600)]
     base_port: u16,
     #[arg(long, default_value_t = 1)]
     seed: u64,
