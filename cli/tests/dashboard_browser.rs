@@ -163,7 +163,7 @@ fn dashboard_shows_623_live_homes_and_a_home_detail_matching_its_rpc_account() -
     browser.navigate(&format!("{base}/"))?;
 
     // The page loads and draws one tile per home.
-    browser.wait_for("the page's first render", "document.body.dataset.ready === 'true'", Duration::from_secs(60))?;
+    browser.wait_for("the page's first render", "document.body !== null && document.body.dataset.ready === 'true'", Duration::from_secs(60))?;
     let tiles = browser.eval("document.querySelectorAll('#tiles .tile').length")?;
     assert_eq!(tiles.as_u64(), Some(households as u64), "one tile per household");
 
@@ -219,8 +219,8 @@ fn dashboard_shows_623_live_homes_and_a_home_detail_matching_its_rpc_account() -
     }
 
     let dir = screenshot_dir();
-    browser.screenshot(&dir.join("dashboard-laptop.png"), 1440, 1000, false)?;
-    browser.screenshot(&dir.join("dashboard-phone.png"), 390, 844, true)?;
+    browser.screenshot(&dir.join("dashboard-laptop.png"), 1440, 1000, false, true)?;
+    browser.screenshot(&dir.join("dashboard-phone.png"), 390, 844, true, false)?;
     println!("screenshots in {}", dir.display());
 
     assert!(browser.exceptions.is_empty(), "the page threw: {:?}", browser.exceptions);

@@ -158,13 +158,14 @@ impl Browser {
         Ok(())
     }
 
-    /// Sets the viewport (a phone is `mobile`), then captures the whole page as PNG into `path`.
-    pub fn screenshot(&mut self, path: &Path, width: u32, height: u32, mobile: bool) -> anyhow::Result<()> {
+    /// Sets the viewport (a phone is `mobile`), then captures it as PNG into `path`: the whole page when `full_page`.
+    pub fn screenshot(&mut self, path: &Path, width: u32, height: u32, mobile: bool, full_page: bool) -> anyhow::Result<()> {
         self.call("Emulation.setDeviceMetricsOverride", json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile}))?;
         // The page redraws its charts for the new width after a short debounce.
         std::thread::sleep(Duration::from_millis(800));
         let metrics = self.call("Page.getLayoutMetrics", json!({}))?;
-        let full_height = metrics["cssContentSize"]["height"].as_f64().unwrap_or(f64::from(height)).ceil();
+        let page_height = metrics["cssContentSize"]["height"].as_f64().unwrap_or(f64::from(height)).ceil();
+        let full_height = if full_page { page_height } else { f64::from(height) };
         let shot = self.call(
             "Page.captureScreenshot",
             json!({"format": "png", "captureBeyondViewport": true,
