@@ -1,1 +1,19 @@
 //! Chain data: protobuf wire types, domain-separated signing, the RocksDB chain store and the state root.
+
+pub mod block;
+pub mod certificate;
+pub mod consensus_msg;
+pub mod envelope;
+pub mod error;
+pub mod hash;
+pub mod limits;
+pub mod merkle;
+mod prescan;
+pub mod sign;
+pub mod store;
+pub mod sync;
+pub mod tx;
+pub mod wire;
+
+pub use error::WireError;
+pub use hash::{Address, Hash};

@@ -1,0 +1,27 @@
+//! Limits on every length and count that arrives from the network, checked before decoding.
+
+/// Longest chain id, in bytes.
+pub const MAX_CHAIN_ID_LEN: usize = 64;
+/// Largest transaction envelope (an evidence transaction carries two votes).
+pub const MAX_TX_BYTES: usize = 4 * 1024;
+/// Largest vote envelope.
+pub const MAX_VOTE_BYTES: usize = 1024;
+/// Most transactions in one block.
+pub const MAX_BLOCK_TXS: usize = 20_000;
+/// Largest encoded block: every transaction at its maximum would not fit, on purpose;
+/// a block of typical bids (about 200 bytes each) fits many times over.
+pub const MAX_BLOCK_BYTES: usize = 16 * 1024 * 1024;
+/// Largest proposal envelope: a block plus the proposal's own fields.
+pub const MAX_PROPOSAL_BYTES: usize = MAX_BLOCK_BYTES + 1024;
+/// Most signatures in one commit certificate (at most one per validator).
+pub const MAX_CERT_SIGNATURES: usize = 1_000;
+/// Largest encoded commit certificate.
+pub const MAX_CERT_BYTES: usize = MAX_CERT_SIGNATURES * 110 + 128;
+/// Longest rejection reason, in bytes.
+pub const MAX_REASON_LEN: usize = 256;
+/// Most blocks in one sync response.
+pub const MAX_SYNC_BLOCKS: usize = 64;
+/// Largest sync request.
+pub const MAX_SYNC_REQUEST_BYTES: usize = 64;
+/// Largest sync response; a responder sends fewer blocks rather than exceed it.
+pub const MAX_SYNC_RESPONSE_BYTES: usize = 64 * 1024 * 1024;

@@ -1,0 +1,309 @@
+//! The chain store on RocksDB: blocks, certificates, state and the signer's record, each commit one synced batch.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use prost::Message;
+use rocksdb::{ColumnFamily, ColumnFamilyDescriptor, Direction, IteratorMode, Options, WriteBatch, WriteOptions, DB};
+use thiserror::Error;
+
+use crate::hash::{to_hex, Hash};
+use crate::wire::{Block, CommitCertificate, SignerState};
+
+const CF_BLOCKS: &str = "blocks";
+const CF_COMMITS: &str = "commits";
+const CF_STATE: &str = "state";
+const CF_META: &str = "meta";
+const CF_SIGNER: &str = "signer";
+const CF_INDEX: &str = "index";
+const COLUMN_FAMILIES: [&str; 6] = [CF_BLOCKS, CF_COMMITS, CF_STATE, CF_META, CF_SIGNER, CF_INDEX];
+
+const META_LATEST_HEIGHT: &[u8] = b"latest_height";
+const META_LATEST_HASH: &[u8] = b"latest_hash";
+const META_STATE_ROOT: &[u8] = b"state_root";
+const META_GENESIS: &[u8] = b"genesis_done";
+const SIGNER_KEY: &[u8] = b"last_signed";
+
+/// Why the chain store refused or failed an operation.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("rocksdb at {path}: {source}")]
+    Rocks { path: PathBuf, source: rocksdb::Error },
+    #[error("column family {0} is missing")]
+    MissingColumnFamily(&'static str),
+    #[error("stored {what} is corrupt: {reason}")]
+    Corrupt { what: String, reason: String },
+    #[error("block at height {got} does not follow the latest committed height {latest}")]
+    NotNext { latest: u64, got: u64 },
+    #[error("block at height {height} has previous hash {got}, but the block at {} hashes to {expected}", height - 1)]
+    WrongParent { height: u64, expected: String, got: String },
+    #[error("certificate is for height {cert_height} and block {cert_hash}, the block is {block_hash} at {height}")]
+    CertificateMismatch { height: u64, block_hash: String, cert_height: u64, cert_hash: String },
+    #[error("genesis state was already written")]
+    GenesisDone,
+    #[error("a read of the state failed earlier during execution: {0}")]
+    ReadFailed(String),
+}
+
+/// The writes of one block's execution: `None` deletes the key. The root is the state
+/// root after applying them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StateChanges {
+    pub writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+    pub root: Hash,
+}
+
+/// The chain's RocksDB database.
+pub struct ChainStore {
+    db: DB,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for ChainStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ChainStore({})", self.path.display())
+    }
+}
+
+impl ChainStore {
+    /// Opens (or creates) the store at `path`.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let mut options = Options::default();
+        options.create_if_missing(true);
+        options.create_missing_column_families(true);
+        // One large write per block: a bigger memtable means fewer flushes in a run.
+        options.set_write_buffer_size(64 * 1024 * 1024);
+        let descriptors = COLUMN_FAMILIES
+            .iter()
+            .map(|name| ColumnFamilyDescriptor::new(*name, Options::default()));
+        let db = DB::open_cf_descriptors(&options, path, descriptors)
+            .map_err(|source| StoreError::Rocks { path: path.to_path_buf(), source })?;
+        Ok(Self { db, path: path.to_path_buf() })
+    }
+
+    /// Where the database lives.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn cf(&self, name: &'static str) -> Result<&ColumnFamily, StoreError> {
+        self.db.cf_handle(name).ok_or(StoreError::MissingColumnFamily(name))
+    }
+
+    fn rocks(&self, source: rocksdb::Error) -> StoreError {
+        StoreError::Rocks { path: self.path.clone(), source }
+    }
+
+    fn synced() -> WriteOptions {
+        let mut options = WriteOptions::default();
+        options.set_sync(true);
+        options
+    }
+
+    fn get(&self, cf: &'static str, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        self.db.get_cf(self.cf(cf)?, key).map_err(|e| self.rocks(e))
+    }
+
+    /// Writes the genesis state (height 0) in one synced batch; only once.
+    pub fn commit_genesis(&self, changes: &StateChanges) -> Result<(), StoreError> {
+        if self.get(CF_META, META_GENESIS)?.is_some() {
+            return Err(StoreError::GenesisDone);
+        }
+        let mut batch = WriteBatch::default();
+        self.add_state(&mut batch, changes)?;
+        batch.put_cf(self.cf(CF_META)?, META_GENESIS, [1u8]);
+        self.db.write_opt(batch, &Self::synced()).map_err(|e| self.rocks(e))
+    }
+
+    /// Commits a block, its certificate and the state it produced in one synced
+    /// WriteBatch: after a crash either all of it is there or none of it.
+    pub fn commit(&self, block: &Block, cert: &CommitCertificate, changes: &StateChanges) -> Result<(), StoreError> {
+        let height = block.height();
+        let hash = block.hash();
+        let latest = self.latest_height()?.unwrap_or(0);
+        if height != latest + 1 {
+            return Err(StoreError::NotNext { latest, got: height });
+        }
+        if cert.height != height || cert.block_hash.as_slice() != hash.as_slice() {
+            return Err(StoreError::CertificateMismatch {
+                height,
+                block_hash: to_hex(&hash),
+                cert_height: cert.height,
+                cert_hash: to_hex(&cert.block_hash),
+            });
+        }
+        let parent = match self.get(CF_META, META_LATEST_HASH)? {
+            Some(parent) => parent,
+            None => vec![0u8; 32],
+        };
+        let prev_hash = block.header.as_ref().map(|h| h.prev_hash.as_slice()).unwrap_or_default();
+        if prev_hash != parent.as_slice() {
+            return Err(StoreError::WrongParent { height, expected: to_hex(&parent), got: to_hex(prev_hash) });
+        }
+        let key = height.to_be_bytes();
+        let mut batch = WriteBatch::default();
+        batch.put_cf(self.cf(CF_BLOCKS)?, key, block.encode_to_vec());
+        batch.put_cf(self.cf(CF_COMMITS)?, key, cert.encode_to_vec());
+        batch.put_cf(self.cf(CF_INDEX)?, hash, key);
+        let meta = self.cf(CF_META)?;
+        batch.put_cf(meta, META_LATEST_HEIGHT, key);
+        batch.put_cf(meta, META_LATEST_HASH, hash);
+        self.add_state(&mut batch, changes)?;
+        self.db.write_opt(batch, &Self::synced()).map_err(|e| self.rocks(e))
+    }
+
+    fn add_state(&self, batch: &mut WriteBatch, changes: &StateChanges) -> Result<(), StoreError> {
+        let state = self.cf(CF_STATE)?;
+        for (key, value) in &changes.writes {
+            match value {
+                Some(value) => batch.put_cf(state, key, value),
+                None => batch.delete_cf(state, key),
+            }
+        }
+        batch.put_cf(self.cf(CF_META)?, META_STATE_ROOT, changes.root);
+        Ok(())
+    }
+
+    /// The latest committed height, `None` before the first block.
+    pub fn latest_height(&self) -> Result<Option<u64>, StoreError> {
+        self.get(CF_META, META_LATEST_HEIGHT)?
+            .map(|bytes| decode_height("latest height", &bytes))
+            .transpose()
+    }
+
+    /// The hash of the latest committed block, `None` before the first block.
+    pub fn latest_hash(&self) -> Result<Option<Hash>, StoreError> {
+        self.get(CF_META, META_LATEST_HASH)?
+            .map(|bytes| decode_hash("latest hash", &bytes))
+            .transpose()
+    }
+
+    /// The state root after the latest commit (genesis included), `None` before genesis.
+    pub fn state_root(&self) -> Result<Option<Hash>, StoreError> {
+        self.get(CF_META, META_STATE_ROOT)?
+            .map(|bytes| decode_hash("state root", &bytes))
+            .transpose()
+    }
+
+    /// Whether the genesis state has been written.
+    pub fn genesis_done(&self) -> Result<bool, StoreError> {
+        Ok(self.get(CF_META, META_GENESIS)?.is_some())
+    }
+
+    /// The block at `height`.
+    pub fn block(&self, height: u64) -> Result<Option<Block>, StoreError> {
+        self.get(CF_BLOCKS, &height.to_be_bytes())?
+            .map(|bytes| {
+                Block::decode(bytes.as_slice())
+                    .map_err(|e| StoreError::Corrupt { what: format!("block {height}"), reason: e.to_string() })
+            })
+            .transpose()
+    }
+
+    /// The height of the block whose header hashes to `hash`.
+    pub fn height_of(&self, hash: &Hash) -> Result<Option<u64>, StoreError> {
+        self.get(CF_INDEX, hash)?
+            .map(|bytes| decode_height("hash index", &bytes))
+            .transpose()
+    }
+
+    /// The block whose header hashes to `hash`.
+    pub fn block_by_hash(&self, hash: &Hash) -> Result<Option<Block>, StoreError> {
+        match self.height_of(hash)? {
+            Some(height) => self.block(height),
+            None => Ok(None),
+        }
+    }
+
+    /// The certificate that committed the block at `height`.
+    pub fn certificate(&self, height: u64) -> Result<Option<CommitCertificate>, StoreError> {
+        self.get(CF_COMMITS, &height.to_be_bytes())?
+            .map(|bytes| {
+                CommitCertificate::decode(bytes.as_slice())
+                    .map_err(|e| StoreError::Corrupt { what: format!("certificate {height}"), reason: e.to_string() })
+            })
+            .transpose()
+    }
+
+    /// One committed state value.
+    pub fn state_get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        self.get(CF_STATE, key)
+    }
+
+    /// The committed state entries whose key starts with `prefix`, in key order.
+    pub fn state_scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+        let mut entries = Vec::new();
+        self.state_for_each_from(prefix, |key, value| {
+            if key.starts_with(prefix) {
+                entries.push((key.to_vec(), value.to_vec()));
+                true
+            } else {
+                false
+            }
+        })?;
+        Ok(entries)
+    }
+
+    /// Calls `visit` for every committed state entry, in key order.
+    pub fn state_for_each(&self, visit: impl FnMut(&[u8], &[u8])) -> Result<(), StoreError> {
+        let mut visit = visit;
+        self.state_for_each_from(&[], |key, value| {
+            visit(key, value);
+            true
+        })
+    }
+
+    fn state_for_each_from(&self, start: &[u8], mut visit: impl FnMut(&[u8], &[u8]) -> bool) -> Result<(), StoreError> {
+        let iter = self.db.iterator_cf(self.cf(CF_STATE)?, IteratorMode::From(start, Direction::Forward));
+        for item in iter {
+            let (key, value) = item.map_err(|e| self.rocks(e))?;
+            if !visit(&key, &value) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// The validator's last-signed record.
+    pub fn signer_state(&self) -> Result<Option<SignerState>, StoreError> {
+        self.get(CF_SIGNER, SIGNER_KEY)?
+            .map(|bytes| {
+                SignerState::decode(bytes.as_slice())
+                    .map_err(|e| StoreError::Corrupt { what: "signer state".into(), reason: e.to_string() })
+            })
+            .transpose()
+    }
+
+    /// Persists the validator's last-signed record, synced to disk before returning:
+    /// the node calls this before a vote or proposal leaves it.
+    pub fn save_signer_state(&self, state: &SignerState) -> Result<(), StoreError> {
+        self.db
+            .put_cf_opt(self.cf(CF_SIGNER)?, SIGNER_KEY, state.encode_to_vec(), &Self::synced())
+            .map_err(|e| self.rocks(e))
+    }
+
+    /// A free-form metadata value (e.g. the genesis hash the node started from).
+    pub fn meta(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        self.get(CF_META, format!("app/{key}").as_bytes())
+    }
+
+    /// Stores a free-form metadata value, synced.
+    pub fn put_meta(&self, key: &str, value: &[u8]) -> Result<(), StoreError> {
+        self.db
+            .put_cf_opt(self.cf(CF_META)?, format!("app/{key}").as_bytes(), value, &Self::synced())
+            .map_err(|e| self.rocks(e))
+    }
+}
+
+fn decode_height(what: &str, bytes: &[u8]) -> Result<u64, StoreError> {
+    let array: [u8; 8] = bytes
+        .try_into()
+        .map_err(|_| StoreError::Corrupt { what: what.into(), reason: format!("{} bytes, expected 8", bytes.len()) })?;
+    Ok(u64::from_be_bytes(array))
+}
+
+fn decode_hash(what: &str, bytes: &[u8]) -> Result<Hash, StoreError> {
+    bytes
+        .try_into()
+        .map_err(|_| StoreError::Corrupt { what: what.into(), reason: format!("{} bytes, expected 32", bytes.len()) })
+}

@@ -1,0 +1,165 @@
+//! Executing a block: its transactions in order, then the slot's clearing and settlement, then the mint.
+
+use super::codec::{self, BidRecord, SettledPart};
+use super::keys;
+use super::outcome::{BlockContext, BlockOutcome, Minted, Settlement, SlotClearing};
+use super::params::MarketParams;
+use super::settlement::{self, BidLine};
+use super::state;
+use super::store::StateStore;
+use super::tx::{apply_tx, reservation};
+use super::types::{Account, Address, Side, Tx};
+
+/// Applies `txs` in order (an invalid one is skipped and its error recorded), clears and settles
+/// `ctx.slot` unless an earlier block already did, and mints. Deterministic: the same store and
+/// inputs give the same writes and outcome on every machine.
+///
+/// Bids for slots before `ctx.slot` that were never cleared (the chain skipped them) expire here:
+/// their reservations are released and the bids deleted, so no balance stays locked forever.
+pub fn execute_block(store: &mut impl StateStore, ctx: &BlockContext, txs: &[Tx]) -> BlockOutcome {
+    let tx_results = txs.iter().map(|tx| apply_tx(store, tx)).collect();
+    let mut outcome = BlockOutcome { height: ctx.height, tx_results, clearing: None, expired_bids: 0, minted: Minted::default() };
+    // State written by init_genesis is always present; if it is not, nothing can be cleared or minted.
+    let (Ok(params), Ok(grid)) = (state::params(store), state::grid_account(store)) else {
+        return outcome;
+    };
+    let already_cleared = matches!(state::last_cleared(store), Ok(Some(last)) if ctx.slot <= last);
+    if !already_cleared {
+        outcome.expired_bids = expire_before(store, ctx.slot, &params, &grid);
+        let clearing = clear_slot(store, ctx.slot, &params, &grid);
+        outcome.minted.solar_reward = clearing.settlements.iter().map(|s| s.solar_reward).sum();
+        outcome.clearing = Some(clearing);
+    }
+    mint_block_reward(store, ctx, &params, &mut outcome.minted);
+    outcome
+}
+
+fn read_account(store: &impl StateStore, key: &[u8]) -> Account {
+    store.get(key).and_then(|raw| codec::decode_account(&raw)).unwrap_or_default()
+}
+
+fn clear_slot(store: &mut impl StateStore, slot: u64, params: &MarketParams, grid: &Address) -> SlotClearing {
+    let entries = store.scan_prefix(&keys::slot_bids(slot));
+    let mut lines = Vec::with_capacity(entries.len());
+    let mut owners = Vec::with_capacity(entries.len());
+    for (key, value) in &entries {
+        // A record that does not decode cannot have been written by this runtime; skip it rather
+        // than guess its content.
+        if let (Some(owner), Some(BidRecord { side, quantity_wh, settled: None })) =
+            (keys::bid_household(key), codec::decode_bid(value))
+        {
+            lines.push(BidLine { side, quantity_wh });
+            owners.push((owner, key));
+        }
+    }
+    let settled = settlement::settle(params, &lines);
+
+    let mut settlements = Vec::with_capacity(lines.len());
+    for ((bid, line), (owner, bid_key)) in lines.iter().zip(&settled.lines).zip(&owners) {
+        let acct_key = keys::account(owner);
+        let mut acct = read_account(store, &acct_key);
+        match bid.side {
+            Side::Buy => {
+                // The reservation made at bid time covers the worst case, so the payment fits.
+                acct.reserved = acct.reserved.saturating_sub(reservation(Side::Buy, bid.quantity_wh, params));
+                acct.balance = acct.balance.saturating_sub(line.amount);
+            }
+            Side::Sell => {
+                acct.balance = acct.balance.saturating_add(line.amount).saturating_add(line.solar_reward);
+            }
+        }
+        store.put(&acct_key, codec::encode_account(&acct));
+        let part = SettledPart { p2p_wh: line.p2p_wh, grid_wh: line.grid_wh, amount: line.amount, solar_reward: line.solar_reward };
+        store.put(bid_key, codec::encode_bid(&BidRecord { side: bid.side, quantity_wh: bid.quantity_wh, settled: Some(part) }));
+        settlements.push(Settlement {
+            household: *owner,
+            side: bid.side,
+            quantity_wh: bid.quantity_wh,
+            p2p_wh: line.p2p_wh,
+            grid_wh: line.grid_wh,
+            amount: line.amount,
+            solar_reward: line.solar_reward,
+        });
+    }
+
+    let grid_key = keys::account(grid);
+    let mut grid_acct = read_account(store, &grid_key);
+    let sell_reserved: u64 =
+        lines.iter().filter(|b| b.side == Side::Sell).map(|b| reservation(Side::Sell, b.quantity_wh, params)).sum();
+    grid_acct.reserved = grid_acct.reserved.saturating_sub(sell_reserved);
+    grid_acct.balance = grid_acct.balance.saturating_add(settled.grid_received).saturating_sub(settled.grid_paid);
+    store.put(&grid_key, codec::encode_account(&grid_acct));
+
+    let clearing = SlotClearing {
+        slot,
+        mechanism: params.mechanism,
+        tsp_wh: settled.tsp_wh,
+        tbp_wh: settled.tbp_wh,
+        sdr: settled.prices.sdr,
+        price_sell: settled.price_sell,
+        price_buy: settled.price_buy,
+        grid_buy_price: params.grid_buy_price,
+        grid_sell_price: params.grid_sell_price,
+        p2p_wh: settled.prices.p2p_wh,
+        grid_import_wh: settled.prices.grid_import_wh,
+        grid_export_wh: settled.prices.grid_export_wh,
+        buyers_paid: settled.buyers_paid,
+        sellers_received: settled.sellers_received,
+        grid_received: settled.grid_received,
+        grid_paid: settled.grid_paid,
+        settlements,
+    };
+    store.put(&keys::slot(slot), codec::encode_clearing(&clearing));
+    store.delete(&keys::side_totals(slot));
+    store.put(keys::CLEARED, codec::encode_u64(slot));
+    clearing
+}
+
+/// Releases the reservations of bids for uncleared slots before `slot` and deletes them.
+fn expire_before(store: &mut impl StateStore, slot: u64, params: &MarketParams, grid: &Address) -> u64 {
+    let mut expired = 0;
+    for (totals_key, _) in store.scan_prefix(b"side/") {
+        let Some(old_slot) = totals_key.get(5..13).and_then(|b| b.try_into().ok()).map(u64::from_be_bytes) else {
+            continue;
+        };
+        if old_slot >= slot {
+            break;
+        }
+        for (bid_key, value) in store.scan_prefix(&keys::slot_bids(old_slot)) {
+            let (Some(owner), Some(bid)) = (keys::bid_household(&bid_key), codec::decode_bid(&value)) else {
+                continue;
+            };
+            let payer = if bid.side == Side::Buy { owner } else { *grid };
+            let acct_key = keys::account(&payer);
+            let mut acct = read_account(store, &acct_key);
+            acct.reserved = acct.reserved.saturating_sub(reservation(bid.side, bid.quantity_wh, params));
+            store.put(&acct_key, codec::encode_account(&acct));
+            store.delete(&bid_key);
+            expired += 1;
+        }
+        store.delete(&totals_key);
+    }
+    expired
+}
+
+/// Splits the block reward equally among the distinct signers; the remainder goes one
+/// micro-token each to the lowest addresses.
+fn mint_block_reward(store: &mut impl StateStore, ctx: &BlockContext, params: &MarketParams, minted: &mut Minted) {
+    let mut signers = ctx.signers.clone();
+    signers.sort_unstable();
+    signers.dedup();
+    if signers.is_empty() || params.block_reward == 0 {
+        return;
+    }
+    let n = signers.len() as u64;
+    let (each, extra) = (params.block_reward / n, params.block_reward % n);
+    for (i, signer) in signers.iter().enumerate() {
+        let amount = each + u64::from((i as u64) < extra);
+        let key = keys::account(signer);
+        let mut acct = read_account(store, &key);
+        acct.balance = acct.balance.saturating_add(amount);
+        store.put(&key, codec::encode_account(&acct));
+        minted.validators.push((*signer, amount));
+    }
+    minted.block_reward = params.block_reward;
+}

@@ -1,0 +1,281 @@
+//! Compact binary encodings of stored values: fixed-width little-endian integers, length-prefixed strings.
+//!
+//! Hand-written rather than a general format because the hot path decodes a million bid records
+//! and accounts per slot, and the encoding is part of the state root (it must never change silently).
+
+use super::outcome::SlotClearing;
+use super::params::{MarketParams, Mechanism};
+use super::ratio::Ratio;
+use super::types::{Account, Address, Household, HouseholdKind, HouseholdSpec, HouseholdStatus, Side};
+
+/// Reads a value back; `None` means the bytes are not a valid encoding.
+struct Reader<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        if self.bytes.len() < n {
+            return None;
+        }
+        let (head, tail) = self.bytes.split_at(n);
+        self.bytes = tail;
+        Some(head)
+    }
+    fn u8(&mut self) -> Option<u8> {
+        Some(self.take(1)?[0])
+    }
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+    fn u128(&mut self) -> Option<u128> {
+        Some(u128::from_le_bytes(self.take(16)?.try_into().ok()?))
+    }
+    fn string(&mut self) -> Option<String> {
+        let len = u16::from_le_bytes(self.take(2)?.try_into().ok()?) as usize;
+        String::from_utf8(self.take(len)?.to_vec()).ok()
+    }
+    fn address(&mut self) -> Option<Address> {
+        self.take(32)?.try_into().ok()
+    }
+    fn end(self) -> Option<()> {
+        self.bytes.is_empty().then_some(())
+    }
+}
+
+fn put_string(out: &mut Vec<u8>, s: &str) {
+    // Callers bound strings far below u16::MAX (MAX_LOT_LEN, MAX_REASON_LEN).
+    let len = s.len().min(u16::MAX as usize);
+    out.extend_from_slice(&(len as u16).to_le_bytes());
+    out.extend_from_slice(&s.as_bytes()[..len]);
+}
+
+pub fn encode_u64(v: u64) -> Vec<u8> {
+    v.to_le_bytes().to_vec()
+}
+
+pub fn decode_u64(bytes: &[u8]) -> Option<u64> {
+    Some(u64::from_le_bytes(bytes.try_into().ok()?))
+}
+
+pub fn encode_account(a: &Account) -> Vec<u8> {
+    let mut out = Vec::with_capacity(24);
+    out.extend_from_slice(&a.balance.to_le_bytes());
+    out.extend_from_slice(&a.reserved.to_le_bytes());
+    out.extend_from_slice(&a.nonce.to_le_bytes());
+    out
+}
+
+pub fn decode_account(bytes: &[u8]) -> Option<Account> {
+    let mut r = Reader { bytes };
+    let a = Account { balance: r.u64()?, reserved: r.u64()?, nonce: r.u64()? };
+    r.end()?;
+    Some(a)
+}
+
+pub fn encode_household(h: &Household) -> Vec<u8> {
+    let mut out = Vec::with_capacity(32 + 2 + 32 + 4 + h.spec.lot.len());
+    out.extend_from_slice(&h.address);
+    out.push(match h.spec.kind {
+        HouseholdKind::Villa => 0,
+        HouseholdKind::Flat => 1,
+    });
+    for v in [h.spec.pv_capacity_w, h.spec.battery_wh, h.spec.battery_w, h.spec.import_limit_w] {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    put_string(&mut out, &h.spec.lot);
+    match &h.status {
+        HouseholdStatus::Pending => out.push(0),
+        HouseholdStatus::Approved => out.push(1),
+        HouseholdStatus::Rejected { reason } => {
+            out.push(2);
+            put_string(&mut out, reason);
+        }
+    }
+    out
+}
+
+pub fn decode_household(bytes: &[u8]) -> Option<Household> {
+    let mut r = Reader { bytes };
+    let address = r.address()?;
+    let kind = match r.u8()? {
+        0 => HouseholdKind::Villa,
+        1 => HouseholdKind::Flat,
+        _ => return None,
+    };
+    let spec = HouseholdSpec {
+        pv_capacity_w: r.u64()?,
+        battery_wh: r.u64()?,
+        battery_w: r.u64()?,
+        import_limit_w: r.u64()?,
+        kind,
+        lot: r.string()?,
+    };
+    let status = match r.u8()? {
+        0 => HouseholdStatus::Pending,
+        1 => HouseholdStatus::Approved,
+        2 => HouseholdStatus::Rejected { reason: r.string()? },
+        _ => return None,
+    };
+    r.end()?;
+    Some(Household { address, spec, status })
+}
+
+/// A stored bid; once its slot is cleared, the settlement fields are filled in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BidRecord {
+    pub side: Side,
+    pub quantity_wh: u64,
+    pub settled: Option<SettledPart>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SettledPart {
+    pub p2p_wh: u64,
+    pub grid_wh: u64,
+    pub amount: u64,
+    pub solar_reward: u64,
+}
+
+pub fn encode_bid(b: &BidRecord) -> Vec<u8> {
+    let mut out = Vec::with_capacity(if b.settled.is_some() { 42 } else { 10 });
+    out.push(match b.side {
+        Side::Buy => 0,
+        Side::Sell => 1,
+    });
+    out.extend_from_slice(&b.quantity_wh.to_le_bytes());
+    match b.settled {
+        None => out.push(0),
+        Some(s) => {
+            out.push(1);
+            for v in [s.p2p_wh, s.grid_wh, s.amount, s.solar_reward] {
+                out.extend_from_slice(&v.to_le_bytes());
+            }
+        }
+    }
+    out
+}
+
+pub fn decode_bid(bytes: &[u8]) -> Option<BidRecord> {
+    let mut r = Reader { bytes };
+    let side = match r.u8()? {
+        0 => Side::Buy,
+        1 => Side::Sell,
+        _ => return None,
+    };
+    let quantity_wh = r.u64()?;
+    let settled = match r.u8()? {
+        0 => None,
+        1 => Some(SettledPart { p2p_wh: r.u64()?, grid_wh: r.u64()?, amount: r.u64()?, solar_reward: r.u64()? }),
+        _ => return None,
+    };
+    r.end()?;
+    Some(BidRecord { side, quantity_wh, settled })
+}
+
+fn mechanism_code(m: Mechanism) -> u8 {
+    match m {
+        Mechanism::Sdr => 0,
+        Mechanism::Mmr => 1,
+        Mechanism::BillSharing => 2,
+        Mechanism::NoTrading => 3,
+    }
+}
+
+fn mechanism_from(code: u8) -> Option<Mechanism> {
+    Some(match code {
+        0 => Mechanism::Sdr,
+        1 => Mechanism::Mmr,
+        2 => Mechanism::BillSharing,
+        3 => Mechanism::NoTrading,
+        _ => return None,
+    })
+}
+
+pub fn encode_params(p: &MarketParams) -> Vec<u8> {
+    let mut out = Vec::with_capacity(1 + 7 * 8);
+    out.push(mechanism_code(p.mechanism));
+    for v in [
+        p.grid_buy_price,
+        p.grid_sell_price,
+        p.block_reward,
+        p.solar_reward_per_kwh,
+        p.slot_ms,
+        p.max_future_slots,
+        p.slash_amount,
+    ] {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    out
+}
+
+pub fn decode_params(bytes: &[u8]) -> Option<MarketParams> {
+    let mut r = Reader { bytes };
+    let mechanism = mechanism_from(r.u8()?)?;
+    let p = MarketParams {
+        mechanism,
+        grid_buy_price: r.u64()?,
+        grid_sell_price: r.u64()?,
+        block_reward: r.u64()?,
+        solar_reward_per_kwh: r.u64()?,
+        slot_ms: r.u64()?,
+        max_future_slots: r.u64()?,
+        slash_amount: r.u64()?,
+    };
+    r.end()?;
+    Some(p)
+}
+
+/// The clearing summary; settlements are not part of it (they are in the slot's bid records).
+pub fn encode_clearing(c: &SlotClearing) -> Vec<u8> {
+    let mut out = Vec::with_capacity(1 + 32 + 15 * 8);
+    out.push(mechanism_code(c.mechanism));
+    out.extend_from_slice(&c.sdr.num.to_le_bytes());
+    out.extend_from_slice(&c.sdr.den.to_le_bytes());
+    for v in [
+        c.slot,
+        c.tsp_wh,
+        c.tbp_wh,
+        c.price_sell,
+        c.price_buy,
+        c.grid_buy_price,
+        c.grid_sell_price,
+        c.p2p_wh,
+        c.grid_import_wh,
+        c.grid_export_wh,
+        c.buyers_paid,
+        c.sellers_received,
+        c.grid_received,
+        c.grid_paid,
+    ] {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    out
+}
+
+pub fn decode_clearing(bytes: &[u8]) -> Option<SlotClearing> {
+    let mut r = Reader { bytes };
+    let mechanism = mechanism_from(r.u8()?)?;
+    let sdr = Ratio::new(r.u128()?, r.u128()?);
+    let c = SlotClearing {
+        mechanism,
+        sdr,
+        slot: r.u64()?,
+        tsp_wh: r.u64()?,
+        tbp_wh: r.u64()?,
+        price_sell: r.u64()?,
+        price_buy: r.u64()?,
+        grid_buy_price: r.u64()?,
+        grid_sell_price: r.u64()?,
+        p2p_wh: r.u64()?,
+        grid_import_wh: r.u64()?,
+        grid_export_wh: r.u64()?,
+        buyers_paid: r.u64()?,
+        sellers_received: r.u64()?,
+        grid_received: r.u64()?,
+        grid_paid: r.u64()?,
+        settlements: Vec::new(),
+    };
+    r.end()?;
+    Some(c)
+}

@@ -1,0 +1,97 @@
+//! Why a transaction or a genesis was rejected, with the values involved.
+
+use thiserror::Error;
+
+use super::types::{Address, Side};
+
+/// A short hex prefix of an address, enough to recognise it in a message.
+pub struct Short<'a>(pub &'a Address);
+
+impl std::fmt::Display for Short<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for b in &self.0[..6] {
+            write!(f, "{b:02x}")?;
+        }
+        write!(f, "..")
+    }
+}
+
+fn short(a: &Address) -> String {
+    Short(a).to_string()
+}
+
+/// Every way the runtime rejects a transaction.
+#[derive(Clone, Debug, PartialEq, Eq, Error, serde::Serialize, serde::Deserialize)]
+pub enum TxError {
+    #[error("bad nonce from {}: expected {expected}, got {got}", short(.sender))]
+    BadNonce { sender: Address, expected: u64, got: u64 },
+    #[error("{} is not the network administrator", short(.sender))]
+    NotAdministrator { sender: Address },
+    #[error("{} is already registered as a household", short(.household))]
+    AlreadyRegistered { household: Address },
+    #[error("invalid household spec: {reason}")]
+    InvalidSpec { reason: String },
+    #[error("{} is not a registered household", short(.household))]
+    UnknownHousehold { household: Address },
+    #[error("household {} is {status}, not pending", short(.household))]
+    NotPending { household: Address, status: String },
+    #[error("household {} is {status}, not approved", short(.household))]
+    NotApproved { household: Address, status: String },
+    #[error("rejection reason is {len} bytes, the limit is {max}")]
+    ReasonTooLong { len: usize, max: usize },
+    #[error("the market is already open")]
+    MarketAlreadyOpen,
+    #[error("the market is already closed")]
+    MarketAlreadyClosed,
+    #[error("the market is closed: no bids accepted")]
+    MarketClosed,
+    #[error("slot {slot} is already cleared (last cleared slot {last_cleared})")]
+    SlotCleared { slot: u64, last_cleared: u64 },
+    #[error("slot {slot} is too far ahead: the latest slot open to bids is {max_slot}")]
+    SlotTooFarAhead { slot: u64, max_slot: u64 },
+    #[error("household {} already bid for slot {slot}", short(.household))]
+    DuplicateBid { household: Address, slot: u64 },
+    #[error("bid quantity is 0 Wh")]
+    ZeroQuantity,
+    #[error("{side} bid of {quantity_wh} Wh exceeds the household's limit of {limit_wh} Wh per slot")]
+    QuantityAboveLimit { side: Side, quantity_wh: u64, limit_wh: u64 },
+    #[error("slot {slot} {side} side would reach {total_wh} Wh, above the limit of {limit_wh} Wh")]
+    SlotSideFull { slot: u64, side: Side, total_wh: u64, limit_wh: u64 },
+    #[error("balance of {} cannot cover {needed} micro-tokens (available {available})", short(.account))]
+    InsufficientBalance { account: Address, needed: u64, available: u64 },
+    #[error("the grid account cannot cover the worst-case feed-in payment of {needed} micro-tokens (available {available})")]
+    GridCannotCover { needed: u64, available: u64 },
+    #[error("transfer amount is 0")]
+    ZeroAmount,
+    #[error("balance of {} would overflow", short(.account))]
+    BalanceOverflow { account: Address },
+    #[error("validator set is full ({max} validators)")]
+    TooManyValidators { max: usize },
+    #[error("{} is not a validator", short(.validator))]
+    UnknownValidator { validator: Address },
+    #[error("{} may not report evidence: only the administrator or a validator may", short(.sender))]
+    NotAuthorizedForEvidence { sender: Address },
+    #[error("evidence against {} at height {height} round {round} was already handled", short(.validator))]
+    EvidenceAlreadyHandled { validator: Address, height: u64, round: u32 },
+    #[error("stored value under {key} is corrupt")]
+    CorruptState { key: String },
+}
+
+/// Why a genesis cannot be loaded.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+pub enum GenesisError {
+    #[error("the store already holds state ({entries} entries); genesis needs an empty store")]
+    StoreNotEmpty { entries: usize },
+    #[error("{name} is {value} micro-tokens/kWh; it must be in 1..={max}")]
+    PriceOutOfRange { name: &'static str, value: u64, max: u64 },
+    #[error("feed-in price {grid_sell_price} is above the retail price {grid_buy_price}")]
+    FeedInAboveRetail { grid_sell_price: u64, grid_buy_price: u64 },
+    #[error("slot_ms is 0: a slot must stand for some energy interval")]
+    ZeroSlotLength,
+    #[error("{} appears twice in {list}", short(.address))]
+    Duplicate { list: &'static str, address: Address },
+    #[error("genesis household {}: {reason}", short(.address))]
+    InvalidHousehold { address: Address, reason: String },
+    #[error("{count} genesis validators, the limit is {max}")]
+    TooManyValidators { count: usize, max: usize },
+}

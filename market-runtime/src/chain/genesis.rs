@@ -1,0 +1,65 @@
+//! Loading the application genesis into an empty store.
+
+use super::codec;
+use super::error::GenesisError;
+use super::keys;
+use super::params::{AppGenesis, MAX_PRICE, MAX_VALIDATORS};
+use super::store::StateStore;
+use super::tx::validate_spec;
+use super::types::{Account, Address, Household, HouseholdStatus};
+
+pub fn init_genesis(store: &mut impl StateStore, genesis: &AppGenesis) -> Result<(), GenesisError> {
+    let existing = store.scan_prefix(b"").len();
+    if existing > 0 {
+        return Err(GenesisError::StoreNotEmpty { entries: existing });
+    }
+    let p = &genesis.params;
+    for (name, value) in [("grid_buy_price", p.grid_buy_price), ("grid_sell_price", p.grid_sell_price)] {
+        if value == 0 || value > MAX_PRICE {
+            return Err(GenesisError::PriceOutOfRange { name, value, max: MAX_PRICE });
+        }
+    }
+    if p.grid_sell_price > p.grid_buy_price {
+        return Err(GenesisError::FeedInAboveRetail { grid_sell_price: p.grid_sell_price, grid_buy_price: p.grid_buy_price });
+    }
+    if p.slot_ms == 0 {
+        return Err(GenesisError::ZeroSlotLength);
+    }
+    if genesis.validators.len() > MAX_VALIDATORS {
+        return Err(GenesisError::TooManyValidators { count: genesis.validators.len(), max: MAX_VALIDATORS });
+    }
+    check_unique("balances", genesis.balances.iter().map(|b| b.address))?;
+    check_unique("households", genesis.households.iter().map(|h| h.address))?;
+    check_unique("validators", genesis.validators.iter().map(|v| v.address))?;
+    for h in &genesis.households {
+        validate_spec(&h.spec).map_err(|reason| GenesisError::InvalidHousehold { address: h.address, reason })?;
+    }
+
+    store.put(keys::ADMIN, genesis.administrator.to_vec());
+    store.put(keys::GRID, genesis.grid_account.to_vec());
+    store.put(keys::PARAMS, codec::encode_params(p));
+    store.put(keys::OPEN, vec![genesis.market_open as u8]);
+    for b in &genesis.balances {
+        let acct = Account { balance: b.amount, reserved: 0, nonce: 0 };
+        store.put(&keys::account(&b.address), codec::encode_account(&acct));
+    }
+    for h in &genesis.households {
+        let hh = Household { address: h.address, spec: h.spec.clone(), status: HouseholdStatus::Approved };
+        store.put(&keys::household(&h.address), codec::encode_household(&hh));
+    }
+    for v in &genesis.validators {
+        if v.power > 0 {
+            store.put(&keys::validator(&v.address), codec::encode_u64(v.power));
+        }
+    }
+    Ok(())
+}
+
+fn check_unique(list: &'static str, addrs: impl Iterator<Item = Address>) -> Result<(), GenesisError> {
+    let mut seen: Vec<Address> = addrs.collect();
+    seen.sort_unstable();
+    match seen.windows(2).find(|w| w[0] == w[1]) {
+        Some(w) => Err(GenesisError::Duplicate { list, address: w[0] }),
+        None => Ok(()),
+    }
+}

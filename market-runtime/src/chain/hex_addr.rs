@@ -1,0 +1,39 @@
+//! Serde of addresses as lowercase hex, the text form the contracts fix.
+
+use serde::{Deserialize, Deserializer, Serializer};
+
+use super::types::Address;
+
+pub fn to_hex(addr: &Address) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(64);
+    for b in addr {
+        s.push(DIGITS[(b >> 4) as usize] as char);
+        s.push(DIGITS[(b & 0xf) as usize] as char);
+    }
+    s
+}
+
+/// Parses 64 lowercase or uppercase hex digits.
+pub fn from_hex(s: &str) -> Option<Address> {
+    let bytes = s.as_bytes();
+    if bytes.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, pair) in bytes.chunks_exact(2).enumerate() {
+        let hi = (pair[0] as char).to_digit(16)?;
+        let lo = (pair[1] as char).to_digit(16)?;
+        out[i] = (hi * 16 + lo) as u8;
+    }
+    Some(out)
+}
+
+pub fn serialize<S: Serializer>(addr: &Address, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&to_hex(addr))
+}
+
+pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Address, D::Error> {
+    let text = String::deserialize(d)?;
+    from_hex(&text).ok_or_else(|| serde::de::Error::custom(format!("not a 32-byte hex address: {text:?}")))
+}

@@ -1,0 +1,89 @@
+//! The state's key layout. Integers in keys are big-endian so that key order is numeric order.
+//!
+//! | key | value (see `codec`) |
+//! |---|---|
+//! | `meta/admin` | administrator address (32 bytes) |
+//! | `meta/grid` | grid account address (32 bytes) |
+//! | `meta/params` | `MarketParams` |
+//! | `meta/open` | 1 byte: market open (1) or closed (0) |
+//! | `meta/cleared` | u64 BE: last cleared slot (absent: none yet) |
+//! | `acct/<addr>` | `Account`: balance, reserved, nonce (3 x u64 LE) |
+//! | `hh/<addr>` | `Household` |
+//! | `bid/<slot BE>/<addr>` | `BidRecord`: the bid, and after clearing its settlement |
+//! | `side/<slot BE>` | running totals of a slot's bids: sell Wh, buy Wh (2 x u64 LE) |
+//! | `slot/<slot BE>` | the `SlotClearing` summary (settlements live in the `bid/` records) |
+//! | `val/<addr>` | validator power (u64 LE) |
+//! | `evid/<addr>/<height BE>/<round BE>` | empty: evidence already handled |
+
+use super::types::Address;
+
+pub const ADMIN: &[u8] = b"meta/admin";
+pub const GRID: &[u8] = b"meta/grid";
+pub const PARAMS: &[u8] = b"meta/params";
+pub const OPEN: &[u8] = b"meta/open";
+pub const CLEARED: &[u8] = b"meta/cleared";
+pub const ACCOUNT_PREFIX: &[u8] = b"acct/";
+pub const HOUSEHOLD_PREFIX: &[u8] = b"hh/";
+pub const BID_PREFIX: &[u8] = b"bid/";
+pub const VALIDATOR_PREFIX: &[u8] = b"val/";
+
+fn join(prefix: &[u8], parts: &[&[u8]]) -> Vec<u8> {
+    let len = prefix.len() + parts.iter().map(|p| p.len() + 1).sum::<usize>();
+    let mut key = Vec::with_capacity(len);
+    key.extend_from_slice(prefix);
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            key.push(b'/');
+        }
+        key.extend_from_slice(part);
+    }
+    key
+}
+
+pub fn account(addr: &Address) -> Vec<u8> {
+    join(ACCOUNT_PREFIX, &[addr])
+}
+
+pub fn household(addr: &Address) -> Vec<u8> {
+    join(HOUSEHOLD_PREFIX, &[addr])
+}
+
+/// All bids of a slot share this prefix; a scan returns them in address order.
+pub fn slot_bids(slot: u64) -> Vec<u8> {
+    let mut key = join(BID_PREFIX, &[&slot.to_be_bytes()]);
+    key.push(b'/');
+    key
+}
+
+pub fn bid(slot: u64, addr: &Address) -> Vec<u8> {
+    join(BID_PREFIX, &[&slot.to_be_bytes(), addr])
+}
+
+/// The household address at the end of a `bid/` key.
+pub fn bid_household(key: &[u8]) -> Option<Address> {
+    let tail = key.len().checked_sub(32)?;
+    key[tail..].try_into().ok()
+}
+
+pub fn side_totals(slot: u64) -> Vec<u8> {
+    join(b"side/", &[&slot.to_be_bytes()])
+}
+
+pub fn slot(slot: u64) -> Vec<u8> {
+    join(b"slot/", &[&slot.to_be_bytes()])
+}
+
+pub fn validator(addr: &Address) -> Vec<u8> {
+    join(VALIDATOR_PREFIX, &[addr])
+}
+
+pub fn evidence(addr: &Address, height: u64, round: u32) -> Vec<u8> {
+    join(b"evid/", &[addr, &height.to_be_bytes(), &round.to_be_bytes()])
+}
+
+/// Printable form of a key for error messages.
+pub fn display(key: &[u8]) -> String {
+    key.iter()
+        .map(|b| if b.is_ascii_graphic() { (*b as char).to_string() } else { format!("{b:02x}") })
+        .collect()
+}

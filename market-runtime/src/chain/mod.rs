@@ -1,0 +1,46 @@
+//! The on-chain state transition: integer-only, deterministic, no I/O, no clocks, no floats.
+//!
+//! Units: energy in Wh (`u64`), money in micro-tokens (`u64`), prices in micro-tokens per kWh,
+//! ratios as exact `u128` rationals. A payment for `q` Wh at price `P` is `q * P / 1000`.
+//!
+//! Rounding rule (every mechanism; see `settlement`): the clearing yields exact rational prices
+//! `Pb` (buy) and `Ps` (sell) and the grid's exact net flow `G = (E_imp * Lb - E_exp * Ls) / 1000`.
+//! 1. Buyers' total `B = floor(TBP * Pb / 1000)`.
+//! 2. Grid net receipt `Gr = floor(G)` (negative: the grid pays out `-Gr`).
+//! 3. Sellers' total `S = B - Gr` (conservation by construction; `S` is `floor` or `ceil` of exact).
+//! 4. `B` is split among buyers and `S` among sellers in proportion to their quantities by the
+//!    largest-remainder method: each gets `floor(q_i * T / Q)`, and the `T - sum` leftover
+//!    micro-tokens go one each to the largest remainders, ties to the lower address.
+//! 5. Energy: the short side trades all locally; the long side's local share is split the same
+//!    way (largest remainder over Wh).
+//! 6. Published prices `price_sell`/`price_buy` are the exact prices rounded down.
+//! Nothing is created or lost except by the mint (block reward, solar reward).
+
+pub mod block;
+pub mod clearing;
+pub mod codec;
+pub mod error;
+pub mod genesis;
+pub mod hex_addr;
+pub mod keys;
+pub mod outcome;
+pub mod params;
+pub mod query;
+pub mod ratio;
+pub mod settlement;
+pub mod state;
+pub mod store;
+pub mod tx;
+pub mod types;
+pub mod validators;
+
+pub use block::execute_block;
+pub use error::{GenesisError, TxError};
+pub use genesis::init_genesis;
+pub use outcome::{BlockContext, BlockOutcome, Minted, Settlement, SlotClearing};
+pub use params::{AppGenesis, GenesisBalance, GenesisHousehold, GenesisValidator, MarketParams, Mechanism};
+pub use query::{account, household, households, slot_clearing, validators};
+pub use ratio::Ratio;
+pub use store::{MemStore, StateStore};
+pub use tx::check_tx;
+pub use types::{Account, Address, Household, HouseholdKind, HouseholdSpec, HouseholdStatus, Side, Tx, TxBody};

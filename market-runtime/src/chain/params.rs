@@ -1,0 +1,124 @@
+//! Genesis parameters of the market and the application part of genesis.json.
+
+use serde::{Deserialize, Serialize};
+
+use super::types::{Address, HouseholdSpec};
+
+/// Highest price a genesis may set (micro-tokens per kWh, i.e. 10 tokens/kWh). Together with
+/// `MAX_SIDE_WH` it keeps every clearing product inside u128.
+pub const MAX_PRICE: u64 = 10_000_000;
+/// Highest total of one side (buy or sell) of one slot, in Wh (100 GWh).
+pub const MAX_SIDE_WH: u64 = 100_000_000_000;
+/// Longest lot identifier, in bytes.
+pub const MAX_LOT_LEN: usize = 64;
+/// Longest rejection reason, in bytes.
+pub const MAX_REASON_LEN: usize = 256;
+/// Most validators the registry holds.
+pub const MAX_VALIDATORS: usize = 1_000;
+
+/// How a slot's bids are priced.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mechanism {
+    /// Supply-demand ratio (Liu et al. 2017), the default.
+    #[default]
+    Sdr,
+    /// Mid-market rate (Long et al. 2017).
+    Mmr,
+    /// Bill sharing (Zhou et al. 2018).
+    BillSharing,
+    /// The baseline: every household trades with the grid alone.
+    NoTrading,
+}
+
+impl Mechanism {
+    pub const ALL: [Mechanism; 4] = [Mechanism::Sdr, Mechanism::Mmr, Mechanism::BillSharing, Mechanism::NoTrading];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Mechanism::Sdr => "sdr",
+            Mechanism::Mmr => "mmr",
+            Mechanism::BillSharing => "bill-sharing",
+            Mechanism::NoTrading => "no-trading",
+        }
+    }
+}
+
+/// The market's genesis parameters. Prices are micro-tokens per kWh, amounts micro-tokens.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MarketParams {
+    /// Lb: what the grid charges for imported energy.
+    pub grid_buy_price: u64,
+    /// Ls: what the grid pays for exported energy (feed-in); 0 < Ls <= Lb.
+    pub grid_sell_price: u64,
+    pub mechanism: Mechanism,
+    /// Minted per block, split among the validators that signed it.
+    pub block_reward: u64,
+    /// Minted per kWh of solar energy consumed inside the community (P2P), paid to its sellers.
+    pub solar_reward_per_kwh: u64,
+    /// The energy interval one slot stands for (ms). Bid bounds are power x this length, so
+    /// it must be > 0; how fast blocks follow each other is the node's business, not this.
+    pub slot_ms: u64,
+    /// How many slots past the last cleared one a bid may target.
+    pub max_future_slots: u64,
+    /// Slashed from a validator's balance (to the administrator's account) on evidence.
+    pub slash_amount: u64,
+}
+
+impl Default for MarketParams {
+    /// Doha-flavoured defaults: Lb 0.09 token/kWh (Kahramaa's upper band), Ls 0.04, one-hour slots.
+    fn default() -> Self {
+        Self {
+            grid_buy_price: 90_000,
+            grid_sell_price: 40_000,
+            mechanism: Mechanism::Sdr,
+            block_reward: 1_000_000,
+            solar_reward_per_kwh: 5_000,
+            slot_ms: 3_600_000,
+            max_future_slots: 48,
+            slash_amount: 10_000_000,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GenesisBalance {
+    #[serde(with = "super::hex_addr")]
+    pub address: Address,
+    pub amount: u64,
+}
+
+/// A household approved at genesis, so that testnets can trade from block 1.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GenesisHousehold {
+    #[serde(with = "super::hex_addr")]
+    pub address: Address,
+    pub spec: HouseholdSpec,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GenesisValidator {
+    #[serde(with = "super::hex_addr")]
+    pub address: Address,
+    pub power: u64,
+}
+
+/// The `app_state` of genesis.json.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppGenesis {
+    /// The network administrator (NA): approves households, opens and closes the market.
+    #[serde(with = "super::hex_addr")]
+    pub administrator: Address,
+    /// The utility grid's account: receives import payments, pays feed-in.
+    #[serde(with = "super::hex_addr")]
+    pub grid_account: Address,
+    pub params: MarketParams,
+    #[serde(default)]
+    pub balances: Vec<GenesisBalance>,
+    #[serde(default)]
+    pub households: Vec<GenesisHousehold>,
+    #[serde(default)]
+    pub validators: Vec<GenesisValidator>,
+    #[serde(default)]
+    pub market_open: bool,
+}

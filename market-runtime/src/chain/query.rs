@@ -1,0 +1,71 @@
+//! Read-only queries over the state, for RPC and tools.
+
+use super::codec;
+use super::error::TxError;
+use super::keys;
+use super::outcome::{Settlement, SlotClearing};
+use super::state;
+use super::store::StateStore;
+use super::types::{Account, Address, Household};
+
+pub fn account(store: &impl StateStore, addr: &Address) -> Result<Account, TxError> {
+    state::account(store, addr)
+}
+
+pub fn household(store: &impl StateStore, addr: &Address) -> Result<Option<Household>, TxError> {
+    state::household(store, addr)
+}
+
+/// Every registered household (any status), in ascending address order.
+pub fn households(store: &impl StateStore) -> Result<Vec<Household>, TxError> {
+    store
+        .scan_prefix(keys::HOUSEHOLD_PREFIX)
+        .into_iter()
+        .map(|(k, v)| codec::decode_household(&v).ok_or_else(|| TxError::CorruptState { key: keys::display(&k) }))
+        .collect()
+}
+
+/// A cleared slot with its settlements, or `None` if the slot was not cleared.
+pub fn slot_clearing(store: &impl StateStore, slot: u64) -> Result<Option<SlotClearing>, TxError> {
+    let key = keys::slot(slot);
+    let Some(raw) = store.get(&key) else {
+        return Ok(None);
+    };
+    let mut clearing = codec::decode_clearing(&raw).ok_or_else(|| TxError::CorruptState { key: keys::display(&key) })?;
+    for (k, v) in store.scan_prefix(&keys::slot_bids(slot)) {
+        let corrupt = || TxError::CorruptState { key: keys::display(&k) };
+        let household = keys::bid_household(&k).ok_or_else(corrupt)?;
+        let bid = codec::decode_bid(&v).ok_or_else(corrupt)?;
+        let part = bid.settled.ok_or_else(corrupt)?;
+        clearing.settlements.push(Settlement {
+            household,
+            side: bid.side,
+            quantity_wh: bid.quantity_wh,
+            p2p_wh: part.p2p_wh,
+            grid_wh: part.grid_wh,
+            amount: part.amount,
+            solar_reward: part.solar_reward,
+        });
+    }
+    Ok(Some(clearing))
+}
+
+/// The validator set, ascending address order.
+pub fn validators(store: &impl StateStore) -> Result<Vec<(Address, u64)>, TxError> {
+    super::validators::list(store)
+}
+
+/// The last cleared slot, if any.
+pub fn last_cleared_slot(store: &impl StateStore) -> Result<Option<u64>, TxError> {
+    state::last_cleared(store)
+}
+
+/// Whether the NA has the market open.
+pub fn market_open(store: &impl StateStore) -> bool {
+    state::market_open(store)
+}
+
+/// The genesis market parameters.
+pub fn market_params(store: &impl StateStore) -> Result<super::params::MarketParams, TxError> {
+    state::params(store)
+}

@@ -1,0 +1,133 @@
+//! The on-chain data types: addresses, transactions, households, accounts.
+
+use serde::{Deserialize, Serialize};
+
+/// An ed25519 public key: accounts, households, validators and the network administrator.
+pub type Address = [u8; 32];
+
+/// A transaction as the runtime sees it: the ledger has already checked its signature.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tx {
+    pub sender: Address,
+    /// Must equal the sender's next nonce (`Account::nonce`): strictly sequential.
+    pub nonce: u64,
+    pub body: TxBody,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TxBody {
+    /// The sender registers itself as a household; the NA approves or rejects it.
+    RegisterHousehold(HouseholdSpec),
+    ApproveHousehold { household: Address },
+    RejectHousehold { household: Address, reason: String },
+    OpenMarket,
+    CloseMarket,
+    Bid { slot: u64, side: Side, quantity_wh: u64 },
+    Transfer { to: Address, amount: u64 },
+    /// Power 0 removes the validator.
+    ValidatorUpdate { validator: Address, power: u64 },
+    /// A double-signing report, already verified by consensus; see `chain::validators` for the slash.
+    Evidence { validator: Address, height: u64, round: u32 },
+}
+
+impl TxBody {
+    /// A short stable name, for logs, RPC (`kind`) and metrics labels.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            TxBody::RegisterHousehold(_) => "register_household",
+            TxBody::ApproveHousehold { .. } => "approve_household",
+            TxBody::RejectHousehold { .. } => "reject_household",
+            TxBody::OpenMarket => "open_market",
+            TxBody::CloseMarket => "close_market",
+            TxBody::Bid { .. } => "bid",
+            TxBody::Transfer { .. } => "transfer",
+            TxBody::ValidatorUpdate { .. } => "validator_update",
+            TxBody::Evidence { .. } => "evidence",
+        }
+    }
+}
+
+/// What a household declares when it registers (paper eqs. 2-5 bound its bids).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HouseholdSpec {
+    /// Installed PV capacity (W, peak): bounds sell bids (eq. 2).
+    pub pv_capacity_w: u64,
+    /// Usable battery capacity (Wh); 0 = no battery.
+    pub battery_wh: u64,
+    /// Battery charge/discharge power (W): adds to the sell bound.
+    pub battery_w: u64,
+    /// Grid connection import limit (W): bounds buy bids (eq. 3).
+    pub import_limit_w: u64,
+    pub kind: HouseholdKind,
+    /// Lot identifier in the compound (free text, at most `MAX_LOT_LEN` bytes).
+    pub lot: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HouseholdKind {
+    Villa,
+    Flat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    Buy,
+    Sell,
+}
+
+impl std::fmt::Display for Side {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Side::Buy => "buy",
+            Side::Sell => "sell",
+        })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HouseholdStatus {
+    Pending,
+    Approved,
+    Rejected { reason: String },
+}
+
+impl HouseholdStatus {
+    pub fn name(&self) -> &'static str {
+        match self {
+            HouseholdStatus::Pending => "pending",
+            HouseholdStatus::Approved => "approved",
+            HouseholdStatus::Rejected { .. } => "rejected",
+        }
+    }
+}
+
+/// A registered household as stored on chain.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Household {
+    pub address: Address,
+    pub spec: HouseholdSpec,
+    pub status: HouseholdStatus,
+}
+
+/// A token account. `reserved` is the part of `balance` held back for open buy bids
+/// (their worst case at the grid retail price), so settlement can never overdraw.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    /// Micro-tokens.
+    pub balance: u64,
+    /// Micro-tokens reserved for open bids; always <= balance.
+    pub reserved: u64,
+    /// The next nonce this account must use.
+    pub nonce: u64,
+}
+
+impl Account {
+    /// What the account may still spend or commit.
+    pub fn available(&self) -> u64 {
+        self.balance.saturating_sub(self.reserved)
+    }
+}

@@ -1,0 +1,77 @@
+//! The validator registry: power updates by the administrator, and evidence.
+//!
+//! Slashing: evidence of double signing (verified by consensus before it reaches a tx) against
+//! validator V at (height, round) removes V from the set (power 0, so it neither proposes nor
+//! votes from the next height on) and moves `MarketParams::slash_amount` micro-tokens, or V's
+//! whole available balance if smaller, from V's account to the administrator's account (the
+//! community fund). Nothing is burned, so conservation holds. The same (V, height, round) can
+//! be punished once only.
+
+use super::codec;
+use super::error::TxError;
+use super::keys;
+use super::params::MAX_VALIDATORS;
+use super::state::{self, Plan};
+use super::store::StateStore;
+use super::types::Address;
+
+/// All validators with their power, in ascending address order.
+pub fn list(store: &impl StateStore) -> Result<Vec<(Address, u64)>, TxError> {
+    store
+        .scan_prefix(keys::VALIDATOR_PREFIX)
+        .into_iter()
+        .map(|(k, v)| {
+            let addr = keys::bid_household(&k);
+            match (addr, codec::decode_u64(&v)) {
+                (Some(a), Some(p)) => Ok((a, p)),
+                _ => Err(TxError::CorruptState { key: keys::display(&k) }),
+            }
+        })
+        .collect()
+}
+
+pub fn plan_update(store: &impl StateStore, plan: &mut Plan, validator: &Address, power: u64) -> Result<(), TxError> {
+    let existing = state::validator_power(store, validator)?;
+    if power == 0 {
+        if existing.is_none() {
+            return Err(TxError::UnknownValidator { validator: *validator });
+        }
+        plan.delete(keys::validator(validator));
+        return Ok(());
+    }
+    if existing.is_none() && store.scan_prefix(keys::VALIDATOR_PREFIX).len() >= MAX_VALIDATORS {
+        return Err(TxError::TooManyValidators { max: MAX_VALIDATORS });
+    }
+    plan.put(keys::validator(validator), codec::encode_u64(power));
+    Ok(())
+}
+
+pub fn plan_evidence(
+    store: &impl StateStore,
+    plan: &mut Plan,
+    sender: &Address,
+    validator: &Address,
+    height: u64,
+    round: u32,
+) -> Result<(), TxError> {
+    let admin = state::administrator(store)?;
+    if *sender != admin && state::validator_power(store, sender)?.is_none() {
+        return Err(TxError::NotAuthorizedForEvidence { sender: *sender });
+    }
+    if state::validator_power(store, validator)?.is_none() {
+        return Err(TxError::UnknownValidator { validator: *validator });
+    }
+    let key = keys::evidence(validator, height, round);
+    if store.get(&key).is_some() {
+        return Err(TxError::EvidenceAlreadyHandled { validator: *validator, height, round });
+    }
+    let slash = state::params(store)?.slash_amount;
+    let offender = plan.account(store, validator)?;
+    let taken = slash.min(offender.available());
+    offender.balance -= taken;
+    let fund = plan.account(store, &admin)?;
+    fund.balance = fund.balance.checked_add(taken).ok_or(TxError::BalanceOverflow { account: admin })?;
+    plan.delete(keys::validator(validator));
+    plan.put(key, Vec::new());
+    Ok(())
+}

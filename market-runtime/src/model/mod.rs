@@ -1,0 +1,20 @@
+//! Off-chain household models: PV, load, battery, demand response and CSV import.
+//!
+//! These may use floating point: they stand in for a household's meter and forecaster, and
+//! what they hand to the chain is integer Wh. Every random draw comes from a ChaCha stream
+//! seeded by the caller, so the same seed gives the same households on every machine.
+
+pub mod battery;
+pub mod community;
+pub mod csv_import;
+pub mod demand_response;
+pub mod load;
+pub mod solar;
+pub mod weather;
+
+pub use battery::{Battery, BatteryStep};
+pub use community::{Community, CommunityConfig, Household, Profile};
+pub use csv_import::{read_csv, CsvError, MeterRow};
+pub use demand_response::{respond, DemandResponse};
+pub use load::LoadModel;
+pub use solar::{Location, PvModel};

@@ -1,0 +1,68 @@
+//! Shared fixtures for the runtime's integration tests.
+#![allow(dead_code)]
+
+use market_runtime::*;
+
+pub const ADMIN: Address = [0xAA; 32];
+pub const GRID: Address = [0xEE; 32];
+pub const VALIDATOR: Address = [0x77; 32];
+
+pub fn household_addr(i: u32) -> Address {
+    let mut a = [0x10u8; 32];
+    a[..4].copy_from_slice(&i.to_be_bytes());
+    a
+}
+
+pub fn spec() -> HouseholdSpec {
+    HouseholdSpec {
+        pv_capacity_w: 5_000,
+        battery_wh: 5_000,
+        battery_w: 2_500,
+        import_limit_w: 10_000,
+        kind: HouseholdKind::Villa,
+        lot: "A-1".into(),
+    }
+}
+
+pub fn params(mechanism: Mechanism) -> MarketParams {
+    MarketParams { grid_buy_price: 1_000_000, grid_sell_price: 400_000, mechanism, ..MarketParams::default() }
+}
+
+/// A genesis with `n` approved households holding `balance` each, a funded grid, the market open.
+pub fn genesis(n: u32, balance: u64, mechanism: Mechanism) -> AppGenesis {
+    let mut balances: Vec<GenesisBalance> =
+        (0..n).map(|i| GenesisBalance { address: household_addr(i), amount: balance }).collect();
+    balances.push(GenesisBalance { address: GRID, amount: 1_000_000_000_000_000 });
+    AppGenesis {
+        administrator: ADMIN,
+        grid_account: GRID,
+        params: params(mechanism),
+        balances,
+        households: (0..n).map(|i| GenesisHousehold { address: household_addr(i), spec: spec() }).collect(),
+        validators: vec![GenesisValidator { address: VALIDATOR, power: 10 }],
+        market_open: true,
+    }
+}
+
+pub fn store_with(g: &AppGenesis) -> MemStore {
+    let mut store = MemStore::new();
+    init_genesis(&mut store, g).expect("test genesis is valid");
+    store
+}
+
+pub fn ctx(height: u64, slot: u64) -> BlockContext {
+    BlockContext { height, slot, proposer: VALIDATOR, signers: vec![VALIDATOR] }
+}
+
+pub fn bid(sender: Address, nonce: u64, slot: u64, side: Side, quantity_wh: u64) -> Tx {
+    Tx { sender, nonce, body: TxBody::Bid { slot, side, quantity_wh } }
+}
+
+/// Sum of every account balance in the store.
+pub fn total_balance(store: &MemStore) -> u128 {
+    store
+        .iter()
+        .filter(|(k, _)| k.starts_with(b"acct/"))
+        .map(|(_, v)| u64::from_le_bytes(v[..8].try_into().expect("account value has a balance")) as u128)
+        .sum()
+}
