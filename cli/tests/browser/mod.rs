@@ -1,4 +1,6 @@
 //! Headless Chromium (Debian's package) driven over the DevTools protocol: launch, evaluate, wait, screenshot.
+// Each test binary that includes this module uses only part of it.
+#![allow(dead_code)]
 
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};

@@ -22,7 +22,7 @@ const community = new Community($('tiles'), $('tile-legend'), $('community-sub')
 });
 const market = new MarketPanel($('market-now'), $('market-charts'), $('market-sub'));
 const chain = new ChainPanel({ now: $('chain-now'), latency: $('latency-chart'), validators: $('validators'), blocks: $('blocks') });
-const admin = new AdminPanel($('pending'), $('admin-sub'));
+const admin = new AdminPanel($('pending'), $('admin-sub'), $('admin-key'));
 let blocksSeen = 0;
 
 function showError(err) {
@@ -38,6 +38,7 @@ function clearError() {
 
 function renderHead(status) {
   $('chain-id').textContent = status.chain_id;
+  admin.setChainId(status.chain_id);
   $('head-market').textContent = status.market_open ? 'open' : 'closed';
 }
 
