@@ -10,6 +10,7 @@ pub mod limits;
 pub mod merkle;
 mod prescan;
 pub mod sign;
+pub mod state;
 pub mod store;
 pub mod sync;
 pub mod tx;

@@ -1,0 +1,193 @@
+//! `StateDb`: the runtime's `StateStore` over the RocksDB chain store, with an overlay for the block being executed.
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
+use std::sync::{Arc, Mutex};
+
+use market_runtime::StateStore;
+
+use crate::hash::{to_hex, Hash};
+use crate::store::{ChainStore, StateChanges, StoreError};
+use crate::wire::{Block, CommitCertificate};
+
+use super::proof::Proof;
+use super::tree::StateTree;
+
+/// The committed state in RocksDB, the authenticated tree over it, and the writes of
+/// the block being executed (the overlay) that only reach the disk on commit.
+pub struct StateDb {
+    store: Arc<ChainStore>,
+    tree: StateTree,
+    root: Hash,
+    overlay: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+    /// `StateStore::get` cannot fail; a read error is kept here and refuses the commit,
+    /// so a block executed over a failed read never reaches the disk.
+    read_error: Mutex<Option<String>>,
+}
+
+impl std::fmt::Debug for StateDb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "StateDb(root {}, {} pending writes)", to_hex(&self.root), self.overlay.len())
+    }
+}
+
+impl StateDb {
+    /// Opens the state of `store`: rebuilds the tree from the committed entries (a cost
+    /// paid once per start) and checks it against the root recorded with the last commit.
+    pub fn open(store: Arc<ChainStore>) -> Result<Self, StoreError> {
+        let mut tree = StateTree::new();
+        store.state_for_each(|key, value| {
+            tree.set(key, Some(value));
+        })?;
+        let root = tree.root();
+        if let Some(recorded) = store.state_root()? {
+            if recorded != root {
+                return Err(StoreError::Corrupt {
+                    what: "state".into(),
+                    reason: format!("entries give root {} but {} was recorded", to_hex(&root), to_hex(&recorded)),
+                });
+            }
+        }
+        Ok(Self { store, tree, root, overlay: BTreeMap::new(), read_error: Mutex::new(None) })
+    }
+
+    /// The chain store underneath.
+    pub fn store(&self) -> &Arc<ChainStore> {
+        &self.store
+    }
+
+    /// The state root of the committed state (after the latest commit).
+    pub fn root(&self) -> Hash {
+        self.root
+    }
+
+    /// The number of committed entries.
+    pub fn len(&self) -> usize {
+        self.tree.len()
+    }
+
+    /// Whether the committed state is empty.
+    pub fn is_empty(&self) -> bool {
+        self.tree.is_empty()
+    }
+
+    /// The writes waiting for commit.
+    pub fn pending(&self) -> &BTreeMap<Vec<u8>, Option<Vec<u8>>> {
+        &self.overlay
+    }
+
+    /// Forgets the writes waiting for commit (a proposal that was not decided).
+    pub fn discard(&mut self) {
+        self.overlay.clear();
+        self.take_read_error();
+    }
+
+    /// A proof of `key`'s committed value against [`StateDb::root`].
+    pub fn prove(&mut self, key: &[u8]) -> Proof {
+        self.tree.prove(key)
+    }
+
+    /// Writes the genesis state (the overlay after `init_genesis`) and returns its root.
+    pub fn commit_genesis(&mut self) -> Result<Hash, StoreError> {
+        self.commit_with(|store, changes| store.commit_genesis(changes))
+    }
+
+    /// Commits `block`, `cert` and the overlay in one synced batch and returns the new
+    /// state root. On failure nothing changes: the overlay is kept and the tree restored.
+    pub fn commit(&mut self, block: &Block, cert: &CommitCertificate) -> Result<Hash, StoreError> {
+        self.commit_with(|store, changes| store.commit(block, cert, changes))
+    }
+
+    fn take_read_error(&self) -> Option<String> {
+        match self.read_error.lock() {
+            Ok(mut slot) => slot.take(),
+            Err(poisoned) => poisoned.into_inner().take(),
+        }
+    }
+
+    fn commit_with(
+        &mut self,
+        write: impl FnOnce(&ChainStore, &StateChanges) -> Result<(), StoreError>,
+    ) -> Result<Hash, StoreError> {
+        if let Some(error) = self.take_read_error() {
+            self.overlay.clear();
+            return Err(StoreError::ReadFailed(error));
+        }
+        let mut undo = Vec::with_capacity(self.overlay.len());
+        for (key, value) in &self.overlay {
+            let key_hash = crate::hash::sha256(key);
+            let previous = self.tree.set_hashed(key_hash, value.as_deref().map(crate::hash::sha256));
+            undo.push((key_hash, previous));
+        }
+        let root = self.tree.root();
+        let changes = StateChanges { writes: std::mem::take(&mut self.overlay), root };
+        match write(&self.store, &changes) {
+            Ok(()) => {
+                self.root = root;
+                Ok(root)
+            }
+            Err(error) => {
+                for (key_hash, previous) in undo.into_iter().rev() {
+                    self.tree.set_hashed(key_hash, previous);
+                }
+                self.tree.root();
+                self.overlay = changes.writes;
+                Err(error)
+            }
+        }
+    }
+
+    fn record_read_error(&self, error: StoreError) {
+        tracing::error!(%error, "state read failed; the block being executed will not be committed");
+        let mut slot = match self.read_error.lock() {
+            Ok(slot) => slot,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        slot.get_or_insert_with(|| error.to_string());
+    }
+}
+
+impl StateStore for StateDb {
+    fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
+        if let Some(value) = self.overlay.get(key) {
+            return value.clone();
+        }
+        match self.store.state_get(key) {
+            Ok(value) => value,
+            Err(error) => {
+                self.record_read_error(error);
+                None
+            }
+        }
+    }
+
+    fn put(&mut self, key: &[u8], value: Vec<u8>) {
+        self.overlay.insert(key.to_vec(), Some(value));
+    }
+
+    fn delete(&mut self, key: &[u8]) {
+        self.overlay.insert(key.to_vec(), None);
+    }
+
+    fn scan_prefix(&self, prefix: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
+        let committed = match self.store.state_scan_prefix(prefix) {
+            Ok(entries) => entries,
+            Err(error) => {
+                self.record_read_error(error);
+                Vec::new()
+            }
+        };
+        let mut merged: BTreeMap<Vec<u8>, Vec<u8>> = committed.into_iter().collect();
+        let pending = self
+            .overlay
+            .range::<[u8], _>((Bound::Included(prefix), Bound::Unbounded))
+            .take_while(|(key, _)| key.starts_with(prefix));
+        for (key, value) in pending {
+            match value {
+                Some(value) => merged.insert(key.clone(), value.clone()),
+                None => merged.remove(key),
+            };
+        }
+        merged.into_iter().collect()
+    }
+}
