@@ -10,7 +10,8 @@ import { ChainPanel } from './chain.js';
 import { AdminPanel } from './admin.js';
 
 const $ = (id) => document.getElementById(id);
-const BACKFILL_BLOCKS = 30;
+// Each block carries a slot's bids, which the node decodes and verifies to answer: read few at load, then follow the stream.
+const BACKFILL_BLOCKS = 12;
 // Registry and validator set change rarely: re-read them every few blocks, not on every one.
 const SLOW_REFRESH_BLOCKS = 5;
 
