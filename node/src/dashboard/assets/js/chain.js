@@ -99,7 +99,7 @@ export class ChainPanel {
     const total = list.reduce((a, x) => a + Number(x.power), 0) || 1;
     this.validatorsEl.querySelector('tbody').innerHTML = list.map((x) => {
       const share = Number(x.power) / total;
-      return `<tr><td class="mono">${this.name(x.address)}</td><td>${integer(x.power)}</td><td><span class="share" style="--w:${(share * 100).toFixed(1)}%"></span>${percent(share)}</td></tr>`;
+      return `<tr><td class="mono">${this.name(x.address)}</td><td>${integer(x.power)}</td><td class="nowrap"><span class="share" style="--w:${(share * 100).toFixed(1)}%"></span>${percent(share)}</td></tr>`;
     }).join('');
   }
 

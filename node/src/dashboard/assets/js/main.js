@@ -68,12 +68,19 @@ async function showLatestSettlements() {
   community.showSlot(detail.slot, detail.settlements || []);
 }
 
-async function backfillBlocks(latest) {
-  const from = Math.max(1, latest - BACKFILL_BLOCKS + 1);
+async function fillBlocks(from, to) {
   const heights = [];
-  for (let h = from; h <= latest; h++) heights.push(h);
-  const blocks = await Promise.all(heights.map((h) => get(`/blocks/${h}`).catch(() => null)));
-  for (const b of blocks) if (b) chain.addBlock(b);
+  for (let h = Math.max(1, from, to - BACKFILL_BLOCKS + 1); h <= to; h++) heights.push(h);
+  const blocks = await Promise.all(heights.map((h) => get(`/blocks/${h}`)));
+  for (const b of blocks) chain.addBlock(b);
+  chain.render();
+}
+
+async function reloadSlots() {
+  const recent = await get(`/market/slots?last=48`);
+  slots.setSummaries(recent.slots || []);
+  market.render(slots.summaries);
+  await showLatestSettlements();
 }
 
 async function start() {
@@ -82,11 +89,8 @@ async function start() {
   chain.setStatus(status);
   renderHeight(status.latest_height, status.latest_slot);
   await Promise.all([refreshHouseholds(), refreshValidators()]);
-  const recent = await get(`/market/slots?last=48`);
-  slots.setSummaries(recent.slots || []);
-  market.render(slots.summaries);
-  await showLatestSettlements();
-  if (status.latest_height > 0) await backfillBlocks(status.latest_height);
+  await reloadSlots();
+  if (status.latest_height > 0) await fillBlocks(1, status.latest_height);
   chain.render();
   document.body.dataset.ready = 'true';
 
@@ -97,6 +101,9 @@ async function start() {
     },
     onBlock: (b) => {
       blocksSeen++;
+      const head = chain.head();
+      // Blocks committed while the page loaded, or dropped by a lagging stream, are read back.
+      if (head && b.height > head.height + 1) fillBlocks(head.height + 1, b.height - 1).catch(showError);
       chain.addBlock(b);
       renderHeight(b.height, b.slot);
       chain.render();
@@ -108,6 +115,11 @@ async function start() {
       home.refresh().catch(showError);
     },
     onClearing: (summary) => {
+      const last = slots.latest();
+      if (last && summary.slot > last.slot + 1) {
+        reloadSlots().catch(showError);
+        return;
+      }
       slots.push(summary);
       market.render(slots.summaries);
       showLatestSettlements().catch(showError);
