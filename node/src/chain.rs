@@ -198,7 +198,10 @@ impl Chain {
         let verified = ledger::tx::verify_batch(&block.txs, self.chain_id())
             .map_err(|e| ChainError::BadBlock { height, why: e.to_string() })?;
         let txs: Vec<market_runtime::Tx> = verified.iter().map(|v| v.tx.clone()).collect();
-        let signers: Vec<Address> = cert.signatures.iter().filter_map(|s| s.validator.as_slice().try_into().ok()).collect();
+        // Which precommits a certificate holds differs from node to node (any +2/3 decide),
+        // so paying only the certificate's signers would fork the state. Until blocks carry
+        // the previous height's canonical commit, the reward goes to the whole set of the height.
+        let signers: Vec<Address> = self.validators.validators().iter().map(|(id, _)| *id).collect();
         let proposer: Address = header.proposer.as_slice().try_into().unwrap_or([0; 32]);
         let ctx = BlockContext { height, slot: header.slot, proposer, signers };
         let outcome = market_runtime::execute_block(&mut self.state, &ctx, &txs);

@@ -69,6 +69,8 @@ pub struct Driver {
     /// Height consensus is running (0 until the first start).
     running: u64,
     replaying: bool,
+    /// A decision whose block has not arrived yet (precommits can overtake the proposal).
+    pending_decision: Option<(u64, u32, Hash, Vec<(consensus::ValidatorId, Vec<u8>)>)>,
 }
 
 impl Driver {
@@ -94,6 +96,7 @@ impl Driver {
             future: BTreeMap::new(),
             running: 0,
             replaying: false,
+            pending_decision: None,
         }
     }
 
@@ -235,6 +238,19 @@ impl Driver {
         effects: &mut Vec<Effect>,
     ) -> Result<(), DriverError> {
         let p = proposal.proposal;
+        if let Some((height, round, value, signatures)) = self.pending_decision.clone() {
+            if height == p.height && value == p.value && self.chain.check_proposal(&p.value, &p.proposer, &block, now_ms).is_ok() {
+                self.pending_decision = None;
+                if let Ok(decoded) = Block::decode(block.as_slice()) {
+                    let cert = ledger::certificate::certificate(height, round, &value, signatures);
+                    let committed = self.commit(decoded, cert, round, false, now_ms)?;
+                    effects.push(Effect::Committed(Box::new(committed)));
+                    let next = height + 1;
+                    effects.push(Effect::StartAt { height: next, at_ms: self.chain.genesis.slot_deadline_ms(next) });
+                }
+                return Ok(());
+            }
+        }
         let valid = match self.chain.check_proposal(&p.value, &p.proposer, &block, now_ms) {
             Ok(_) => true,
             Err(e) => {
@@ -272,7 +288,8 @@ impl Driver {
                 }
                 Output::Decide { height, round, value, certificate } => {
                     let Some(bytes) = self.blocks.get(&value).cloned() else {
-                        tracing::warn!(height, value = %hex::encode(value), "decided a block this node has not seen; syncing it");
+                        tracing::debug!(height, value = %hex::encode(value), "decided a block not received yet; waiting for it or syncing it");
+                        self.pending_decision = Some((height, round, value, certificate.signatures));
                         effects.push(Effect::NeedSync);
                         continue;
                     };
@@ -340,6 +357,7 @@ impl Driver {
 
     fn commit(&mut self, block: Block, cert: CommitCertificate, round: u32, synced: bool, now_ms: u64) -> Result<Committed, DriverError> {
         let (outcome, txs) = self.chain.execute_and_commit(&block, &cert)?;
+        self.pending_decision = None;
         self.wal.truncate()?;
         self.blocks.clear();
         let height = self.chain.tip().height;

@@ -115,9 +115,18 @@ pub struct Network {
 
 fn message_id(message: &gossipsub::Message) -> gossipsub::MessageId {
     use sha2::Digest;
-    // Content-addressed, so the same transaction submitted at two nodes is gossiped once.
-    let digest = sha2::Sha256::digest(&message.data);
-    gossipsub::MessageId::from(digest[..20].to_vec())
+    let mut h = sha2::Sha256::new();
+    // Transactions are content-addressed, so one submitted at two nodes is gossiped once.
+    // Consensus messages also carry their publisher and sequence number: a validator's
+    // rebroadcast of an identical vote must travel again to reach peers that lost it.
+    if !message.topic.as_str().ends_with("/txs/1") {
+        if let Some(source) = &message.source {
+            h.update(source.to_bytes());
+        }
+        h.update(message.sequence_number.unwrap_or(0).to_be_bytes());
+    }
+    h.update(&message.data);
+    gossipsub::MessageId::from(h.finalize()[..20].to_vec())
 }
 
 fn gossip_behaviour(keypair: &identity::Keypair, settings: &NetworkSettings) -> Result<gossipsub::Behaviour, NetworkError> {
