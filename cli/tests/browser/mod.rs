@@ -184,6 +184,15 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
+        // A clean close ends Chromium's helper processes too, so the profile directory can be removed.
+        let _ = self.call("Browser.close", json!({}));
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
