@@ -1,4 +1,6 @@
 //! Headless Chromium (Debian's package) driven over the DevTools protocol: launch, evaluate, wait, screenshot.
+// Each test binary that includes this module uses only part of it.
+#![allow(dead_code)]
 
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -158,13 +160,14 @@ impl Browser {
         Ok(())
     }
 
-    /// Sets the viewport (a phone is `mobile`), then captures the whole page as PNG into `path`.
-    pub fn screenshot(&mut self, path: &Path, width: u32, height: u32, mobile: bool) -> anyhow::Result<()> {
+    /// Sets the viewport (a phone is `mobile`), then captures it as PNG into `path`: the whole page when `full_page`.
+    pub fn screenshot(&mut self, path: &Path, width: u32, height: u32, mobile: bool, full_page: bool) -> anyhow::Result<()> {
         self.call("Emulation.setDeviceMetricsOverride", json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile}))?;
         // The page redraws its charts for the new width after a short debounce.
         std::thread::sleep(Duration::from_millis(800));
         let metrics = self.call("Page.getLayoutMetrics", json!({}))?;
-        let full_height = metrics["cssContentSize"]["height"].as_f64().unwrap_or(f64::from(height)).ceil();
+        let page_height = metrics["cssContentSize"]["height"].as_f64().unwrap_or(f64::from(height)).ceil();
+        let full_height = if full_page { page_height } else { f64::from(height) };
         let shot = self.call(
             "Page.captureScreenshot",
             json!({"format": "png", "captureBeyondViewport": true,
@@ -181,6 +184,15 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
+        // A clean close ends Chromium's helper processes too, so the profile directory can be removed.
+        let _ = self.call("Browser.close", json!({}));
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

@@ -34,6 +34,7 @@ pub static ASSETS: &[Asset] = &[
     asset!("js/market.js", JS),
     asset!("js/chain.js", JS),
     asset!("js/admin.js", JS),
+    asset!("js/txsign.js", JS),
 ];
 
 pub fn find(path: &str) -> Option<&'static Asset> {

@@ -48,3 +48,23 @@ export function subscribe({ onBlock, onClearing, onState }) {
   source.addEventListener('clearing', parse(onClearing));
   return source;
 }
+
+export async function post(path, body) {
+  let response;
+  try {
+    response = await fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(body) });
+  } catch (err) {
+    throw new RpcError(path, 0, 'unreachable', String(err));
+  }
+  let answer;
+  try {
+    answer = await response.json();
+  } catch (err) {
+    throw new RpcError(path, response.status, 'bad-json', `the node did not answer JSON (${err})`);
+  }
+  if (!response.ok) {
+    const e = answer && answer.error ? answer.error : {};
+    throw new RpcError(path, response.status, e.code || 'http-error', e.message || response.statusText);
+  }
+  return answer;
+}

@@ -94,12 +94,13 @@ export class ChainPanel {
   }
 
   setValidators(v) {
-    const list = v.validators || [];
+    // Most power first, then by name, so the table does not reshuffle between reads.
+    const list = [...(v.validators || [])].sort((a, b) => Number(b.power) - Number(a.power) || String(a.moniker || a.address).localeCompare(String(b.moniker || b.address)));
     for (const x of list) if (x.moniker) this.monikers.set(x.address, x.moniker);
     const total = list.reduce((a, x) => a + Number(x.power), 0) || 1;
     this.validatorsEl.querySelector('tbody').innerHTML = list.map((x) => {
       const share = Number(x.power) / total;
-      return `<tr><td class="mono">${this.name(x.address)}</td><td>${integer(x.power)}</td><td><span class="share" style="--w:${(share * 100).toFixed(1)}%"></span>${percent(share)}</td></tr>`;
+      return `<tr><td class="mono">${this.name(x.address)}</td><td>${integer(x.power)}</td><td class="nowrap"><span class="share" style="--w:${(share * 100).toFixed(1)}%"></span>${percent(share)}</td></tr>`;
     }).join('');
   }
 

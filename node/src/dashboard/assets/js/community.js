@@ -20,9 +20,9 @@ export class Community {
     legend.innerHTML = `<strong>Net position, latest slot</strong> ${items.join('')}`;
   }
 
-  // Tiles follow the registry order; only approved homes trade, pending ones show outlined.
+  // Tiles follow the registry order; only approved homes trade (pending ones wait in the administrator's view).
   setHouseholds(households) {
-    const trading = households.filter((h) => h.status !== 'rejected');
+    const trading = households.filter((h) => h.status === 'approved');
     const same = trading.length === this.households.length && trading.every((h, i) => h.address === this.households[i].address && h.status === this.households[i].status);
     this.households = trading;
     this.byAddress = new Map(trading.map((h) => [h.address, h]));
@@ -32,7 +32,7 @@ export class Community {
     for (const h of trading) {
       const tile = document.createElement('button');
       tile.type = 'button';
-      tile.className = `tile${h.status === 'pending' ? ' pending' : ''}`;
+      tile.className = 'tile';
       tile.setAttribute('role', 'listitem');
       tile.dataset.address = h.address;
       tile.dataset.bin = 'idle';

@@ -49,6 +49,7 @@ export function time(ms) {
 
 // The SDR is an exact rational on chain; the node also sends its decimal form.
 export function sdr(slot) {
+  if (slot.sdr_decimal === 'inf') return '∞ (no demand)';
   if (slot.sdr_decimal !== undefined && slot.sdr_decimal !== null) return String(slot.sdr_decimal);
   if (slot.sdr && slot.sdr.den) return (slot.sdr.num / slot.sdr.den).toFixed(4);
   return '∞';

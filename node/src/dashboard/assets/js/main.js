@@ -10,7 +10,8 @@ import { ChainPanel } from './chain.js';
 import { AdminPanel } from './admin.js';
 
 const $ = (id) => document.getElementById(id);
-const BACKFILL_BLOCKS = 30;
+// Each block carries a slot's bids, which the node decodes and verifies to answer: read few at load, then follow the stream.
+const BACKFILL_BLOCKS = 12;
 // Registry and validator set change rarely: re-read them every few blocks, not on every one.
 const SLOW_REFRESH_BLOCKS = 5;
 
@@ -22,7 +23,7 @@ const community = new Community($('tiles'), $('tile-legend'), $('community-sub')
 });
 const market = new MarketPanel($('market-now'), $('market-charts'), $('market-sub'));
 const chain = new ChainPanel({ now: $('chain-now'), latency: $('latency-chart'), validators: $('validators'), blocks: $('blocks') });
-const admin = new AdminPanel($('pending'), $('admin-sub'));
+const admin = new AdminPanel($('pending'), $('admin-sub'), $('admin-key'));
 let blocksSeen = 0;
 
 function showError(err) {
@@ -38,6 +39,7 @@ function clearError() {
 
 function renderHead(status) {
   $('chain-id').textContent = status.chain_id;
+  admin.setChainId(status.chain_id);
   $('head-market').textContent = status.market_open ? 'open' : 'closed';
 }
 
@@ -66,12 +68,19 @@ async function showLatestSettlements() {
   community.showSlot(detail.slot, detail.settlements || []);
 }
 
-async function backfillBlocks(latest) {
-  const from = Math.max(1, latest - BACKFILL_BLOCKS + 1);
+async function fillBlocks(from, to) {
   const heights = [];
-  for (let h = from; h <= latest; h++) heights.push(h);
-  const blocks = await Promise.all(heights.map((h) => get(`/blocks/${h}`).catch(() => null)));
-  for (const b of blocks) if (b) chain.addBlock(b);
+  for (let h = Math.max(1, from, to - BACKFILL_BLOCKS + 1); h <= to; h++) heights.push(h);
+  const blocks = await Promise.all(heights.map((h) => get(`/blocks/${h}`)));
+  for (const b of blocks) chain.addBlock(b);
+  chain.render();
+}
+
+async function reloadSlots() {
+  const recent = await get(`/market/slots?last=48`);
+  slots.setSummaries(recent.slots || []);
+  market.render(slots.summaries);
+  await showLatestSettlements();
 }
 
 async function start() {
@@ -80,11 +89,8 @@ async function start() {
   chain.setStatus(status);
   renderHeight(status.latest_height, status.latest_slot);
   await Promise.all([refreshHouseholds(), refreshValidators()]);
-  const recent = await get(`/market/slots?last=48`);
-  slots.setSummaries(recent.slots || []);
-  market.render(slots.summaries);
-  await showLatestSettlements();
-  if (status.latest_height > 0) await backfillBlocks(status.latest_height);
+  await reloadSlots();
+  if (status.latest_height > 0) await fillBlocks(1, status.latest_height);
   chain.render();
   document.body.dataset.ready = 'true';
 
@@ -95,6 +101,9 @@ async function start() {
     },
     onBlock: (b) => {
       blocksSeen++;
+      const head = chain.head();
+      // Blocks committed while the page loaded, or dropped by a lagging stream, are read back.
+      if (head && b.height > head.height + 1) fillBlocks(head.height + 1, b.height - 1).catch(showError);
       chain.addBlock(b);
       renderHeight(b.height, b.slot);
       chain.render();
@@ -106,6 +115,11 @@ async function start() {
       home.refresh().catch(showError);
     },
     onClearing: (summary) => {
+      const last = slots.latest();
+      if (last && summary.slot > last.slot + 1) {
+        reloadSlots().catch(showError);
+        return;
+      }
       slots.push(summary);
       market.render(slots.summaries);
       showLatestSettlements().catch(showError);

@@ -4,6 +4,8 @@ import { kwh, price, tokens, sdr, sdrValue } from './format.js';
 import { renderChart } from './svgchart.js';
 import { COLORS } from './palette.js';
 
+const SDR_CAP = 2;
+
 function fact(label, value) {
   return `<div><dt>${label}</dt><dd>${value}</dd></div>`;
 }
@@ -56,11 +58,12 @@ export class MarketPanel {
       yFormat: (v) => v.toLocaleString('en-US', { maximumFractionDigits: 1 }),
       yMin: 0,
     });
+    // Above 1 every price is the feed-in price, so the chart caps the SDR where the pricing stops changing.
     renderChart(this.boxes[1], {
-      title: 'Supply-demand ratio (SDR)',
+      title: `Supply-demand ratio (SDR; above ${SDR_CAP} drawn at ${SDR_CAP})`,
       xs,
       series: [
-        { label: 'SDR', values: summaries.map((s) => sdrValue(s)), color: COLORS.sdr },
+        { label: 'SDR', values: summaries.map((s) => { const v = sdrValue(s); return v === null ? SDR_CAP : Math.min(v, SDR_CAP); }), color: COLORS.sdr },
         { label: 'SDR = 1', values: summaries.map(() => 1), color: COLORS.neutral, dash: '4 3' },
       ],
       yFormat: (v) => v.toFixed(2),

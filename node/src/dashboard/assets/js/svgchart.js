@@ -45,7 +45,7 @@ function extent(spec) {
   }
   if (spec.yMin !== undefined) lo = Math.min(lo, spec.yMin);
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [0, 1];
-  if (hi === lo) return [lo - 1, hi + 1];
+  if (hi === lo) return [spec.yMin !== undefined ? Math.min(spec.yMin, lo) : lo - 1, hi + 1];
   return [lo, hi];
 }
 
