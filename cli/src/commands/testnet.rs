@@ -207,6 +207,7 @@ pub fn report(nodes: &[LocalnetNode], meter: Option<&Value>, seconds: f64, first
         "block_hash_at_common_height": hashes.first(),
         "state_roots_equal": roots_equal,
         "blocks_per_second": (blocks as f64 / seconds.max(1e-9) * 100.0).round() / 100.0,
+        "bids_settled_per_second": (settled as f64 / seconds.max(1e-9) * 10.0).round() / 10.0,
         "commit_latency_ms": { "count": prom_read::count(&commit), "p50": ms(&commit, 0.5), "p90": ms(&commit, 0.9), "p99": ms(&commit, 0.99) },
         "bid_settle_latency_ms": { "count": prom_read::count(&bid), "p50": ms(&bid, 0.5), "p90": ms(&bid, 0.9), "p99": ms(&bid, 0.99) },
         "bids": {
@@ -225,7 +226,7 @@ pub fn print_report(r: &Value) {
     println!("testnet report ({} validators, {} s)", r["validators"], r["seconds"]);
     println!("  heights              {}", r["heights"]);
     println!("  common height        {}  state roots equal: {}", r["common_height"], r["state_roots_equal"]);
-    println!("  blocks per second    {}", r["blocks_per_second"]);
+    println!("  blocks per second    {}   bids settled per second {}", r["blocks_per_second"], r["bids_settled_per_second"]);
     let l = &r["commit_latency_ms"];
     println!("  commit latency ms    p50 {}  p90 {}  p99 {}  (n = {})", l["p50"], l["p90"], l["p99"], l["count"]);
     let b = &r["bid_settle_latency_ms"];
