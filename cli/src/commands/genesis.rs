@@ -1,8 +1,193 @@
-//! `solartrade genesis`.
+//! `solartrade genesis`: build and check genesis.json.
+
+use anyhow::Context;
+use market_runtime::{HouseholdKind, HouseholdSpec, Mechanism};
+use node::genesis::{Genesis, GenesisValidator};
+use node::home::{default_home, Home};
+use std::path::PathBuf;
 
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The genesis file; default: the home's config/genesis.json.
+    #[arg(long, global = true)]
+    genesis: Option<PathBuf>,
+    #[arg(long, global = true, env = "SOLARTRADE_HOME", default_value_os_t = default_home())]
+    home: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
 
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("`solartrade genesis` is not built yet")
+#[derive(clap::Subcommand)]
+enum Command {
+    /// Write a new genesis with no validators and the default market parameters.
+    New {
+        #[arg(long)]
+        chain_id: String,
+        /// Hex address of the network administrator.
+        #[arg(long)]
+        admin: String,
+        /// Block pacing, ms per slot (0 = back to back).
+        #[arg(long, default_value_t = 3_600_000)]
+        slot_ms: u64,
+        /// Unix time in ms of slot 0; default now.
+        #[arg(long)]
+        genesis_time_ms: Option<u64>,
+        #[arg(long)]
+        force: bool,
+    },
+    /// Add the validator of a home (its validator and node keys).
+    AddValidator {
+        /// The home whose keys to add; default --home.
+        #[arg(long)]
+        from_home: Option<PathBuf>,
+        #[arg(long, default_value_t = 10)]
+        power: u64,
+        #[arg(long)]
+        moniker: Option<String>,
+    },
+    /// Add a household approved from block 1.
+    AddHousehold {
+        #[arg(long)]
+        address: String,
+        #[arg(long, default_value_t = 5000)]
+        pv_capacity_w: u64,
+        #[arg(long, default_value_t = 5000)]
+        battery_wh: u64,
+        #[arg(long, default_value_t = 2500)]
+        battery_w: u64,
+        #[arg(long, default_value_t = 10000)]
+        import_limit_w: u64,
+        /// villa or flat.
+        #[arg(long, default_value = "villa")]
+        kind: String,
+        #[arg(long, default_value = "")]
+        lot: String,
+        /// Starting balance, micro-tokens.
+        #[arg(long, default_value_t = 1_000_000_000)]
+        balance: u64,
+    },
+    /// Set market parameters (only those given).
+    SetMarket {
+        /// Grid retail price Lb, micro-tokens per kWh.
+        #[arg(long)]
+        grid_buy_price: Option<u64>,
+        /// Feed-in price Ls, micro-tokens per kWh.
+        #[arg(long)]
+        grid_sell_price: Option<u64>,
+        /// sdr, mmr, bill-sharing or no-trading.
+        #[arg(long)]
+        mechanism: Option<String>,
+        #[arg(long)]
+        block_reward: Option<u64>,
+        #[arg(long)]
+        solar_reward_per_kwh: Option<u64>,
+        #[arg(long)]
+        max_future_slots: Option<u64>,
+        /// Whether the market is open from block 1.
+        #[arg(long)]
+        open: Option<bool>,
+        /// Starting balance of the grid account, micro-tokens.
+        #[arg(long)]
+        grid_balance: Option<u64>,
+    },
+    /// Check a genesis the way a starting node does.
+    Validate,
+}
+
+fn parse_addr(text: &str) -> anyhow::Result<[u8; 32]> {
+    let bytes = hex::decode(text.trim()).with_context(|| format!("{text:?} is not hex"))?;
+    bytes.try_into().map_err(|b: Vec<u8>| anyhow::anyhow!("{text:?} is {} bytes, an address is 32", b.len()))
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let path = args.genesis.clone().unwrap_or_else(|| Home::new(&args.home).genesis_file());
+    let load = || Genesis::load(&path);
+    match args.command {
+        Command::New { chain_id, admin, slot_ms, genesis_time_ms, force } => {
+            if path.exists() && !force {
+                anyhow::bail!("{} already exists; pass --force to overwrite it", path.display());
+            }
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_millis() as u64;
+            let mut g = Genesis::new(&chain_id, genesis_time_ms.unwrap_or(now), slot_ms, parse_addr(&admin)?, node::localnet::grid_address(&chain_id));
+            g.set_balance(g.app_state.grid_account, node::localnet::GRID_BALANCE);
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).ok();
+            }
+            g.save(&path)?;
+            println!("wrote {}", path.display());
+        }
+        Command::AddValidator { from_home, power, moniker } => {
+            let mut g = load()?;
+            let home = Home::new(from_home.unwrap_or(args.home.clone()));
+            let validator = ledger::sign::Keypair::load(&home.validator_key_file())?;
+            let node_key = ledger::sign::Keypair::load(&home.node_key_file())?;
+            let moniker = match moniker {
+                Some(m) => m,
+                None => node::config::Config::load(&home.config_file()).map(|c| c.moniker).unwrap_or_else(|_| "validator".into()),
+            };
+            let node_id = node::localnet::node_id_of(&node_key)?;
+            g.add_validator(GenesisValidator { address: validator.public(), power, moniker, node_id });
+            g.save(&path)?;
+            println!("added validator {} (power {power}) to {}", hex::encode(validator.public()), path.display());
+        }
+        Command::AddHousehold { address, pv_capacity_w, battery_wh, battery_w, import_limit_w, kind, lot, balance } => {
+            let mut g = load()?;
+            let kind = match kind.as_str() {
+                "villa" => HouseholdKind::Villa,
+                "flat" => HouseholdKind::Flat,
+                other => anyhow::bail!("--kind {other:?} is neither villa nor flat"),
+            };
+            let addr = parse_addr(&address)?;
+            g.add_household(addr, HouseholdSpec { pv_capacity_w, battery_wh, battery_w, import_limit_w, kind, lot }, balance);
+            g.save(&path)?;
+            println!("added household {address} to {}", path.display());
+        }
+        Command::SetMarket { grid_buy_price, grid_sell_price, mechanism, block_reward, solar_reward_per_kwh, max_future_slots, open, grid_balance } => {
+            let mut g = load()?;
+            let p = &mut g.app_state.params;
+            if let Some(v) = grid_buy_price {
+                p.grid_buy_price = v;
+            }
+            if let Some(v) = grid_sell_price {
+                p.grid_sell_price = v;
+            }
+            if let Some(m) = mechanism {
+                p.mechanism = *Mechanism::ALL
+                    .iter()
+                    .find(|x| x.name() == m)
+                    .ok_or_else(|| anyhow::anyhow!("--mechanism {m:?} is not one of sdr, mmr, bill-sharing, no-trading"))?;
+            }
+            if let Some(v) = block_reward {
+                p.block_reward = v;
+            }
+            if let Some(v) = solar_reward_per_kwh {
+                p.solar_reward_per_kwh = v;
+            }
+            if let Some(v) = max_future_slots {
+                p.max_future_slots = v;
+            }
+            if let Some(v) = open {
+                g.app_state.market_open = v;
+            }
+            if let Some(v) = grid_balance {
+                let grid = g.app_state.grid_account;
+                g.set_balance(grid, v);
+            }
+            g.save(&path)?;
+            println!("updated market parameters in {}", path.display());
+        }
+        Command::Validate => {
+            let g = load()?;
+            g.validate()?;
+            println!(
+                "{} is valid: chain {}, {} validators, {} households, slot {} ms",
+                path.display(),
+                g.chain_id,
+                g.validators.len(),
+                g.app_state.households.len(),
+                g.slot_ms
+            );
+        }
+    }
+    Ok(())
 }

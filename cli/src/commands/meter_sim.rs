@@ -1,8 +1,195 @@
-//! `solartrade meter-sim`.
+//! `solartrade meter-sim`: signs each slot's bids for many simulated households and
+//! submits them over RPC (the load generator of testnets).
 
-#[derive(clap::Args)]
-pub struct Args {}
+use anyhow::Context;
+use ledger::sign::Keypair;
+use node::client::Client;
+use node::localnet::{community, household_keypair};
+use serde::Serialize;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("`solartrade meter-sim` is not built yet")
+#[derive(clap::Args, Clone)]
+pub struct Args {
+    /// Simulated households (the first M of the seeded community).
+    #[arg(long, default_value_t = 10)]
+    pub households: usize,
+    /// RPC addresses, comma separated; bids are spread over them.
+    #[arg(long, value_delimiter = ',', default_value = "127.0.0.1:36657")]
+    pub rpc: Vec<String>,
+    /// Seed of the household keys and profiles (the genesis must approve the same).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Stop after this many seconds (default: run until interrupted).
+    #[arg(long)]
+    pub duration: Option<f64>,
+    /// Stop after bidding for this many slots.
+    #[arg(long)]
+    pub slots: Option<u64>,
+    /// Submitting threads.
+    #[arg(long, default_value_t = 8)]
+    pub threads: usize,
+    /// Do not bid for a slot that closes sooner than this, ms.
+    #[arg(long, default_value_t = 150)]
+    pub margin_ms: u64,
+    /// Print the final summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct Summary {
+    pub households: usize,
+    pub slots: u64,
+    pub first_slot: u64,
+    pub last_slot: u64,
+    pub submitted: u64,
+    pub accepted: u64,
+    pub rejected: u64,
+    pub unreachable: u64,
+    pub seconds: f64,
+    pub bids_per_second: f64,
+    pub first_errors: Vec<String>,
+}
+
+struct Household {
+    index: usize,
+    key: Keypair,
+    nonce: u64,
+}
+
+fn fetch_nonces(client: &Client, households: &mut [Household]) -> anyhow::Result<()> {
+    for h in households {
+        let acct = client.get(&format!("/accounts/{}", hex::encode(h.key.public())))?;
+        h.nonce = acct["nonce"].as_u64().unwrap_or(0);
+    }
+    Ok(())
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let summary = simulate(&args, Arc::new(AtomicBool::new(false)))?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&summary)?);
+    } else {
+        println!(
+            "meter-sim: {} households, slots {}..{}: {} bids submitted, {} accepted, {} rejected, {} unreachable, {:.0} bids/s",
+            summary.households, summary.first_slot, summary.last_slot, summary.submitted, summary.accepted, summary.rejected,
+            summary.unreachable, summary.bids_per_second
+        );
+        for e in &summary.first_errors {
+            println!("  error: {e}");
+        }
+    }
+    Ok(())
+}
+
+pub fn simulate(args: &Args, stop: Arc<AtomicBool>) -> anyhow::Result<Summary> {
+    let clients: Vec<Client> = args.rpc.iter().map(|u| Client::new(u)).collect();
+    let first = clients.first().context("--rpc names no node")?;
+    let started = Instant::now();
+    let status = loop {
+        match first.get("/status") {
+            Ok(s) => break s,
+            Err(e) if started.elapsed() < Duration::from_secs(30) => {
+                tracing::debug!(error = %e, "waiting for the node");
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            Err(e) => return Err(e).context("the node's /status"),
+        }
+    };
+    let chain_id = status["chain_id"].as_str().context("/status has no chain_id")?.to_string();
+    let slot_ms = status["slot_ms"].as_u64().unwrap_or(0);
+    let genesis_ms = status["genesis_time_ms"].as_u64().unwrap_or(0);
+    let (_, profile) = community(args.households, args.seed);
+    let mut households: Vec<Household> =
+        (0..args.households).map(|i| Household { index: i, key: household_keypair(args.seed, i), nonce: 0 }).collect();
+    fetch_nonces(first, &mut households)?;
+
+    let submitted = AtomicU64::new(0);
+    let accepted = AtomicU64::new(0);
+    let rejected = AtomicU64::new(0);
+    let unreachable = AtomicU64::new(0);
+    let errors = std::sync::Mutex::new(Vec::<String>::new());
+    let mut summary = Summary { households: args.households, ..Summary::default() };
+    let deadline = args.duration.map(|d| started + Duration::from_secs_f64(d));
+    let mut last_slot = 0u64;
+    let threads = args.threads.max(1);
+    loop {
+        if stop.load(Ordering::Relaxed) || deadline.is_some_and(|d| Instant::now() >= d) || args.slots.is_some_and(|n| summary.slots >= n) {
+            break;
+        }
+        let height = match first.get("/status") {
+            Ok(s) => s["latest_height"].as_u64().unwrap_or(0),
+            Err(_) => {
+                std::thread::sleep(Duration::from_millis(100));
+                continue;
+            }
+        };
+        let slot = node::agent::target_slot(height, genesis_ms, slot_ms, node::service::now_ms(), args.margin_ms);
+        if slot <= last_slot {
+            // Wait for the chain (back-to-back slots) or the clock (timed slots) to move on.
+            std::thread::sleep(Duration::from_millis(if slot_ms == 0 { 2 } else { 20 }));
+            continue;
+        }
+        // With back-to-back slots, bid a few slots ahead so the bids are in the mempool
+        // before the block is built; with timed slots the margin does that.
+        let slot = if slot_ms == 0 { height + 2 } else { slot };
+        if slot <= last_slot {
+            continue;
+        }
+        if summary.first_slot == 0 {
+            summary.first_slot = slot;
+        }
+        last_slot = slot;
+        summary.slots += 1;
+        let chunk = households.len().div_ceil(threads).max(1);
+        std::thread::scope(|scope| {
+            for (t, part) in households.chunks_mut(chunk).enumerate() {
+                let client = &clients[t % clients.len()];
+                let (profile, chain_id) = (&profile, &chain_id);
+                let (submitted, accepted, rejected, unreachable, errors) = (&submitted, &accepted, &rejected, &unreachable, &errors);
+                scope.spawn(move || {
+                    for h in part {
+                        let Some((side, qty)) = node::agent::bid_for(profile, h.index, slot) else { continue };
+                        let tx = node::agent::bid_tx(h.key.public(), h.nonce, slot, side, qty);
+                        let Ok(bytes) = ledger::tx::encode_tx(&h.key, chain_id, &tx) else { continue };
+                        submitted.fetch_add(1, Ordering::Relaxed);
+                        match client.submit(&bytes) {
+                            Ok(_) => {
+                                accepted.fetch_add(1, Ordering::Relaxed);
+                                h.nonce += 1;
+                            }
+                            Err(e) => {
+                                if matches!(e, node::client::ClientError::Unreachable { .. }) {
+                                    unreachable.fetch_add(1, Ordering::Relaxed);
+                                } else {
+                                    rejected.fetch_add(1, Ordering::Relaxed);
+                                }
+                                if let Ok(mut errs) = errors.lock() {
+                                    if errs.len() < 5 {
+                                        errs.push(format!("slot {slot} household {}: {e}", h.index));
+                                    }
+                                }
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        let failed = rejected.load(Ordering::Relaxed) + unreachable.load(Ordering::Relaxed);
+        if failed > 0 && summary.slots % 10 == 0 {
+            // A bid that was refused or evicted leaves a nonce gap; re-read the accounts.
+            let _ = fetch_nonces(first, &mut households);
+        }
+    }
+    summary.last_slot = last_slot;
+    summary.submitted = submitted.load(Ordering::Relaxed);
+    summary.accepted = accepted.load(Ordering::Relaxed);
+    summary.rejected = rejected.load(Ordering::Relaxed);
+    summary.unreachable = unreachable.load(Ordering::Relaxed);
+    summary.seconds = started.elapsed().as_secs_f64();
+    summary.bids_per_second = summary.accepted as f64 / summary.seconds.max(1e-9);
+    summary.first_errors = errors.into_inner().unwrap_or_default();
+    Ok(summary)
 }

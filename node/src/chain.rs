@@ -1,0 +1,269 @@
+//! The node's view of the chain: the RocksDB store and state, block building, checking a
+//! proposed block, executing and committing a decided one.
+
+use crate::genesis::Genesis;
+use consensus::{SignedStep, Step, ValidatorSet};
+use ledger::block::{txs_root, validators_hash};
+use ledger::state::StateDb;
+use ledger::store::{ChainStore, StoreError};
+use ledger::wire::{Block, CommitCertificate, Header, SignStep, SignerState};
+use market_runtime::{BlockContext, BlockOutcome, StateStore};
+use prost::Message as _;
+use std::path::Path;
+use std::sync::Arc;
+
+pub type Hash = [u8; 32];
+pub type Address = [u8; 32];
+
+#[derive(Debug, thiserror::Error)]
+pub enum ChainError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("genesis app_state cannot be loaded: {0}")]
+    Genesis(String),
+    #[error("the chain in {path} is for chain id {stored:?}, but the genesis says {genesis:?}")]
+    WrongChain { path: String, stored: String, genesis: String },
+    #[error("validator set at height {height} is not valid: {why}")]
+    Validators { height: u64, why: String },
+    #[error("block {height} does not commit: {why}")]
+    BadBlock { height: u64, why: String },
+    #[error("block {height} has no certificate that commits it: {why}")]
+    BadCertificate { height: u64, why: String },
+}
+
+/// Why a proposed block is not acceptable at the current height.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BlockCheckError {
+    #[error("block bytes do not decode: {0}")]
+    Decode(String),
+    #[error("block hash {got} is not the proposed value {expected}")]
+    HashMismatch { expected: String, got: String },
+    #[error("header {field} is {got}, expected {expected}")]
+    Header { field: &'static str, expected: String, got: String },
+    #[error("transaction {index} is not valid: {why}")]
+    Tx { index: usize, why: String },
+}
+
+/// Summary of the latest committed block, what /status shows.
+#[derive(Debug, Clone, Default)]
+pub struct Tip {
+    pub height: u64,
+    pub hash: Hash,
+    pub time_ms: u64,
+    pub slot: u64,
+}
+
+pub struct Chain {
+    pub genesis: Genesis,
+    store: Arc<ChainStore>,
+    state: StateDb,
+    tip: Tip,
+    validators: ValidatorSet,
+}
+
+/// The committed state, read-only, for RPC queries and mempool checks outside the node task.
+#[derive(Clone)]
+pub struct CommittedState(pub Arc<ChainStore>);
+
+impl StateStore for CommittedState {
+    fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
+        self.0.state_get(key).ok().flatten()
+    }
+    fn put(&mut self, _key: &[u8], _value: Vec<u8>) {
+        // Read-only view: writes only go through the node's StateDb.
+    }
+    fn delete(&mut self, _key: &[u8]) {}
+    fn scan_prefix(&self, prefix: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
+        self.0.state_scan_prefix(prefix).unwrap_or_default()
+    }
+}
+
+const META_CHAIN_ID: &str = "chain_id";
+
+fn validator_set(store: &impl StateStore, height: u64) -> Result<ValidatorSet, ChainError> {
+    let list = market_runtime::validators(store).map_err(|e| ChainError::Validators { height, why: e.to_string() })?;
+    ValidatorSet::new(list).map_err(|e| ChainError::Validators { height, why: e.to_string() })
+}
+
+impl Chain {
+    /// Opens the store, writing the genesis state on first start.
+    pub fn open(db_path: &Path, genesis: Genesis) -> Result<Chain, ChainError> {
+        let store = Arc::new(ChainStore::open(db_path)?);
+        match store.meta(META_CHAIN_ID)? {
+            Some(stored) if stored != genesis.chain_id.as_bytes() => {
+                return Err(ChainError::WrongChain {
+                    path: db_path.display().to_string(),
+                    stored: String::from_utf8_lossy(&stored).into_owned(),
+                    genesis: genesis.chain_id.clone(),
+                })
+            }
+            _ => {}
+        }
+        let mut state = StateDb::open(store.clone())?;
+        if !store.genesis_done()? {
+            market_runtime::init_genesis(&mut state, &genesis.app_state).map_err(|e| ChainError::Genesis(e.to_string()))?;
+            state.commit_genesis()?;
+            store.put_meta(META_CHAIN_ID, genesis.chain_id.as_bytes())?;
+        }
+        let mut tip = Tip { time_ms: genesis.genesis_time_ms, ..Tip::default() };
+        if let Some(height) = store.latest_height()? {
+            let block = store
+                .block(height)?
+                .ok_or_else(|| ChainError::BadBlock { height, why: "latest block missing from the store".into() })?;
+            let header = block.header.unwrap_or_default();
+            tip = Tip { height, hash: block_hash_of(&header), time_ms: header.time_ms, slot: header.slot };
+        }
+        let validators = validator_set(&state, tip.height + 1)?;
+        Ok(Chain { genesis, store, state, tip, validators })
+    }
+
+    pub fn store(&self) -> &Arc<ChainStore> {
+        &self.store
+    }
+    pub fn tip(&self) -> &Tip {
+        &self.tip
+    }
+    pub fn state_root(&self) -> Hash {
+        self.state.root()
+    }
+    pub fn state(&self) -> &StateDb {
+        &self.state
+    }
+    /// Validators of the next height.
+    pub fn validators(&self) -> &ValidatorSet {
+        &self.validators
+    }
+    pub fn chain_id(&self) -> &str {
+        &self.genesis.chain_id
+    }
+
+    /// A block for the next height holding `txs` (already checked signed envelopes).
+    pub fn build_block(&self, proposer: Address, now_ms: u64, txs: Vec<Vec<u8>>) -> Block {
+        let height = self.tip.height + 1;
+        let header = Header {
+            chain_id: self.genesis.chain_id.clone(),
+            height,
+            slot: height,
+            // Block time never goes backwards, even if the proposer's clock does.
+            time_ms: now_ms.max(self.tip.time_ms),
+            prev_hash: self.tip.hash.to_vec(),
+            txs_root: txs_root(&txs).to_vec(),
+            state_root: self.state.root().to_vec(),
+            proposer: proposer.to_vec(),
+            validators_hash: validators_hash(self.validators.validators()).to_vec(),
+        };
+        Block { header: Some(header), txs }
+    }
+
+    /// Checks a proposed block for the next height: its header against our tip and state,
+    /// and every transaction's envelope and signature (one batch). Execution-level
+    /// failures (nonce, balance) are not errors: the runtime skips those transactions.
+    pub fn check_proposal(&self, value: &Hash, proposer: &Address, bytes: &[u8], now_ms: u64) -> Result<Block, BlockCheckError> {
+        let block = ledger::block::decode_block(bytes, self.chain_id()).map_err(|e| BlockCheckError::Decode(e.to_string()))?;
+        let hash = block.hash();
+        if &hash != value {
+            return Err(BlockCheckError::HashMismatch { expected: hex::encode(value), got: hex::encode(hash) });
+        }
+        let header = block.header.clone().unwrap_or_default();
+        let height = self.tip.height + 1;
+        let expect = |field: &'static str, ok: bool, expected: String, got: String| {
+            if ok {
+                Ok(())
+            } else {
+                Err(BlockCheckError::Header { field, expected, got })
+            }
+        };
+        expect("height", header.height == height, height.to_string(), header.height.to_string())?;
+        expect("slot", header.slot == height, height.to_string(), header.slot.to_string())?;
+        expect("prev_hash", header.prev_hash == self.tip.hash, hex::encode(self.tip.hash), hex::encode(&header.prev_hash))?;
+        let root = self.state.root();
+        expect("state_root", header.state_root == root, hex::encode(root), hex::encode(&header.state_root))?;
+        expect("proposer", header.proposer == proposer, hex::encode(proposer), hex::encode(&header.proposer))?;
+        let vhash = validators_hash(self.validators.validators());
+        expect("validators_hash", header.validators_hash == vhash, hex::encode(vhash), hex::encode(&header.validators_hash))?;
+        expect("time_ms", header.time_ms >= self.tip.time_ms, format!(">= {}", self.tip.time_ms), header.time_ms.to_string())?;
+        // A proposer's clock may run a little ahead; more than this is a bad block.
+        let max_time = now_ms.saturating_add(10_000);
+        expect("time_ms", header.time_ms <= max_time, format!("<= {max_time}"), header.time_ms.to_string())?;
+        ledger::tx::verify_batch(&block.txs, self.chain_id())
+            .map_err(|e| BlockCheckError::Tx { index: e.index, why: e.error.to_string() })?;
+        Ok(block)
+    }
+
+    /// Executes a decided block through the market runtime and commits block, certificate
+    /// and state in one synced batch.
+    pub fn execute_and_commit(&mut self, block: &Block, cert: &CommitCertificate) -> Result<(BlockOutcome, Vec<ledger::tx::VerifiedTx>), ChainError> {
+        let header = block.header.clone().unwrap_or_default();
+        let height = header.height;
+        let verified = ledger::tx::verify_batch(&block.txs, self.chain_id())
+            .map_err(|e| ChainError::BadBlock { height, why: e.to_string() })?;
+        let txs: Vec<market_runtime::Tx> = verified.iter().map(|v| v.tx.clone()).collect();
+        // Which precommits a certificate holds differs from node to node (any +2/3 decide),
+        // so paying only the certificate's signers would fork the state. Until blocks carry
+        // the previous height's canonical commit, the reward goes to the whole set of the height.
+        let signers: Vec<Address> = self.validators.validators().iter().map(|(id, _)| *id).collect();
+        let proposer: Address = header.proposer.as_slice().try_into().unwrap_or([0; 32]);
+        let ctx = BlockContext { height, slot: header.slot, proposer, signers };
+        let outcome = market_runtime::execute_block(&mut self.state, &ctx, &txs);
+        if let Err(e) = self.state.commit(block, cert) {
+            self.state.discard();
+            return Err(e.into());
+        }
+        self.tip = Tip { height, hash: block.hash(), time_ms: header.time_ms, slot: header.slot };
+        self.validators = validator_set(&self.state, height + 1)?;
+        Ok((outcome, verified))
+    }
+
+    /// Checks a block and certificate received by sync against the next height's validators.
+    pub fn verify_synced(&self, block: &Block, cert: &CommitCertificate) -> Result<(), ChainError> {
+        let height = self.tip.height + 1;
+        ledger::block::check_block(block, self.chain_id()).map_err(|e| ChainError::BadBlock { height, why: e.to_string() })?;
+        let header = block.header.as_ref().map(|h| (h.height, h.prev_hash.clone())).unwrap_or_default();
+        if header.0 != height || header.1 != self.tip.hash {
+            return Err(ChainError::BadBlock { height, why: format!("it is height {} on parent {}", header.0, hex::encode(&header.1)) });
+        }
+        ledger::certificate::verify_certificate(cert, self.chain_id(), height, &block.hash(), self.validators.validators())
+            .map_err(|e| ChainError::BadCertificate { height, why: e.to_string() })?;
+        Ok(())
+    }
+
+    pub fn block_and_certificate(&self, height: u64) -> Result<Option<(Block, CommitCertificate)>, ChainError> {
+        match (self.store.block(height)?, self.store.certificate(height)?) {
+            (Some(b), Some(c)) => Ok(Some((b, c))),
+            _ => Ok(None),
+        }
+    }
+
+    /// The last step this validator signed, as the core needs it after a restart.
+    pub fn signed_step(&self) -> Result<Option<SignedStep>, ChainError> {
+        let Some(state) = self.store.signer_state()? else { return Ok(None) };
+        let step = match SignStep::try_from(state.step) {
+            Ok(SignStep::Propose) => Step::Propose,
+            Ok(SignStep::Prevote) => Step::Prevote,
+            Ok(SignStep::Precommit) => Step::Precommit,
+            _ => return Ok(None),
+        };
+        Ok(Some(SignedStep { height: state.height, round: state.round, step }))
+    }
+
+    /// Persists (synced) the step of a message before it leaves the node.
+    pub fn save_signed_step(&self, step: SignedStep, payload: &[u8]) -> Result<(), ChainError> {
+        let sign_step = match step.step {
+            Step::Propose => SignStep::Propose,
+            Step::Prevote => SignStep::Prevote,
+            Step::Precommit => SignStep::Precommit,
+        };
+        let state = SignerState {
+            height: step.height,
+            round: step.round,
+            step: sign_step as i32,
+            payload_hash: ledger::hash::sha256(payload).to_vec(),
+        };
+        self.store.save_signer_state(&state)?;
+        Ok(())
+    }
+}
+
+pub fn block_hash_of(header: &Header) -> Hash {
+    ledger::hash::sha256(&header.encode_to_vec())
+}

@@ -1,0 +1,340 @@
+//! `config.toml`: the node's local settings, with documented defaults.
+
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+pub const DEFAULT_P2P_PORT: u16 = 36656;
+pub const DEFAULT_RPC_PORT: u16 = 36657;
+pub const DEFAULT_METRICS_PORT: u16 = 36660;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub moniker: String,
+    pub p2p: P2pConfig,
+    pub rpc: RpcConfig,
+    pub metrics: MetricsConfig,
+    pub mempool: MempoolConfig,
+    pub consensus: ConsensusConfig,
+    pub log: LogConfig,
+    pub agent: AgentConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct P2pConfig {
+    pub listen: String,
+    pub persistent_peers: Vec<String>,
+    pub allowed_peers: Vec<String>,
+    pub max_message_bytes: usize,
+    pub max_messages_per_peer_per_second: u32,
+    pub dial_backoff_initial_ms: u64,
+    pub dial_backoff_max_ms: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct RpcConfig {
+    pub listen: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsConfig {
+    pub enabled: bool,
+    pub listen: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct MempoolConfig {
+    pub max_txs: usize,
+    pub max_bytes: usize,
+    pub max_per_account: usize,
+    pub max_tx_bytes: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ConsensusConfig {
+    pub timeout_propose_ms: u64,
+    pub timeout_prevote_ms: u64,
+    pub timeout_precommit_ms: u64,
+    pub timeout_increase_ms: u64,
+    pub max_block_txs: usize,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    pub format: LogFormat,
+    pub level: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct AgentConfig {
+    pub enabled: bool,
+    pub household_key: String,
+    pub profile_seed: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            moniker: "solartrade-node".into(),
+            p2p: P2pConfig::default(),
+            rpc: RpcConfig::default(),
+            metrics: MetricsConfig::default(),
+            mempool: MempoolConfig::default(),
+            consensus: ConsensusConfig::default(),
+            log: LogConfig::default(),
+            agent: AgentConfig::default(),
+        }
+    }
+}
+impl Default for P2pConfig {
+    fn default() -> Self {
+        P2pConfig {
+            listen: format!("/ip4/0.0.0.0/tcp/{DEFAULT_P2P_PORT}"),
+            persistent_peers: Vec::new(),
+            allowed_peers: Vec::new(),
+            max_message_bytes: 4 * 1024 * 1024,
+            max_messages_per_peer_per_second: 20_000,
+            dial_backoff_initial_ms: 250,
+            dial_backoff_max_ms: 30_000,
+        }
+    }
+}
+impl Default for RpcConfig {
+    fn default() -> Self {
+        RpcConfig { listen: format!("127.0.0.1:{DEFAULT_RPC_PORT}") }
+    }
+}
+impl Default for MetricsConfig {
+    fn default() -> Self {
+        MetricsConfig { enabled: true, listen: format!("127.0.0.1:{DEFAULT_METRICS_PORT}") }
+    }
+}
+impl Default for MempoolConfig {
+    fn default() -> Self {
+        MempoolConfig { max_txs: 200_000, max_bytes: 64 * 1024 * 1024, max_per_account: 64, max_tx_bytes: 4096 }
+    }
+}
+impl Default for ConsensusConfig {
+    fn default() -> Self {
+        ConsensusConfig {
+            timeout_propose_ms: 1000,
+            timeout_prevote_ms: 500,
+            timeout_precommit_ms: 500,
+            timeout_increase_ms: 500,
+            max_block_txs: 100_000,
+        }
+    }
+}
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig { format: LogFormat::Text, level: "info".into() }
+    }
+}
+impl Default for AgentConfig {
+    fn default() -> Self {
+        AgentConfig { enabled: false, household_key: String::new(), profile_seed: 0 }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("config {path} is not valid: {source}")]
+    Parse { path: PathBuf, source: Box<toml::de::Error> },
+    #[error("cannot write config {path}: {source}")]
+    Write { path: PathBuf, source: std::io::Error },
+    #[error("config {field} = {value:?} is not valid: {why}")]
+    Invalid { field: &'static str, value: String, why: String },
+}
+
+impl Config {
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.into(), source })?;
+        let config: Config =
+            toml::from_str(&text).map_err(|source| ConfigError::Parse { path: path.into(), source: Box::new(source) })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    pub fn save(&self, path: &Path) -> Result<(), ConfigError> {
+        std::fs::write(path, self.to_documented_toml()).map_err(|source| ConfigError::Write { path: path.into(), source })
+    }
+
+    /// Checks what serde cannot: addresses parse, limits are not zero.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |field, value: &str, why: &str| ConfigError::Invalid { field, value: value.into(), why: why.into() };
+        self.p2p
+            .listen
+            .parse::<libp2p::Multiaddr>()
+            .map_err(|e| invalid("p2p.listen", &self.p2p.listen, &e.to_string()))?;
+        for peer in &self.p2p.persistent_peers {
+            crate::network::parse_peer_addr(peer).map_err(|e| invalid("p2p.persistent_peers", peer, &e.to_string()))?;
+        }
+        for peer in &self.p2p.allowed_peers {
+            peer.parse::<libp2p::PeerId>().map_err(|e| invalid("p2p.allowed_peers", peer, &e.to_string()))?;
+        }
+        self.rpc
+            .listen
+            .parse::<std::net::SocketAddr>()
+            .map_err(|e| invalid("rpc.listen", &self.rpc.listen, &e.to_string()))?;
+        self.metrics
+            .listen
+            .parse::<std::net::SocketAddr>()
+            .map_err(|e| invalid("metrics.listen", &self.metrics.listen, &e.to_string()))?;
+        for (field, value) in [
+            ("mempool.max_txs", self.mempool.max_txs),
+            ("mempool.max_bytes", self.mempool.max_bytes),
+            ("mempool.max_per_account", self.mempool.max_per_account),
+            ("mempool.max_tx_bytes", self.mempool.max_tx_bytes),
+            ("p2p.max_message_bytes", self.p2p.max_message_bytes),
+            ("consensus.max_block_txs", self.consensus.max_block_txs),
+        ] {
+            if value == 0 {
+                return Err(invalid(field, "0", "must be at least 1"));
+            }
+        }
+        if self.agent.enabled && self.agent.household_key.is_empty() {
+            return Err(invalid("agent.household_key", "", "the agent needs a household key file"));
+        }
+        Ok(())
+    }
+
+    /// The TOML text with a comment above every setting, so the file documents itself.
+    pub fn to_documented_toml(&self) -> String {
+        let list = |v: &[String]| {
+            let items: Vec<String> = v.iter().map(|s| format!("{s:?}")).collect();
+            format!("[{}]", items.join(", "))
+        };
+        let log_format = match self.log.format {
+            LogFormat::Text => "text",
+            LogFormat::Json => "json",
+        };
+        format!(
+            r#"# solartrade node configuration. Every setting shows its default when `solartrade init` wrote it.
+
+# A human-readable name for this node, shown in /status and /validators.
+moniker = {moniker:?}
+
+[p2p]
+# Multiaddr the libp2p swarm listens on (TCP, noise, yamux). Default port {DEFAULT_P2P_PORT}.
+listen = {p2p_listen:?}
+# Peers dialled at start and re-dialled with back-off when they drop: "/ip4/1.2.3.4/tcp/36656/p2p/<node id>".
+persistent_peers = {persistent}
+# Node ids admitted in addition to the genesis validators (household and observer nodes).
+allowed_peers = {allowed}
+# Largest gossip or sync message accepted, in bytes.
+max_message_bytes = {max_msg}
+# Messages per second one peer may send before it is penalised and throttled.
+max_messages_per_peer_per_second = {max_rate}
+# Re-dial back-off for unreachable persistent peers: starts here and doubles up to the maximum.
+dial_backoff_initial_ms = {backoff_initial}
+dial_backoff_max_ms = {backoff_max}
+
+[rpc]
+# HTTP JSON RPC, server-sent events and the dashboard. Default port {DEFAULT_RPC_PORT}.
+listen = {rpc_listen:?}
+
+[metrics]
+# Prometheus text on /metrics. Default port {DEFAULT_METRICS_PORT}.
+enabled = {metrics_enabled}
+listen = {metrics_listen:?}
+
+[mempool]
+# Most transactions held at once, total bytes, per sending account, and bytes per transaction.
+max_txs = {max_txs}
+max_bytes = {max_bytes}
+max_per_account = {max_per_account}
+max_tx_bytes = {max_tx_bytes}
+
+[consensus]
+# Round timeouts; each later round of a height waits `timeout_increase_ms` longer.
+timeout_propose_ms = {t_propose}
+timeout_prevote_ms = {t_prevote}
+timeout_precommit_ms = {t_precommit}
+timeout_increase_ms = {t_increase}
+# Most transactions a proposer puts in one block.
+max_block_txs = {max_block_txs}
+
+[log]
+# "text" or "json".
+format = "{log_format}"
+# A tracing filter, e.g. "info" or "node=debug,libp2p=warn".
+level = {log_level:?}
+
+[agent]
+# Run this household's own meter agent, which signs a bid each slot with `household_key`.
+enabled = {agent_enabled}
+household_key = {agent_key:?}
+# Seed of the simulated PV and load profile.
+profile_seed = {agent_seed}
+"#,
+            moniker = self.moniker,
+            p2p_listen = self.p2p.listen,
+            persistent = list(&self.p2p.persistent_peers),
+            allowed = list(&self.p2p.allowed_peers),
+            max_msg = self.p2p.max_message_bytes,
+            max_rate = self.p2p.max_messages_per_peer_per_second,
+            backoff_initial = self.p2p.dial_backoff_initial_ms,
+            backoff_max = self.p2p.dial_backoff_max_ms,
+            rpc_listen = self.rpc.listen,
+            metrics_enabled = self.metrics.enabled,
+            metrics_listen = self.metrics.listen,
+            max_txs = self.mempool.max_txs,
+            max_bytes = self.mempool.max_bytes,
+            max_per_account = self.mempool.max_per_account,
+            max_tx_bytes = self.mempool.max_tx_bytes,
+            t_propose = self.consensus.timeout_propose_ms,
+            t_prevote = self.consensus.timeout_prevote_ms,
+            t_precommit = self.consensus.timeout_precommit_ms,
+            t_increase = self.consensus.timeout_increase_ms,
+            max_block_txs = self.consensus.max_block_txs,
+            log_level = self.log.level,
+            agent_enabled = self.agent.enabled,
+            agent_key = self.agent.household_key,
+            agent_seed = self.agent.profile_seed,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documented_toml_reads_back_as_the_same_config() {
+        let mut config = Config::default();
+        config.moniker = "val-3".into();
+        config.p2p.allowed_peers = vec!["12D3KooWGzP1sZ7yYqLz9Zr4bW3bq1k2Xb1rW6wHn3o5Xq5Q1mZp".into()];
+        let back: Config = toml::from_str(&config.to_documented_toml()).unwrap();
+        assert_eq!(back, config);
+    }
+
+    #[test]
+    fn unknown_setting_is_rejected_with_its_name() {
+        let err = toml::from_str::<Config>("monikr = \"x\"").unwrap_err();
+        assert!(err.to_string().contains("monikr"), "{err}");
+    }
+
+    #[test]
+    fn bad_rpc_address_names_the_field_and_value() {
+        let mut config = Config::default();
+        config.rpc.listen = "localhost".into();
+        let err = config.validate().unwrap_err().to_string();
+        assert!(err.contains("rpc.listen") && err.contains("localhost"), "{err}");
+    }
+}

@@ -1,0 +1,87 @@
+// The community: one tile per household, coloured by its net position in the latest cleared slot, with its battery's state of charge.
+
+import { NET_BINS, netBin } from './palette.js';
+import { kwh, shortHex } from './format.js';
+
+export class Community {
+  constructor(root, legend, subtitle, onSelect) {
+    this.root = root;
+    this.subtitle = subtitle;
+    this.onSelect = onSelect;
+    this.tiles = new Map();
+    this.households = [];
+    this.selected = null;
+    this.renderLegend(legend);
+  }
+
+  renderLegend(legend) {
+    const items = NET_BINS.map((b) => `<span class="key"><i class="swatch tile-swatch" style="--c:${b.color}"></i>${b.label}</span>`);
+    items.push('<span class="key"><i class="swatch soc-swatch"></i>battery state of charge (bar height)</span>');
+    legend.innerHTML = `<strong>Net position, latest slot</strong> ${items.join('')}`;
+  }
+
+  // Tiles follow the registry order; only approved homes trade (pending ones wait in the administrator's view).
+  setHouseholds(households) {
+    const trading = households.filter((h) => h.status === 'approved');
+    const same = trading.length === this.households.length && trading.every((h, i) => h.address === this.households[i].address && h.status === this.households[i].status);
+    this.households = trading;
+    this.byAddress = new Map(trading.map((h) => [h.address, h]));
+    if (same) return;
+    const frag = document.createDocumentFragment();
+    this.tiles.clear();
+    for (const h of trading) {
+      const tile = document.createElement('button');
+      tile.type = 'button';
+      tile.className = 'tile';
+      tile.setAttribute('role', 'listitem');
+      tile.dataset.address = h.address;
+      tile.dataset.bin = 'idle';
+      tile.innerHTML = '<span class="soc"></span>';
+      tile.addEventListener('click', () => this.select(h.address));
+      this.tiles.set(h.address, tile);
+      this.label(tile, h, null);
+      frag.appendChild(tile);
+    }
+    this.root.replaceChildren(frag);
+    if (this.selected && this.tiles.has(this.selected)) this.tiles.get(this.selected).classList.add('selected');
+    this.root.dataset.count = String(this.tiles.size);
+  }
+
+  label(tile, h, s) {
+    const pos = s ? `${s.side === 'buy' ? 'buys' : 'sells'} ${kwh(s.quantity_wh)}` : 'no bid';
+    const soc = s && s.battery_soc_wh !== null && s.battery_soc_wh !== undefined ? `, battery ${kwh(s.battery_soc_wh)}` : '';
+    tile.setAttribute('aria-label', `${h.kind} lot ${h.lot} (${shortHex(h.address)}): ${pos}${soc}`);
+    tile.title = tile.getAttribute('aria-label');
+  }
+
+  // `settlements` are one slot's (from /market/slots/{slot}).
+  showSlot(slot, settlements) {
+    const bySettle = new Map(settlements.map((s) => [s.household, s]));
+    let buyers = 0;
+    let sellers = 0;
+    for (const [addr, tile] of this.tiles) {
+      const s = bySettle.get(addr);
+      const h = this.byAddress.get(addr);
+      const net = s ? (s.side === 'buy' ? s.quantity_wh : -s.quantity_wh) : 0;
+      if (s && s.side === 'buy') buyers++;
+      if (s && s.side === 'sell') sellers++;
+      const bin = netBin(net);
+      tile.dataset.bin = bin.key;
+      tile.style.setProperty('--c', bin.color);
+      const cap = h && h.battery_wh ? h.battery_wh : 0;
+      const soc = s && s.battery_soc_wh !== null && s.battery_soc_wh !== undefined && cap > 0 ? Math.min(1, s.battery_soc_wh / cap) : 0;
+      tile.style.setProperty('--soc', soc.toFixed(3));
+      if (h) this.label(tile, h, s);
+    }
+    this.subtitle.textContent = `${this.tiles.size} homes · slot ${slot} · ${buyers} buying, ${sellers} selling`;
+    this.root.dataset.slot = String(slot);
+  }
+
+  select(address) {
+    if (this.selected && this.tiles.has(this.selected)) this.tiles.get(this.selected).classList.remove('selected');
+    this.selected = address;
+    const tile = this.tiles.get(address);
+    if (tile) tile.classList.add('selected');
+    this.onSelect(address);
+  }
+}

@@ -1,0 +1,395 @@
+//! The consensus driver: feeds the consensus core with gossip, timeouts and proposals,
+//! answers its requests (build a block, persist the signed step, commit a decision), and
+//! turns its outputs into effects the I/O task carries out. No sockets, no timers: the
+//! caller passes the time in and schedules what the effects ask for.
+
+use crate::chain::{BlockCheckError, Chain, ChainError};
+use crate::consensus_wire::{GossipMessage, LedgerSigner, LedgerVerifier};
+use crate::mempool::{Hash, Mempool};
+use crate::network::{Acceptance, Channel};
+use crate::wal::{Wal, WalEntry, WalError};
+use consensus::{Consensus, Input, Message, Output, Params, SignDomain, Timeout, Verifier};
+use ledger::sign::Keypair;
+use ledger::tx::VerifiedTx;
+use ledger::wire::{Block, CommitCertificate};
+use market_runtime::BlockOutcome;
+use prost::Message as _;
+use std::collections::{BTreeMap, HashMap};
+
+/// Proposals of later heights kept until this node gets there (bounds memory).
+const MAX_FUTURE_HEIGHTS: u64 = 8;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DriverError {
+    #[error(transparent)]
+    Chain(#[from] ChainError),
+    #[error(transparent)]
+    Wal(#[from] WalError),
+}
+
+/// A committed block and what it did.
+#[derive(Debug)]
+pub struct Committed {
+    pub block: Block,
+    pub outcome: BlockOutcome,
+    pub txs: Vec<VerifiedTx>,
+    pub round: u32,
+    pub latency_ms: f64,
+    pub synced: bool,
+    pub evicted: Vec<Hash>,
+}
+
+#[derive(Debug)]
+pub enum Effect {
+    Publish(Channel, Vec<u8>),
+    Timer { timeout: Timeout, after_ms: u64 },
+    /// Start `height` at unix time `at_ms` (its slot's deadline).
+    StartAt { height: u64, at_ms: u64 },
+    Committed(Box<Committed>),
+    /// A decided block is missing here: fetch it from peers.
+    NeedSync,
+}
+
+pub struct DriverSettings {
+    pub params: Params,
+    pub max_block_txs: usize,
+}
+
+pub struct Driver {
+    chain: Chain,
+    mempool: Mempool,
+    consensus: Consensus,
+    me: Option<Keypair>,
+    verifier: LedgerVerifier,
+    wal: Wal,
+    max_block_txs: usize,
+    /// Candidate blocks of the running height, by hash.
+    blocks: HashMap<Hash, Vec<u8>>,
+    future: BTreeMap<u64, Vec<(consensus::SignedProposal, Vec<u8>)>>,
+    /// Height consensus is running (0 until the first start).
+    running: u64,
+    replaying: bool,
+    /// A decision whose block has not arrived yet (precommits can overtake the proposal).
+    pending_decision: Option<(u64, u32, Hash, Vec<(consensus::ValidatorId, Vec<u8>)>)>,
+}
+
+impl Driver {
+    pub fn new(chain: Chain, mempool: Mempool, me: Option<Keypair>, wal: Wal, settings: DriverSettings) -> Driver {
+        let chain_id = chain.chain_id().to_string();
+        let verifier = LedgerVerifier { chain_id: chain_id.clone() };
+        // Only a key in the validator set signs; any other node follows as an observer.
+        let my_id = me.as_ref().map(|k| k.public()).filter(|id| chain.validators().index_of(id).is_some());
+        let signer: Box<dyn consensus::Signer> = match &me {
+            Some(k) => Box::new(LedgerSigner { keypair: k.clone(), chain_id: chain_id.clone() }),
+            None => Box::new(LedgerSigner { keypair: Keypair::from_seed(&[0; 32]), chain_id: chain_id.clone() }),
+        };
+        let consensus = Consensus::new(settings.params, my_id, signer, Box::new(verifier.clone()));
+        Driver {
+            chain,
+            mempool,
+            consensus,
+            me,
+            verifier,
+            wal,
+            max_block_txs: settings.max_block_txs,
+            blocks: HashMap::new(),
+            future: BTreeMap::new(),
+            running: 0,
+            replaying: false,
+            pending_decision: None,
+        }
+    }
+
+    pub fn chain(&self) -> &Chain {
+        &self.chain
+    }
+    pub fn mempool(&self) -> &Mempool {
+        &self.mempool
+    }
+    pub fn mempool_mut(&mut self) -> &mut Mempool {
+        &mut self.mempool
+    }
+    pub fn is_validator(&self) -> bool {
+        self.me.as_ref().is_some_and(|k| self.chain.validators().index_of(&k.public()).is_some())
+    }
+    pub fn round(&self) -> u32 {
+        self.consensus.round()
+    }
+
+    /// First call after opening: restores the signer guard and, if the WAL holds the
+    /// height in progress, replays it; otherwise waits for the next slot's deadline.
+    pub fn start(&mut self, now_ms: u64) -> Result<Vec<Effect>, DriverError> {
+        self.consensus.restore_signer_state(self.chain.signed_step()?);
+        let next = self.chain.tip().height + 1;
+        let entries: Vec<WalEntry> = self.wal.read_all()?.into_iter().filter(|e| e.height() == next).collect();
+        if entries.is_empty() {
+            self.wal.truncate()?;
+            return Ok(vec![Effect::StartAt { height: next, at_ms: self.chain.genesis.slot_deadline_ms(next) }]);
+        }
+        tracing::info!(height = next, entries = entries.len(), "replaying the consensus write-ahead log");
+        self.replaying = true;
+        let mut effects = Vec::new();
+        let validators = self.chain.validators().clone();
+        for entry in &entries {
+            match entry {
+                WalEntry::Proposal { input: Input::Proposal { proposal, .. }, block } => {
+                    self.blocks.insert(proposal.proposal.value, block.clone());
+                }
+                WalEntry::ProposeValue { value, block, .. } => {
+                    self.blocks.insert(*value, block.clone());
+                }
+                WalEntry::StartHeight(h) => self.running = *h,
+                _ => {}
+            }
+            let outputs = self.consensus.handle(entry.input(&validators));
+            self.process(outputs, now_ms, &mut effects)?;
+        }
+        self.replaying = false;
+        Ok(effects)
+    }
+
+    /// Begins the next height (its slot's deadline has passed).
+    pub fn start_height(&mut self, height: u64, now_ms: u64) -> Result<Vec<Effect>, DriverError> {
+        let mut effects = Vec::new();
+        if height != self.chain.tip().height + 1 || self.running == height {
+            return Ok(effects);
+        }
+        self.running = height;
+        self.blocks.clear();
+        self.log(&WalEntry::StartHeight(height))?;
+        let outputs = self.consensus.handle(Input::StartHeight { height, validators: self.chain.validators().clone() });
+        self.process(outputs, now_ms, &mut effects)?;
+        let buffered = self.future.remove(&height).unwrap_or_default();
+        self.future = self.future.split_off(&height);
+        for (proposal, block) in buffered {
+            self.feed_proposal(proposal, block, now_ms, &mut effects)?;
+        }
+        Ok(effects)
+    }
+
+    pub fn on_timeout(&mut self, timeout: Timeout, now_ms: u64) -> Result<Vec<Effect>, DriverError> {
+        let mut effects = Vec::new();
+        if timeout.height != self.running {
+            return Ok(effects);
+        }
+        self.log(&WalEntry::Timeout(timeout))?;
+        let outputs = self.consensus.handle(Input::Timeout(timeout));
+        self.process(outputs, now_ms, &mut effects)?;
+        Ok(effects)
+    }
+
+    /// A message from the consensus or evidence topic: the verdict for gossip and the effects.
+    pub fn on_gossip(&mut self, data: &[u8], now_ms: u64) -> Result<(Acceptance, Vec<Effect>), DriverError> {
+        let mut effects = Vec::new();
+        let Ok(message) = GossipMessage::decode(data) else { return Ok((Acceptance::Reject, effects)) };
+        let tip = self.chain.tip().height;
+        match message {
+            GossipMessage::Vote(vote) => {
+                let v = &vote.vote;
+                if v.height <= tip {
+                    return Ok((Acceptance::Ignore, effects));
+                }
+                let domain = v.vote_type.domain();
+                if !self.verifier.verify(domain, &v.validator, &v.sign_bytes(), &vote.signature) {
+                    return Ok((Acceptance::Reject, effects));
+                }
+                if v.height > tip + 2 {
+                    // Peers are more than a height ahead: this node missed blocks.
+                    effects.push(Effect::NeedSync);
+                    return Ok((Acceptance::Accept, effects));
+                }
+                let input = Input::Vote(vote);
+                self.log(&WalEntry::Vote(input.clone()))?;
+                let outputs = self.consensus.handle(input);
+                self.process(outputs, now_ms, &mut effects)?;
+                Ok((Acceptance::Accept, effects))
+            }
+            GossipMessage::Proposal(proposal, block) => {
+                let p = proposal.proposal;
+                if p.height <= tip {
+                    return Ok((Acceptance::Ignore, effects));
+                }
+                if !self.verifier.verify(SignDomain::Proposal, &p.proposer, &p.sign_bytes(), &proposal.signature) {
+                    return Ok((Acceptance::Reject, effects));
+                }
+                if p.height > tip + 1 {
+                    if p.height <= tip + MAX_FUTURE_HEIGHTS {
+                        self.future.entry(p.height).or_default().push((proposal, block));
+                    }
+                    // One height ahead is normal with back-to-back slots (the next proposer
+                    // committed first); more means this node missed blocks.
+                    if p.height > tip + 2 {
+                        effects.push(Effect::NeedSync);
+                    }
+                    return Ok((Acceptance::Accept, effects));
+                }
+                self.feed_proposal(proposal, block, now_ms, &mut effects)?;
+                Ok((Acceptance::Accept, effects))
+            }
+            GossipMessage::Evidence(evidence) => {
+                tracing::warn!(validator = %hex::encode(evidence.validator()), height = evidence.height(), round = evidence.round(),
+                    "evidence of equivocation received");
+                Ok((Acceptance::Accept, effects))
+            }
+        }
+    }
+
+    fn feed_proposal(
+        &mut self,
+        proposal: consensus::SignedProposal,
+        block: Vec<u8>,
+        now_ms: u64,
+        effects: &mut Vec<Effect>,
+    ) -> Result<(), DriverError> {
+        let p = proposal.proposal;
+        if let Some((height, round, value, signatures)) = self.pending_decision.clone() {
+            if height == p.height && value == p.value && self.chain.check_proposal(&p.value, &p.proposer, &block, now_ms).is_ok() {
+                self.pending_decision = None;
+                if let Ok(decoded) = Block::decode(block.as_slice()) {
+                    let cert = ledger::certificate::certificate(height, round, &value, signatures);
+                    let committed = self.commit(decoded, cert, round, false, now_ms)?;
+                    effects.push(Effect::Committed(Box::new(committed)));
+                    let next = height + 1;
+                    effects.push(Effect::StartAt { height: next, at_ms: self.chain.genesis.slot_deadline_ms(next) });
+                }
+                return Ok(());
+            }
+        }
+        let valid = match self.chain.check_proposal(&p.value, &p.proposer, &block, now_ms) {
+            Ok(_) => true,
+            Err(e) => {
+                log_bad_proposal(p.height, p.round, &e);
+                false
+            }
+        };
+        if valid {
+            self.blocks.insert(p.value, block.clone());
+        }
+        let input = Input::Proposal { proposal, valid };
+        self.log(&WalEntry::Proposal { input: input.clone(), block })?;
+        let outputs = self.consensus.handle(input);
+        self.process(outputs, now_ms, effects)
+    }
+
+    fn log(&mut self, entry: &WalEntry) -> Result<(), DriverError> {
+        if !self.replaying {
+            self.wal.append(entry)?;
+        }
+        Ok(())
+    }
+
+    fn process(&mut self, outputs: Vec<Output>, now_ms: u64, effects: &mut Vec<Effect>) -> Result<(), DriverError> {
+        let mut queue: std::collections::VecDeque<Output> = outputs.into();
+        while let Some(output) = queue.pop_front() {
+            match output {
+                Output::Broadcast(message) => self.broadcast(message, effects)?,
+                Output::ScheduleTimeout { timeout, after_ms } => effects.push(Effect::Timer { timeout, after_ms }),
+                Output::GetValue { height, round } => {
+                    let (value, block) = self.build_proposal(now_ms);
+                    self.blocks.insert(value, block.clone());
+                    self.log(&WalEntry::ProposeValue { height, round, value, block })?;
+                    queue.extend(self.consensus.handle(Input::ProposeValue { height, round, value }));
+                }
+                Output::Decide { height, round, value, certificate } => {
+                    let Some(bytes) = self.blocks.get(&value).cloned() else {
+                        tracing::debug!(height, value = %hex::encode(value), "decided a block not received yet; waiting for it or syncing it");
+                        self.pending_decision = Some((height, round, value, certificate.signatures));
+                        effects.push(Effect::NeedSync);
+                        continue;
+                    };
+                    let block = match Block::decode(bytes.as_slice()) {
+                        Ok(b) => b,
+                        Err(e) => {
+                            tracing::error!(height, error = %e, "decided block does not decode; syncing it");
+                            effects.push(Effect::NeedSync);
+                            continue;
+                        }
+                    };
+                    let cert = ledger::certificate::certificate(height, round, &value, certificate.signatures);
+                    let committed = self.commit(block, cert, round, false, now_ms)?;
+                    effects.push(Effect::Committed(Box::new(committed)));
+                    let next = height + 1;
+                    effects.push(Effect::StartAt { height: next, at_ms: self.chain.genesis.slot_deadline_ms(next) });
+                    // The rest of this height's outputs are stale once it is committed.
+                    break;
+                }
+                Output::Evidence(evidence) => {
+                    tracing::warn!(validator = %hex::encode(evidence.validator()), height = evidence.height(), "equivocation detected");
+                    effects.push(Effect::Publish(Channel::Evidence, GossipMessage::Evidence(evidence).encode()));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn broadcast(&mut self, message: Message, effects: &mut Vec<Effect>) -> Result<(), DriverError> {
+        let own = self.me.as_ref().is_some_and(|k| k.public() == message.sender());
+        let gossip = match &message {
+            Message::Vote(v) => GossipMessage::Vote(v.clone()),
+            Message::Proposal(p) => match self.blocks.get(&p.proposal.value) {
+                Some(block) => GossipMessage::Proposal(p.clone(), block.clone()),
+                None => return Ok(()),
+            },
+        };
+        if own && !self.replaying {
+            // The signed step is on disk before the message can leave: a restart never
+            // signs a conflicting message at the same step.
+            let payload = match &message {
+                Message::Vote(v) => v.vote.sign_bytes().to_vec(),
+                Message::Proposal(p) => p.proposal.sign_bytes().to_vec(),
+            };
+            self.chain.save_signed_step(message.signed_step(), &payload)?;
+            match &message {
+                Message::Vote(v) => self.wal.append(&WalEntry::Vote(Input::Vote(v.clone())))?,
+                Message::Proposal(p) => {
+                    let block = self.blocks.get(&p.proposal.value).cloned().unwrap_or_default();
+                    self.wal.append(&WalEntry::Proposal { input: Input::Proposal { proposal: p.clone(), valid: true }, block })?
+                }
+            }
+        }
+        effects.push(Effect::Publish(Channel::Consensus, gossip.encode()));
+        Ok(())
+    }
+
+    fn build_proposal(&self, now_ms: u64) -> (Hash, Vec<u8>) {
+        let height = self.chain.tip().height + 1;
+        let txs: Vec<Vec<u8>> = self.mempool.reap(height, self.max_block_txs).into_iter().map(|t| t.bytes.clone()).collect();
+        let proposer = self.me.as_ref().map(|k| k.public()).unwrap_or([0; 32]);
+        let block = self.chain.build_block(proposer, now_ms, txs);
+        (block.hash(), block.encode_to_vec())
+    }
+
+    fn commit(&mut self, block: Block, cert: CommitCertificate, round: u32, synced: bool, now_ms: u64) -> Result<Committed, DriverError> {
+        let (outcome, txs) = self.chain.execute_and_commit(&block, &cert)?;
+        self.pending_decision = None;
+        self.wal.truncate()?;
+        self.blocks.clear();
+        let height = self.chain.tip().height;
+        let included: Vec<Hash> = txs.iter().map(|t| t.hash).collect();
+        let state = self.chain.state();
+        let evicted = self.mempool.after_block(&included, height + 1, |addr| {
+            market_runtime::account(state, addr).map(|a| a.nonce).unwrap_or(0)
+        });
+        let time_ms = block.header.as_ref().map_or(now_ms, |h| h.time_ms);
+        let latency_ms = now_ms.saturating_sub(time_ms) as f64;
+        Ok(Committed { block, outcome, txs, round, latency_ms, synced, evicted })
+    }
+
+    /// A block and certificate from block sync for the next height: verified, committed,
+    /// and consensus moves on to the height after it.
+    pub fn apply_synced(&mut self, block: Block, cert: CommitCertificate, now_ms: u64) -> Result<Vec<Effect>, DriverError> {
+        let height = block.height();
+        if height != self.chain.tip().height + 1 {
+            return Ok(Vec::new());
+        }
+        self.chain.verify_synced(&block, &cert)?;
+        let round = cert.round;
+        let committed = self.commit(block, cert, round, true, now_ms)?;
+        let next = height + 1;
+        Ok(vec![Effect::Committed(Box::new(committed)), Effect::StartAt { height: next, at_ms: self.chain.genesis.slot_deadline_ms(next) }])
+    }
+}
+
+fn log_bad_proposal(height: u64, round: u32, error: &BlockCheckError) {
+    tracing::warn!(height, round, %error, "proposal refused");
+}

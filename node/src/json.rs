@@ -1,0 +1,104 @@
+//! JSON shapes of the RPC (docs/rpc.md), built from the ledger's and the runtime's types.
+
+use ledger::wire::{Block, CommitCertificate};
+use market_runtime::{Household, HouseholdStatus, SlotClearing, TxBody};
+use serde_json::{json, Value};
+
+pub fn hex32(b: &[u8]) -> String {
+    hex::encode(b)
+}
+
+pub fn tx_body(body: &TxBody) -> Value {
+    match body {
+        TxBody::RegisterHousehold(spec) => serde_json::to_value(spec).unwrap_or(Value::Null),
+        TxBody::ApproveHousehold { household } => json!({ "household": hex32(household) }),
+        TxBody::RejectHousehold { household, reason } => json!({ "household": hex32(household), "reason": reason }),
+        TxBody::OpenMarket | TxBody::CloseMarket => json!({}),
+        TxBody::Bid { slot, side, quantity_wh } => json!({ "slot": slot, "side": side.to_string(), "quantity_wh": quantity_wh }),
+        TxBody::Transfer { to, amount } => json!({ "to": hex32(to), "amount": amount }),
+        TxBody::ValidatorUpdate { validator, power } => json!({ "validator": hex32(validator), "power": power }),
+        TxBody::Evidence { validator, height, round } => json!({ "validator": hex32(validator), "height": height, "round": round }),
+    }
+}
+
+pub fn block(block: &Block, cert: Option<&CommitCertificate>, chain_id: &str, latency_ms: Option<f64>, power_of: impl Fn(&[u8]) -> u64) -> Value {
+    let h = block.header.clone().unwrap_or_default();
+    let txs: Vec<Value> = block
+        .txs
+        .iter()
+        .map(|bytes| match ledger::tx::decode_tx(bytes, chain_id) {
+            Ok(v) => json!({
+                "hash": hex32(&v.hash), "sender": hex32(&v.tx.sender), "nonce": v.tx.nonce,
+                "kind": v.tx.body.kind(), "body": tx_body(&v.tx.body),
+            }),
+            Err(e) => json!({ "hash": hex32(&ledger::hash::sha256(bytes)), "error": e.to_string() }),
+        })
+        .collect();
+    let certificate = cert.map(|c| {
+        let signers: Vec<String> = c.signatures.iter().map(|s| hex32(&s.validator)).collect();
+        let power: u64 = c.signatures.iter().map(|s| power_of(&s.validator)).sum();
+        json!({ "round": c.round, "signers": signers, "power": power })
+    });
+    json!({
+        "height": h.height,
+        "hash": hex32(&block.hash()),
+        "header": {
+            "chain_id": h.chain_id, "height": h.height, "slot": h.slot, "time_ms": h.time_ms,
+            "prev_hash": hex32(&h.prev_hash), "txs_root": hex32(&h.txs_root), "state_root": hex32(&h.state_root),
+            "proposer": hex32(&h.proposer), "validators_hash": hex32(&h.validators_hash),
+        },
+        "txs": txs,
+        "certificate": certificate,
+        "commit_latency_ms": latency_ms,
+    })
+}
+
+pub fn block_summary(block: &Block, latency_ms: Option<f64>) -> Value {
+    let h = block.header.clone().unwrap_or_default();
+    json!({
+        "height": h.height, "slot": h.slot, "hash": hex32(&block.hash()), "proposer": hex32(&h.proposer),
+        "txs": block.txs.len(), "commit_latency_ms": latency_ms, "time_ms": h.time_ms,
+    })
+}
+
+pub fn household(h: &Household, balance: u64) -> Value {
+    let kind = match h.spec.kind {
+        market_runtime::HouseholdKind::Villa => "villa",
+        market_runtime::HouseholdKind::Flat => "flat",
+    };
+    let mut v = json!({
+        "address": hex32(&h.address), "status": h.status.name(), "kind": kind, "lot": h.spec.lot,
+        "pv_capacity_w": h.spec.pv_capacity_w, "battery_wh": h.spec.battery_wh, "battery_w": h.spec.battery_w,
+        "import_limit_w": h.spec.import_limit_w, "balance": balance,
+    });
+    if let HouseholdStatus::Rejected { reason } = &h.status {
+        v["reason"] = json!(reason);
+    }
+    v
+}
+
+/// A slot clearing; `with_settlements` false gives the summary form of `/market/slots?last`.
+pub fn slot(c: &SlotClearing, height: Option<u64>, minted: Option<u64>, with_settlements: bool) -> Value {
+    let mut v = json!({
+        "slot": c.slot, "height": height, "mechanism": c.mechanism.name(),
+        "tsp_wh": c.tsp_wh, "tbp_wh": c.tbp_wh,
+        "sdr": { "num": c.sdr.num, "den": c.sdr.den },
+        "sdr_decimal": if c.sdr.is_infinite() { "inf".to_string() } else { c.sdr.to_decimal(6) },
+        "price_sell": c.price_sell, "price_buy": c.price_buy,
+        "grid_buy_price": c.grid_buy_price, "grid_sell_price": c.grid_sell_price,
+        "p2p_wh": c.p2p_wh, "grid_import_wh": c.grid_import_wh, "grid_export_wh": c.grid_export_wh,
+        "minted": minted,
+    });
+    if with_settlements {
+        let s: Vec<Value> = c
+            .settlements
+            .iter()
+            .map(|s| json!({
+                "household": hex32(&s.household), "side": s.side.to_string(), "quantity_wh": s.quantity_wh,
+                "p2p_wh": s.p2p_wh, "grid_wh": s.grid_wh, "amount": s.amount, "battery_soc_wh": Value::Null,
+            }))
+            .collect();
+        v["settlements"] = Value::Array(s);
+    }
+    v
+}

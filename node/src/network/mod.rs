@@ -1,0 +1,383 @@
+//! The libp2p swarm: gossip of transactions and consensus messages, block sync, and a
+//! permissioned peer set.
+
+mod backoff;
+mod rate;
+mod sync_protocol;
+
+pub use backoff::Backoff;
+pub use rate::{RateLimiter, Verdict};
+pub use sync_protocol::{SyncRequest, SyncResponse, SyncedBlock, MAX_BLOCKS_PER_RESPONSE};
+
+use futures::StreamExt;
+use libp2p::{
+    allow_block_list, gossipsub, identity, multiaddr::Protocol, request_response, swarm::NetworkBehaviour,
+    swarm::SwarmEvent, Multiaddr, PeerId, StreamProtocol, Swarm,
+};
+use std::collections::{HashMap, HashSet};
+use std::time::{Duration, Instant};
+
+/// The gossip channels; each is one gossipsub topic named after the chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Channel {
+    /// Signed transactions (bids, registrations, transfers), in batches.
+    Txs,
+    /// Proposals (with their blocks) and votes.
+    Consensus,
+    /// Proof that a validator signed two conflicting votes.
+    Evidence,
+}
+
+impl Channel {
+    const ALL: [Channel; 3] = [Channel::Txs, Channel::Consensus, Channel::Evidence];
+    fn topic(self, chain_id: &str) -> gossipsub::IdentTopic {
+        let name = match self {
+            Channel::Txs => "txs",
+            Channel::Consensus => "consensus",
+            Channel::Evidence => "evidence",
+        };
+        gossipsub::IdentTopic::new(format!("/solartrade/{chain_id}/{name}/1"))
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum NetworkError {
+    #[error("peer address {addr:?} is not a multiaddr ending in /p2p/<node id>: {why}")]
+    BadPeerAddr { addr: String, why: String },
+    #[error("cannot listen on {addr}: {why} (is another node using this port?)")]
+    Listen { addr: Multiaddr, why: String },
+    #[error("cannot build the libp2p swarm: {0}")]
+    Build(String),
+}
+
+/// Splits "/ip4/1.2.3.4/tcp/36656/p2p/<id>" into the peer id and its dialable address.
+pub fn parse_peer_addr(text: &str) -> Result<(PeerId, Multiaddr), NetworkError> {
+    let bad = |why: &str| NetworkError::BadPeerAddr { addr: text.into(), why: why.into() };
+    let addr: Multiaddr = text.parse().map_err(|e: libp2p::multiaddr::Error| bad(&e.to_string()))?;
+    match addr.iter().last() {
+        Some(Protocol::P2p(peer)) => Ok((peer, addr)),
+        _ => Err(bad("no /p2p/<node id> at the end")),
+    }
+}
+
+#[derive(NetworkBehaviour)]
+struct Behaviour {
+    allow: allow_block_list::Behaviour<allow_block_list::AllowedPeers>,
+    gossip: gossipsub::Behaviour,
+    sync: request_response::cbor::Behaviour<SyncRequest, SyncResponse>,
+}
+
+/// Settings the swarm needs, taken from config.toml and the genesis.
+pub struct NetworkSettings {
+    pub chain_id: String,
+    pub listen: Multiaddr,
+    pub persistent_peers: Vec<(PeerId, Multiaddr)>,
+    /// Everyone who may stay connected: genesis validators and config's allowed peers.
+    pub allowed: HashSet<PeerId>,
+    pub max_message_bytes: usize,
+    pub max_messages_per_peer_per_second: u32,
+    pub dial_backoff_initial: Duration,
+    pub dial_backoff_max: Duration,
+}
+
+pub type ResponseChannel = request_response::ResponseChannel<SyncResponse>;
+
+/// What the swarm reports to the node.
+pub enum NetEvent {
+    Gossip { channel: Channel, source: PeerId, id: gossipsub::MessageId, data: Vec<u8> },
+    SyncRequest { peer: PeerId, request: SyncRequest, channel: ResponseChannel },
+    SyncResponse { peer: PeerId, response: SyncResponse },
+    SyncFailed { peer: PeerId, why: String },
+    PeerConnected(PeerId),
+    PeerDisconnected(PeerId),
+}
+
+/// How a gossiped message fared in the node's validation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Acceptance {
+    /// Valid: forward it.
+    Accept,
+    /// Invalid: drop it and penalise the peer that sent it.
+    Reject,
+    /// Not useful (stale, duplicate, throttled): drop it without penalty.
+    Ignore,
+}
+
+pub struct Network {
+    swarm: Swarm<Behaviour>,
+    chain_id: String,
+    topics: HashMap<gossipsub::TopicHash, Channel>,
+    persistent: HashMap<PeerId, (Multiaddr, Backoff)>,
+    connected: HashSet<PeerId>,
+    rate: RateLimiter,
+    dial_tick: tokio::time::Interval,
+}
+
+fn message_id(message: &gossipsub::Message) -> gossipsub::MessageId {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    // Transactions are content-addressed, so one submitted at two nodes is gossiped once.
+    // Consensus messages also carry their publisher and sequence number: a validator's
+    // rebroadcast of an identical vote must travel again to reach peers that lost it.
+    if !message.topic.as_str().ends_with("/txs/1") {
+        if let Some(source) = &message.source {
+            h.update(source.to_bytes());
+        }
+        h.update(message.sequence_number.unwrap_or(0).to_be_bytes());
+    }
+    h.update(&message.data);
+    gossipsub::MessageId::from(h.finalize()[..20].to_vec())
+}
+
+fn gossip_behaviour(keypair: &identity::Keypair, settings: &NetworkSettings) -> Result<gossipsub::Behaviour, NetworkError> {
+    let config = gossipsub::ConfigBuilder::default()
+        .heartbeat_interval(Duration::from_millis(250))
+        .max_transmit_size(settings.max_message_bytes)
+        // Peers are authenticated by noise and every payload is signed by its author's
+        // chain key, so a second gossipsub signature per message would only add latency.
+        .validation_mode(gossipsub::ValidationMode::Permissive)
+        .validate_messages()
+        .message_id_fn(message_id)
+        .duplicate_cache_time(Duration::from_secs(120))
+        .build()
+        .map_err(|e| NetworkError::Build(e.to_string()))?;
+    let mut gossip = gossipsub::Behaviour::new(gossipsub::MessageAuthenticity::Author(keypair.public().to_peer_id()), config)
+        .map_err(|e| NetworkError::Build(e.to_string()))?;
+    let mut params = gossipsub::PeerScoreParams::default();
+    for channel in Channel::ALL {
+        let topic = gossipsub::TopicScoreParams {
+            // Each message the node rejects costs the forwarder; a few dozen push it under the
+            // graylist threshold, where its gossip is ignored.
+            invalid_message_deliveries_weight: -10.0,
+            invalid_message_deliveries_decay: 0.9,
+            ..Default::default()
+        };
+        params.topics.insert(channel.topic(&settings.chain_id).hash(), topic);
+    }
+    gossip.with_peer_score(params, gossipsub::PeerScoreThresholds::default()).map_err(NetworkError::Build)?;
+    Ok(gossip)
+}
+
+impl Network {
+    pub fn new(keypair: identity::Keypair, settings: NetworkSettings) -> Result<Network, NetworkError> {
+        let gossip = gossip_behaviour(&keypair, &settings)?;
+        let codec = request_response::cbor::codec::Codec::<SyncRequest, SyncResponse>::default()
+            .set_request_size_maximum(4096)
+            .set_response_size_maximum(64 * 1024 * 1024);
+        let sync = request_response::Behaviour::with_codec(
+            codec,
+            [(StreamProtocol::new(sync_protocol::PROTOCOL), request_response::ProtocolSupport::Full)],
+            request_response::Config::default().with_request_timeout(Duration::from_secs(20)),
+        );
+        let mut allow = allow_block_list::Behaviour::<allow_block_list::AllowedPeers>::default();
+        for peer in &settings.allowed {
+            allow.allow_peer(*peer);
+        }
+        let mut swarm = libp2p::SwarmBuilder::with_existing_identity(keypair)
+            .with_tokio()
+            .with_tcp(
+                libp2p::tcp::Config::default().nodelay(true),
+                libp2p::noise::Config::new,
+                libp2p::yamux::Config::default,
+            )
+            .map_err(|e| NetworkError::Build(e.to_string()))?
+            .with_behaviour(|_| Behaviour { allow, gossip, sync })
+            .map_err(|e| NetworkError::Build(e.to_string()))?
+            .with_swarm_config(|c| c.with_idle_connection_timeout(Duration::from_secs(3600)))
+            .build();
+        let mut topics = HashMap::new();
+        for channel in Channel::ALL {
+            let topic = channel.topic(&settings.chain_id);
+            swarm
+                .behaviour_mut()
+                .gossip
+                .subscribe(&topic)
+                .map_err(|e| NetworkError::Build(format!("subscribe {topic}: {e}")))?;
+            topics.insert(topic.hash(), channel);
+        }
+        swarm
+            .listen_on(settings.listen.clone())
+            .map_err(|e| NetworkError::Listen { addr: settings.listen.clone(), why: e.to_string() })?;
+        let now = Instant::now();
+        let persistent = settings
+            .persistent_peers
+            .iter()
+            .filter(|(peer, _)| peer != swarm.local_peer_id())
+            .map(|(peer, addr)| (*peer, (addr.clone(), Backoff::new(settings.dial_backoff_initial, settings.dial_backoff_max, now))))
+            .collect();
+        let mut dial_tick = tokio::time::interval(Duration::from_millis(100));
+        dial_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        Ok(Network {
+            swarm,
+            chain_id: settings.chain_id,
+            topics,
+            persistent,
+            connected: HashSet::new(),
+            rate: RateLimiter::new(settings.max_messages_per_peer_per_second),
+            dial_tick,
+        })
+    }
+
+    pub fn local_peer_id(&self) -> PeerId {
+        *self.swarm.local_peer_id()
+    }
+
+    pub fn peers(&self) -> Vec<PeerId> {
+        let mut peers: Vec<PeerId> = self.connected.iter().copied().collect();
+        peers.sort();
+        peers
+    }
+
+    /// Publishes to every subscribed peer; with no peer yet the message is dropped (the
+    /// protocol recovers: votes are re-sent by timeouts, transactions by their senders).
+    pub fn publish(&mut self, channel: Channel, data: Vec<u8>) {
+        let topic = channel.topic(&self.chain_id);
+        match self.swarm.behaviour_mut().gossip.publish(topic, data) {
+            Ok(_) => {}
+            Err(gossipsub::PublishError::Duplicate) => {}
+            Err(e) => tracing::debug!(?channel, error = %e, "gossip publish dropped"),
+        }
+    }
+
+    pub fn validated(&mut self, id: &gossipsub::MessageId, source: &PeerId, acceptance: Acceptance) {
+        let acceptance = match acceptance {
+            Acceptance::Accept => gossipsub::MessageAcceptance::Accept,
+            Acceptance::Reject => gossipsub::MessageAcceptance::Reject,
+            Acceptance::Ignore => gossipsub::MessageAcceptance::Ignore,
+        };
+        self.swarm.behaviour_mut().gossip.report_message_validation_result(id, source, acceptance);
+    }
+
+    pub fn request_blocks(&mut self, peer: PeerId, request: SyncRequest) {
+        self.swarm.behaviour_mut().sync.send_request(&peer, request);
+    }
+
+    pub fn respond(&mut self, channel: ResponseChannel, response: SyncResponse) {
+        if self.swarm.behaviour_mut().sync.send_response(channel, response).is_err() {
+            tracing::debug!("sync requester went away before the response");
+        }
+    }
+
+    fn dial_due_peers(&mut self) {
+        let now = Instant::now();
+        let due: Vec<(PeerId, Multiaddr)> = self
+            .persistent
+            .iter()
+            .filter(|(peer, (_, backoff))| !self.connected.contains(*peer) && backoff.due(now))
+            .map(|(peer, (addr, _))| (*peer, addr.clone()))
+            .collect();
+        for (peer, addr) in due {
+            if let Some((_, backoff)) = self.persistent.get_mut(&peer) {
+                backoff.dialling(now);
+            }
+            if let Err(e) = self.swarm.dial(addr.clone()) {
+                self.dial_failed(peer, &addr, &e.to_string());
+            }
+        }
+    }
+
+    fn dial_failed(&mut self, peer: PeerId, addr: &Multiaddr, why: &str) {
+        if let Some((_, backoff)) = self.persistent.get_mut(&peer) {
+            let wait = backoff.failed(Instant::now());
+            let failures = backoff.failures();
+            // The first failures are normal while a testnet starts; later ones the operator should see.
+            if failures >= 3 {
+                tracing::warn!(%peer, %addr, failures, retry_in_ms = wait.as_millis() as u64, error = why, "persistent peer unreachable");
+            } else {
+                tracing::debug!(%peer, %addr, failures, retry_in_ms = wait.as_millis() as u64, error = why, "persistent peer not reachable yet");
+            }
+        }
+    }
+
+    /// The next event the node must handle; dials and connection bookkeeping happen inside.
+    /// Cancel-safe, so it can sit in a `tokio::select!`.
+    pub async fn next(&mut self) -> NetEvent {
+        loop {
+            let event = tokio::select! {
+                _ = self.dial_tick.tick() => { self.dial_due_peers(); continue; }
+                event = self.swarm.select_next_some() => event,
+            };
+            if let Some(event) = self.handle(event) {
+                return event;
+            }
+        }
+    }
+
+    fn handle(&mut self, event: SwarmEvent<BehaviourEvent>) -> Option<NetEvent> {
+        match event {
+            SwarmEvent::NewListenAddr { address, .. } => {
+                tracing::info!(%address, node_id = %self.local_peer_id(), "p2p listening");
+                None
+            }
+            SwarmEvent::ConnectionEstablished { peer_id, num_established, .. } => {
+                if let Some((_, backoff)) = self.persistent.get_mut(&peer_id) {
+                    backoff.connected();
+                }
+                if num_established.get() == 1 {
+                    self.connected.insert(peer_id);
+                    tracing::info!(peer = %peer_id, "peer connected");
+                    return Some(NetEvent::PeerConnected(peer_id));
+                }
+                None
+            }
+            SwarmEvent::ConnectionClosed { peer_id, num_established, cause, .. } => {
+                if num_established == 0 {
+                    self.connected.remove(&peer_id);
+                    self.rate.forget(&peer_id);
+                    if let Some((_, backoff)) = self.persistent.get_mut(&peer_id) {
+                        backoff.failed(Instant::now());
+                    }
+                    tracing::info!(peer = %peer_id, cause = ?cause.map(|c| c.to_string()), "peer disconnected");
+                    return Some(NetEvent::PeerDisconnected(peer_id));
+                }
+                None
+            }
+            SwarmEvent::OutgoingConnectionError { peer_id: Some(peer), error, .. } => {
+                let addr = self.persistent.get(&peer).map(|(a, _)| a.clone());
+                if let Some(addr) = addr {
+                    self.dial_failed(peer, &addr, &error.to_string());
+                }
+                None
+            }
+            SwarmEvent::IncomingConnectionError { peer_id, send_back_addr, error, .. } => {
+                // A denied connection means the peer's key is neither a genesis validator nor allowed.
+                tracing::warn!(peer = ?peer_id.map(|p| p.to_string()), from = %send_back_addr, error = %error,
+                    "refused incoming connection (peer not in the genesis validators or p2p.allowed_peers?)");
+                None
+            }
+            SwarmEvent::ListenerError { error, .. } => {
+                tracing::error!(error = %error, "p2p listener failed");
+                None
+            }
+            SwarmEvent::Behaviour(BehaviourEvent::Gossip(event)) => self.handle_gossip(event),
+            SwarmEvent::Behaviour(BehaviourEvent::Sync(event)) => self.handle_sync(event),
+            _ => None,
+        }
+    }
+
+    fn handle_gossip(&mut self, event: gossipsub::Event) -> Option<NetEvent> {
+        let gossipsub::Event::Message { propagation_source, message_id, message } = event else {
+            return None;
+        };
+        let Some(channel) = self.topics.get(&message.topic).copied() else {
+            self.validated(&message_id, &propagation_source, Acceptance::Reject);
+            return None;
+        };
+        if self.rate.check(propagation_source, Instant::now()) == Verdict::Throttle {
+            self.validated(&message_id, &propagation_source, Acceptance::Ignore);
+            return None;
+        }
+        Some(NetEvent::Gossip { channel, source: propagation_source, id: message_id, data: message.data })
+    }
+
+    fn handle_sync(&mut self, event: request_response::Event<SyncRequest, SyncResponse>) -> Option<NetEvent> {
+        match event {
+            request_response::Event::Message { peer, message, .. } => match message {
+                request_response::Message::Request { request, channel, .. } => Some(NetEvent::SyncRequest { peer, request, channel }),
+                request_response::Message::Response { response, .. } => Some(NetEvent::SyncResponse { peer, response }),
+            },
+            request_response::Event::OutboundFailure { peer, error, .. } => Some(NetEvent::SyncFailed { peer, why: error.to_string() }),
+            _ => None,
+        }
+    }
+}

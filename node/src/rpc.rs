@@ -1,0 +1,249 @@
+//! The HTTP JSON RPC (docs/rpc.md) with server-sent events, and the dashboard at `/`.
+
+use crate::json;
+use crate::mempool::PoolTx;
+use crate::shared::{NodeEvent, Shared, Submission, TxState, TxStatus};
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use futures::Stream;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+type AppState = Arc<Shared>;
+
+pub struct RpcError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
+impl RpcError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        RpcError { status, code, message: message.into() }
+    }
+    fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not-found", message)
+    }
+    fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, message)
+    }
+    fn internal(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
+    }
+}
+
+impl IntoResponse for RpcError {
+    fn into_response(self) -> Response {
+        (self.status, Json(json!({ "error": { "code": self.code, "message": self.message } }))).into_response()
+    }
+}
+
+type RpcResult = Result<Json<Value>, RpcError>;
+
+pub fn router(shared: Arc<Shared>) -> Router {
+    let api = Router::new()
+        .route("/health", get(|| async { Json(json!({ "ok": true })) }))
+        .route("/status", get(status))
+        .route("/blocks/{height}", get(block))
+        .route("/accounts/{addr}", get(account))
+        .route("/households", get(households))
+        .route("/market/slots", get(slots))
+        .route("/market/slots/{slot}", get(slot))
+        .route("/validators", get(validators))
+        .route("/txs", post(submit_tx))
+        .route("/txs/{hash}", get(tx_status))
+        .route("/events", get(events))
+        .with_state(shared);
+    api.merge(crate::dashboard::router()).layer(tower_http::cors::CorsLayer::permissive())
+}
+
+fn parse_addr(text: &str) -> Result<[u8; 32], RpcError> {
+    let bytes = hex::decode(text).map_err(|e| RpcError::bad_request("bad-address", format!("{text:?} is not hex: {e}")))?;
+    bytes
+        .try_into()
+        .map_err(|b: Vec<u8>| RpcError::bad_request("bad-address", format!("{text:?} is {} bytes, an address is 32", b.len())))
+}
+
+async fn status(State(s): State<AppState>) -> RpcResult {
+    let st = s.status.read().map_err(|_| RpcError::internal("status lock poisoned"))?.clone();
+    Ok(Json(json!({
+        "chain_id": s.genesis.chain_id, "node_id": s.node_id, "moniker": s.moniker, "validator": s.validator,
+        "latest_height": st.latest_height, "latest_slot": st.latest_slot, "latest_block_hash": st.latest_block_hash,
+        "latest_state_root": st.latest_state_root, "latest_block_time_ms": st.latest_block_time_ms,
+        "catching_up": st.catching_up, "peers": st.peers, "mempool_size": st.mempool_size,
+        "market_open": st.market_open, "slot_ms": s.genesis.slot_ms, "genesis_time_ms": s.genesis.genesis_time_ms,
+    })))
+}
+
+fn power_of(s: &Shared) -> impl Fn(&[u8]) -> u64 + '_ {
+    move |addr: &[u8]| s.genesis.validators.iter().find(|v| v.address.as_slice() == addr).map_or(0, |v| v.power)
+}
+
+async fn block(State(s): State<AppState>, Path(which): Path<String>) -> RpcResult {
+    let latest = s.store.latest_height().map_err(|e| RpcError::internal(e.to_string()))?.unwrap_or(0);
+    let height = if which == "latest" {
+        latest
+    } else {
+        which.parse::<u64>().map_err(|_| RpcError::bad_request("bad-height", format!("{which:?} is neither a height nor \"latest\"")))?
+    };
+    let block = s
+        .store
+        .block(height)
+        .map_err(|e| RpcError::internal(e.to_string()))?
+        .ok_or_else(|| RpcError::not_found(format!("no block at height {height} (latest is {latest})")))?;
+    let cert = s.store.certificate(height).map_err(|e| RpcError::internal(e.to_string()))?;
+    Ok(Json(json::block(&block, cert.as_ref(), &s.genesis.chain_id, s.commit_latency_of(height), power_of(&s))))
+}
+
+async fn account(State(s): State<AppState>, Path(addr): Path<String>) -> RpcResult {
+    let address = parse_addr(&addr)?;
+    let state = s.state();
+    let acct = market_runtime::account(&state, &address).map_err(|e| RpcError::internal(e.to_string()))?;
+    let household = market_runtime::household(&state, &address).map_err(|e| RpcError::internal(e.to_string()))?;
+    Ok(Json(json!({
+        "address": addr, "balance": acct.balance, "reserved": acct.reserved, "nonce": acct.nonce,
+        "household": household.map(|h| json::household(&h, acct.balance)),
+    })))
+}
+
+async fn households(State(s): State<AppState>) -> RpcResult {
+    let state = s.state();
+    let list = market_runtime::households(&state).map_err(|e| RpcError::internal(e.to_string()))?;
+    let out: Vec<Value> = list
+        .iter()
+        .map(|h| {
+            let balance = market_runtime::account(&state, &h.address).map(|a| a.balance).unwrap_or(0);
+            json::household(h, balance)
+        })
+        .collect();
+    Ok(Json(json!({ "households": out })))
+}
+
+fn latest_cleared(s: &Shared) -> Result<Option<u64>, RpcError> {
+    market_runtime::query::last_cleared_slot(&s.state()).map_err(|e| RpcError::internal(e.to_string()))
+}
+
+async fn slot(State(s): State<AppState>, Path(which): Path<String>) -> RpcResult {
+    let slot = if which == "latest" {
+        latest_cleared(&s)?.ok_or_else(|| RpcError::not_found("no slot has cleared yet"))?
+    } else {
+        which.parse::<u64>().map_err(|_| RpcError::bad_request("bad-slot", format!("{which:?} is neither a slot nor \"latest\"")))?
+    };
+    let clearing = market_runtime::slot_clearing(&s.state(), slot)
+        .map_err(|e| RpcError::internal(e.to_string()))?
+        .ok_or_else(|| RpcError::not_found(format!("slot {slot} has not cleared")))?;
+    // One block per slot: the block at height `slot` cleared it.
+    Ok(Json(json::slot(&clearing, Some(slot), None, true)))
+}
+
+#[derive(serde::Deserialize)]
+struct LastQuery {
+    last: Option<u64>,
+}
+
+async fn slots(State(s): State<AppState>, Query(q): Query<LastQuery>) -> RpcResult {
+    let last = q.last.unwrap_or(48).min(1000);
+    let mut out = Vec::new();
+    if let Some(latest) = latest_cleared(&s)? {
+        let state = s.state();
+        let mut slot = latest;
+        while out.len() < last as usize && slot > 0 {
+            if let Ok(Some(c)) = market_runtime::slot_clearing(&state, slot) {
+                out.push(json::slot(&c, Some(slot), None, false));
+            }
+            slot -= 1;
+        }
+    }
+    out.reverse();
+    Ok(Json(json!({ "slots": out })))
+}
+
+async fn validators(State(s): State<AppState>) -> RpcResult {
+    let state = s.state();
+    let list = market_runtime::validators(&state).map_err(|e| RpcError::internal(e.to_string()))?;
+    let height = s.status.read().map(|st| st.latest_height).unwrap_or(0);
+    let out: Vec<Value> = list
+        .iter()
+        .map(|(addr, power)| json!({ "address": json::hex32(addr), "power": power, "proposer_priority": Value::Null,
+            "moniker": s.genesis.moniker_of(addr) }))
+        .collect();
+    Ok(Json(json!({ "height": height, "validators": out })))
+}
+
+fn tx_bytes(headers: &HeaderMap, body: &Bytes) -> Result<Vec<u8>, RpcError> {
+    let is_json = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !is_json {
+        return Ok(body.to_vec());
+    }
+    #[derive(serde::Deserialize)]
+    struct HexTx {
+        tx: String,
+    }
+    let parsed: HexTx = serde_json::from_slice(body).map_err(|e| RpcError::bad_request("bad-request", format!("body is not {{\"tx\": \"<hex>\"}}: {e}")))?;
+    hex::decode(parsed.tx.trim()).map_err(|e| RpcError::bad_request("bad-request", format!("tx is not hex: {e}")))
+}
+
+/// Admission: envelope and signature, then the runtime's checks against committed state
+/// (a nonce ahead of the account's is allowed: earlier ones may still be in the mempool),
+/// then the mempool's own limits in the node task.
+async fn submit_tx(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<(StatusCode, Json<Value>), RpcError> {
+    let bytes = tx_bytes(&headers, &body)?;
+    let reject = |code: &'static str, message: String| {
+        s.metrics.txs_rejected.inc();
+        RpcError::bad_request(code, message)
+    };
+    let verified = ledger::tx::decode_tx(&bytes, &s.genesis.chain_id).map_err(|e| reject("invalid-transaction", e.to_string()))?;
+    let state = s.state();
+    match market_runtime::check_tx(&state, &verified.tx) {
+        Ok(()) => {}
+        Err(market_runtime::TxError::BadNonce { expected, got, .. }) if got > expected => {}
+        Err(e) => {
+            let err = reject("rejected", e.to_string());
+            s.set_tx_status(verified.hash, TxStatus { status: TxState::Rejected, height: None, error: Some(e.to_string()) });
+            return Err(err);
+        }
+    }
+    let hash = verified.hash;
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    let tx = PoolTx { hash, tx: verified.tx, bytes: verified.bytes };
+    s.submit
+        .send(Submission { tx, reply })
+        .await
+        .map_err(|_| RpcError::new(StatusCode::SERVICE_UNAVAILABLE, "shutting-down", "the node is stopping"))?;
+    match answer.await {
+        Ok(Ok(())) => Ok((StatusCode::ACCEPTED, Json(json!({ "hash": json::hex32(&hash) })))),
+        Ok(Err(message)) => Err(reject("mempool", message)),
+        Err(_) => Err(RpcError::new(StatusCode::SERVICE_UNAVAILABLE, "shutting-down", "the node is stopping")),
+    }
+}
+
+async fn tx_status(State(s): State<AppState>, Path(hash): Path<String>) -> RpcResult {
+    let key = parse_addr(&hash)?;
+    let status = s.txs.lock().map_err(|_| RpcError::internal("lock poisoned"))?.get(&key);
+    let status = status.ok_or_else(|| RpcError::not_found(format!("transaction {hash} is not known to this node")))?;
+    Ok(Json(json!({ "hash": hash, "status": status.status, "height": status.height, "error": status.error })))
+}
+
+async fn events(State(s): State<AppState>) -> Sse<impl Stream<Item = Result<Event, std::convert::Infallible>>> {
+    let rx = s.events.subscribe();
+    let stream = futures::stream::unfold(rx, |mut rx| async move {
+        loop {
+            match rx.recv().await {
+                Ok(NodeEvent::Block(v)) => return Some((Ok(Event::default().event("block").data(v.to_string())), rx)),
+                Ok(NodeEvent::Clearing(v)) => return Some((Ok(Event::default().event("clearing").data(v.to_string())), rx)),
+                // A slow client misses events rather than holding the node back.
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}

@@ -1,0 +1,545 @@
+//! The running node: the tokio task around the driver, the swarm, the RPC and metrics
+//! servers, transaction gossip and block sync.
+
+use crate::chain::{Chain, CommittedState};
+use crate::config::Config;
+use crate::driver::{Committed, Driver, DriverSettings, Effect};
+use crate::genesis::Genesis;
+use crate::home::Home;
+use crate::mempool::{Limits, Mempool, PoolTx};
+use crate::metrics::Metrics;
+use crate::network::{Acceptance, Channel, NetEvent, Network, NetworkSettings, SyncRequest, SyncResponse, SyncedBlock};
+use crate::shared::{NodeEvent, Shared, StatusSnapshot, Submission, TxState, TxStatus};
+use crate::wal::Wal;
+use anyhow::Context;
+use consensus::Timeout;
+use libp2p::PeerId;
+use prost::Message as _;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+use tokio::sync::{broadcast, mpsc};
+
+/// Transactions gossiped together in one message.
+const TX_BATCH: usize = 512;
+const TX_FLUSH: Duration = Duration::from_millis(5);
+const SYNC_BATCH: u32 = 256;
+
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum TimerKind {
+    Consensus(u64, u32, u8),
+    StartHeight(u64),
+    SyncTick,
+    FlushTxs,
+}
+
+fn timeout_key(t: &Timeout) -> TimerKind {
+    let step = match t.step {
+        consensus::TimeoutStep::Propose => 0,
+        consensus::TimeoutStep::Prevote => 1,
+        consensus::TimeoutStep::Precommit => 2,
+        consensus::TimeoutStep::Rebroadcast => 3,
+    };
+    TimerKind::Consensus(t.height, t.round, step)
+}
+
+fn key_timeout(k: &TimerKind) -> Option<Timeout> {
+    let TimerKind::Consensus(height, round, step) = k else { return None };
+    let step = match step {
+        0 => consensus::TimeoutStep::Propose,
+        1 => consensus::TimeoutStep::Prevote,
+        2 => consensus::TimeoutStep::Precommit,
+        _ => consensus::TimeoutStep::Rebroadcast,
+    };
+    Some(Timeout { height: *height, round: *round, step })
+}
+
+/// Encodes transactions for one gossip message: `count (u32) || (len (u32) || bytes)*`.
+pub fn encode_tx_batch(txs: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(4 + txs.iter().map(|t| t.len() + 4).sum::<usize>());
+    out.extend_from_slice(&(txs.len() as u32).to_be_bytes());
+    for tx in txs {
+        out.extend_from_slice(&(tx.len() as u32).to_be_bytes());
+        out.extend_from_slice(tx);
+    }
+    out
+}
+
+pub fn decode_tx_batch(b: &[u8]) -> Option<Vec<&[u8]>> {
+    let count = u32::from_be_bytes(b.get(..4)?.try_into().ok()?) as usize;
+    if count > TX_BATCH * 4 {
+        return None;
+    }
+    let mut at = 4;
+    let mut out = Vec::with_capacity(count);
+    for _ in 0..count {
+        let len = u32::from_be_bytes(b.get(at..at + 4)?.try_into().ok()?) as usize;
+        out.push(b.get(at + 4..at + 4 + len)?);
+        at += 4 + len;
+    }
+    (at == b.len()).then_some(out)
+}
+
+pub struct NodeOptions {
+    pub home: Home,
+    pub config: Config,
+    pub genesis: Genesis,
+}
+
+struct Node {
+    driver: Driver,
+    network: Network,
+    shared: Arc<Shared>,
+    timers: BinaryHeap<Reverse<(Instant, u64, TimerKind)>>,
+    timer_seq: u64,
+    armed: HashSet<TimerKind>,
+    outbox: Vec<Vec<u8>>,
+    submitted_at: HashMap<[u8; 32], Instant>,
+    sync_in_flight: Option<(PeerId, Instant)>,
+    sync_cursor: usize,
+    peer_heights: HashMap<PeerId, u64>,
+}
+
+impl Node {
+    fn arm(&mut self, at: Instant, kind: TimerKind) {
+        if self.armed.insert(kind.clone()) {
+            self.timer_seq += 1;
+            self.timers.push(Reverse((at, self.timer_seq, kind)));
+        }
+    }
+
+    fn run_effects(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            match effect {
+                Effect::Publish(channel, data) => self.network.publish(channel, data),
+                Effect::Timer { timeout, after_ms } => {
+                    self.arm(Instant::now() + Duration::from_millis(after_ms), timeout_key(&timeout));
+                }
+                Effect::StartAt { height, at_ms } => {
+                    let wait = at_ms.saturating_sub(now_ms());
+                    self.arm(Instant::now() + Duration::from_millis(wait), TimerKind::StartHeight(height));
+                }
+                Effect::Committed(c) => self.on_committed(*c),
+                Effect::NeedSync => self.request_sync(),
+            }
+        }
+        self.publish_status();
+    }
+
+    fn on_committed(&mut self, c: Committed) {
+        let height = c.block.height();
+        let m = &self.shared.metrics;
+        m.height.set(height as i64);
+        m.round.set(i64::from(c.round));
+        m.rounds_total.inc_by(u64::from(c.round));
+        if !c.synced {
+            m.commit_latency.observe(c.latency_ms / 1000.0);
+        } else {
+            m.blocks_synced.inc();
+        }
+        m.txs_committed.inc_by(c.txs.len() as u64);
+        self.shared.record_commit_latency(height, c.latency_ms);
+        let now = Instant::now();
+        for (tx, result) in c.txs.iter().zip(c.outcome.tx_results.iter()) {
+            let status = match result {
+                Ok(()) => TxStatus { status: TxState::Committed, height: Some(height), error: None },
+                Err(e) => TxStatus { status: TxState::Rejected, height: Some(height), error: Some(e.to_string()) },
+            };
+            self.shared.set_tx_status(tx.hash, status);
+            if let Some(at) = self.submitted_at.remove(&tx.hash) {
+                if result.is_ok() && matches!(tx.tx.body, market_runtime::TxBody::Bid { .. }) {
+                    m.bid_latency.observe(now.duration_since(at).as_secs_f64());
+                }
+            }
+        }
+        for hash in &c.evicted {
+            self.submitted_at.remove(hash);
+            self.shared.set_tx_status(*hash, TxStatus { status: TxState::Rejected, height: None, error: Some("evicted: its slot closed or its nonce was used".into()) });
+        }
+        let latency = (!c.synced).then_some(c.latency_ms);
+        let _ = self.shared.events.send(NodeEvent::Block(crate::json::block_summary(&c.block, latency)));
+        if let Some(clearing) = &c.outcome.clearing {
+            m.bids_settled.inc_by(clearing.settlements.len() as u64);
+            m.energy_traded_wh.inc_by(clearing.p2p_wh);
+            m.clearing_price_sell.set(clearing.price_sell as i64);
+            m.clearing_price_buy.set(clearing.price_buy as i64);
+            if !clearing.sdr.is_infinite() && clearing.sdr.den > 0 {
+                m.sdr.set(clearing.sdr.num as f64 / clearing.sdr.den as f64);
+            }
+            let _ = self.shared.events.send(NodeEvent::Clearing(crate::json::slot(clearing, Some(height), Some(c.outcome.minted.total()), false)));
+        }
+        tracing::debug!(height, txs = c.txs.len(), round = c.round, latency_ms = c.latency_ms, synced = c.synced, "committed");
+    }
+
+    fn publish_status(&self) {
+        let chain = self.driver.chain();
+        let tip = chain.tip();
+        let st = StatusSnapshot {
+            latest_height: tip.height,
+            latest_slot: tip.slot,
+            latest_block_hash: hex::encode(tip.hash),
+            latest_state_root: hex::encode(chain.state_root()),
+            latest_block_time_ms: tip.time_ms,
+            catching_up: self.peer_heights.values().any(|h| *h > tip.height + 1),
+            peers: self.network.peers().len(),
+            mempool_size: self.driver.mempool().len(),
+            market_open: market_runtime::query::market_open(chain.state()),
+        };
+        self.shared.metrics.mempool_size.set(st.mempool_size as i64);
+        self.shared.metrics.peers.set(st.peers as i64);
+        if let Ok(mut s) = self.shared.status.write() {
+            *s = st;
+        }
+    }
+
+    fn request_sync(&mut self) {
+        if let Some((_, at)) = self.sync_in_flight {
+            if at.elapsed() < Duration::from_secs(5) {
+                return;
+            }
+        }
+        let peers = self.network.peers();
+        if peers.is_empty() {
+            return;
+        }
+        // Prefer a peer known to be ahead; otherwise rotate through all of them.
+        let tip = self.driver.chain().tip().height;
+        let ahead: Vec<PeerId> = peers.iter().copied().filter(|p| self.peer_heights.get(p).is_some_and(|h| *h > tip)).collect();
+        let pool = if ahead.is_empty() { &peers } else { &ahead };
+        self.sync_cursor = self.sync_cursor.wrapping_add(1);
+        let peer = pool[self.sync_cursor % pool.len()];
+        self.network.request_blocks(peer, SyncRequest { from_height: tip + 1, max_blocks: SYNC_BATCH });
+        self.sync_in_flight = Some((peer, Instant::now()));
+    }
+
+    fn on_sync_request(&mut self, request: SyncRequest, channel: crate::network::ResponseChannel) {
+        let chain = self.driver.chain();
+        let latest = chain.tip().height;
+        let max = request.max_blocks.min(crate::network::MAX_BLOCKS_PER_RESPONSE) as u64;
+        let mut blocks = Vec::new();
+        let mut height = request.from_height.max(1);
+        while height <= latest && (blocks.len() as u64) < max {
+            match chain.block_and_certificate(height) {
+                Ok(Some((b, c))) => blocks.push(SyncedBlock { block: b.encode_to_vec(), certificate: c.encode_to_vec() }),
+                _ => break,
+            }
+            height += 1;
+        }
+        self.network.respond(channel, SyncResponse { latest_height: latest, blocks });
+    }
+
+    fn on_sync_response(&mut self, peer: PeerId, response: SyncResponse) {
+        self.sync_in_flight = None;
+        self.peer_heights.insert(peer, response.latest_height);
+        let chain_id = self.driver.chain().chain_id().to_string();
+        let mut applied = 0u64;
+        for synced in response.blocks {
+            let block = match ledger::block::decode_block(&synced.block, &chain_id) {
+                Ok(b) => b,
+                Err(e) => {
+                    tracing::warn!(%peer, error = %e, "sync: peer sent a block that does not decode");
+                    break;
+                }
+            };
+            let cert = match ledger::certificate::decode_certificate(&synced.certificate) {
+                Ok(c) => c,
+                Err(e) => {
+                    tracing::warn!(%peer, error = %e, "sync: peer sent a certificate that does not decode");
+                    break;
+                }
+            };
+            match self.driver.apply_synced(block, cert, now_ms()) {
+                Ok(effects) => {
+                    applied += u64::from(!effects.is_empty());
+                    // Only the commit matters here; the start of consensus waits for the last block.
+                    let (commits, _): (Vec<Effect>, Vec<Effect>) = effects.into_iter().partition(|e| matches!(e, Effect::Committed(_)));
+                    self.run_effects(commits);
+                }
+                Err(e) => {
+                    tracing::warn!(%peer, error = %e, "sync: block refused");
+                    break;
+                }
+            }
+        }
+        let tip = self.driver.chain().tip().height;
+        if applied > 0 {
+            tracing::info!(%peer, applied, height = tip, peer_height = response.latest_height, "synced blocks");
+            let next = tip + 1;
+            let at_ms = self.driver.chain().genesis.slot_deadline_ms(next);
+            self.run_effects(vec![Effect::StartAt { height: next, at_ms }]);
+        }
+        if response.latest_height > tip {
+            self.request_sync();
+        }
+    }
+
+    /// Admits a transaction into the mempool (already signature- and state-checked).
+    fn admit(&mut self, tx: PoolTx) -> Result<(), String> {
+        let hash = tx.hash;
+        let bytes = tx.bytes.clone();
+        self.driver.mempool_mut().insert(tx).map_err(|e| e.to_string())?;
+        self.outbox.push(bytes);
+        self.shared.set_tx_status(hash, TxStatus { status: TxState::Pending, height: None, error: None });
+        if self.outbox.len() >= TX_BATCH {
+            self.flush_txs();
+        } else {
+            self.arm(Instant::now() + TX_FLUSH, TimerKind::FlushTxs);
+        }
+        Ok(())
+    }
+
+    fn flush_txs(&mut self) {
+        if !self.outbox.is_empty() {
+            let batch = std::mem::take(&mut self.outbox);
+            self.network.publish(Channel::Txs, encode_tx_batch(&batch));
+        }
+    }
+
+    fn on_tx_gossip(&mut self, data: &[u8]) -> Acceptance {
+        let Some(txs) = decode_tx_batch(data) else { return Acceptance::Reject };
+        let chain_id = self.driver.chain().chain_id().to_string();
+        let fresh: Vec<&[u8]> = txs.into_iter().filter(|t| !self.driver.mempool().contains(&ledger::hash::sha256(t))).collect();
+        let verified = match ledger::tx::verify_batch(&fresh, &chain_id) {
+            Ok(v) => v,
+            // Honest peers only forward transactions they verified.
+            Err(_) => return Acceptance::Reject,
+        };
+        let state = CommittedState(self.driver.chain().store().clone());
+        for v in verified {
+            let ok = match market_runtime::check_tx(&state, &v.tx) {
+                Ok(()) => true,
+                Err(market_runtime::TxError::BadNonce { expected, got, .. }) => got > expected,
+                Err(_) => false,
+            };
+            if ok {
+                let _ = self.driver.mempool_mut().insert(PoolTx { hash: v.hash, tx: v.tx, bytes: v.bytes });
+            }
+        }
+        Acceptance::Accept
+    }
+
+    fn on_timer(&mut self, kind: TimerKind) -> anyhow::Result<()> {
+        self.armed.remove(&kind);
+        let now = now_ms();
+        match kind {
+            TimerKind::StartHeight(height) => {
+                let effects = self.driver.start_height(height, now)?;
+                self.run_effects(effects);
+            }
+            TimerKind::SyncTick => {
+                self.request_sync();
+                self.arm(Instant::now() + Duration::from_secs(1), TimerKind::SyncTick);
+            }
+            TimerKind::FlushTxs => self.flush_txs(),
+            k @ TimerKind::Consensus(..) => {
+                if let Some(timeout) = key_timeout(&k) {
+                    let effects = self.driver.on_timeout(timeout, now)?;
+                    self.run_effects(effects);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// Runs a node until SIGINT or SIGTERM.
+pub async fn run(opts: NodeOptions) -> anyhow::Result<()> {
+    let NodeOptions { home, config, genesis } = opts;
+    genesis.validate().context("the genesis is not valid")?;
+    let node_key = ledger::sign::Keypair::load(&home.node_key_file()).context("cannot load the node key")?;
+    let validator_key = if home.validator_key_file().is_file() {
+        Some(ledger::sign::Keypair::load(&home.validator_key_file()).context("cannot load the validator key")?)
+    } else {
+        None
+    };
+    let identity = libp2p::identity::Keypair::ed25519_from_bytes(node_key.seed()).context("node key is not an ed25519 key")?;
+    let peer_id = identity.public().to_peer_id();
+
+    // Bind the servers first, so a port in use fails start-up with a clear message.
+    let rpc_listener = tokio::net::TcpListener::bind(&config.rpc.listen)
+        .await
+        .with_context(|| format!("cannot listen for RPC on {} (is another node using this port?)", config.rpc.listen))?;
+    let metrics_listener = if config.metrics.enabled {
+        Some(
+            tokio::net::TcpListener::bind(&config.metrics.listen)
+                .await
+                .with_context(|| format!("cannot listen for metrics on {} (is another node using this port?)", config.metrics.listen))?,
+        )
+    } else {
+        None
+    };
+
+    std::fs::create_dir_all(home.data_dir()).with_context(|| format!("cannot create {}", home.data_dir().display()))?;
+    let chain = Chain::open(&home.chain_db(), genesis.clone()).context("cannot open the chain store")?;
+    let tip = chain.tip().height;
+    let mempool = Mempool::new(
+        Limits {
+            max_txs: config.mempool.max_txs,
+            max_bytes: config.mempool.max_bytes,
+            max_per_account: config.mempool.max_per_account,
+            max_tx_bytes: config.mempool.max_tx_bytes,
+        },
+        tip + 1,
+    );
+    let wal = Wal::open(&home.wal_file())?;
+    let params = consensus::Params {
+        timeout_propose_ms: config.consensus.timeout_propose_ms,
+        timeout_propose_delta_ms: config.consensus.timeout_increase_ms,
+        timeout_prevote_ms: config.consensus.timeout_prevote_ms,
+        timeout_prevote_delta_ms: config.consensus.timeout_increase_ms,
+        timeout_precommit_ms: config.consensus.timeout_precommit_ms,
+        timeout_precommit_delta_ms: config.consensus.timeout_increase_ms,
+        ..consensus::Params::default()
+    };
+    let mut driver = Driver::new(chain, mempool, validator_key.clone(), wal, DriverSettings { params, max_block_txs: config.consensus.max_block_txs });
+    let is_validator = driver.is_validator();
+
+    let mut allowed: HashSet<PeerId> = genesis.validator_node_ids().into_iter().collect();
+    for p in &config.p2p.allowed_peers {
+        allowed.insert(p.parse().with_context(|| format!("p2p.allowed_peers: {p:?} is not a node id"))?);
+    }
+    let mut persistent = Vec::new();
+    for p in &config.p2p.persistent_peers {
+        let (peer, addr) = crate::network::parse_peer_addr(p)?;
+        allowed.insert(peer);
+        persistent.push((peer, addr));
+    }
+    let network = Network::new(
+        identity,
+        NetworkSettings {
+            chain_id: genesis.chain_id.clone(),
+            listen: config.p2p.listen.parse().with_context(|| format!("p2p.listen {:?}", config.p2p.listen))?,
+            persistent_peers: persistent,
+            allowed,
+            max_message_bytes: config.p2p.max_message_bytes,
+            max_messages_per_peer_per_second: config.p2p.max_messages_per_peer_per_second,
+            dial_backoff_initial: Duration::from_millis(config.p2p.dial_backoff_initial_ms),
+            dial_backoff_max: Duration::from_millis(config.p2p.dial_backoff_max_ms),
+        },
+    )?;
+
+    let metrics = Metrics::new();
+    metrics.height.set(tip as i64);
+    let (events, _) = broadcast::channel(1024);
+    let (submit_tx, mut submit_rx) = mpsc::channel::<Submission>(8192);
+    let shared = Arc::new(Shared {
+        genesis: Arc::new(genesis.clone()),
+        node_id: peer_id.to_string(),
+        moniker: config.moniker.clone(),
+        validator: is_validator,
+        store: driver.chain().store().clone(),
+        status: RwLock::new(StatusSnapshot::default()),
+        txs: Mutex::new(Default::default()),
+        commit_latency_ms: Mutex::new(Default::default()),
+        events,
+        submit: submit_tx,
+        metrics: metrics.clone(),
+    });
+    let rpc_addr = rpc_listener.local_addr()?;
+    let app = crate::rpc::router(shared.clone());
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(rpc_listener, app).await {
+            tracing::error!(error = %e, "RPC server stopped");
+        }
+    });
+    if let Some(listener) = metrics_listener {
+        tracing::info!(addr = %listener.local_addr()?, "metrics listening");
+        tokio::spawn(crate::metrics::serve(listener, metrics));
+    }
+    tracing::info!(chain_id = %genesis.chain_id, node_id = %peer_id, validator = is_validator, height = tip, rpc = %rpc_addr, "node started");
+
+    let start_effects = driver.start(now_ms())?;
+    let mut node = Node {
+        driver,
+        network,
+        shared,
+        timers: BinaryHeap::new(),
+        timer_seq: 0,
+        armed: HashSet::new(),
+        outbox: Vec::new(),
+        submitted_at: HashMap::new(),
+        sync_in_flight: None,
+        sync_cursor: 0,
+        peer_heights: HashMap::new(),
+    };
+    node.arm(Instant::now() + Duration::from_millis(500), TimerKind::SyncTick);
+    node.run_effects(start_effects);
+
+    let shutdown = shutdown_signal();
+    tokio::pin!(shutdown);
+    loop {
+        let next_timer = node.timers.peek().map(|Reverse((at, _, _))| *at);
+        let sleep = tokio::time::sleep_until(next_timer.unwrap_or_else(|| Instant::now() + Duration::from_secs(3600)).into());
+        tokio::select! {
+            biased;
+            _ = &mut shutdown => {
+                tracing::info!("shutting down");
+                return Ok(());
+            }
+            _ = sleep, if next_timer.is_some() => {
+                if let Some(Reverse((_, _, kind))) = node.timers.pop() {
+                    node.on_timer(kind)?;
+                }
+            }
+            event = node.network.next() => match event {
+                NetEvent::Gossip { channel, source, id, data } => {
+                    let acceptance = match channel {
+                        Channel::Txs => node.on_tx_gossip(&data),
+                        Channel::Consensus | Channel::Evidence => {
+                            let (acceptance, effects) = node.driver.on_gossip(&data, now_ms())?;
+                            node.run_effects(effects);
+                            acceptance
+                        }
+                    };
+                    node.network.validated(&id, &source, acceptance);
+                }
+                NetEvent::SyncRequest { request, channel, .. } => node.on_sync_request(request, channel),
+                NetEvent::SyncResponse { peer, response } => node.on_sync_response(peer, response),
+                NetEvent::SyncFailed { peer, why } => {
+                    tracing::debug!(%peer, why, "sync request failed");
+                    node.sync_in_flight = None;
+                }
+                NetEvent::PeerConnected(_) => {
+                    node.publish_status();
+                    node.request_sync();
+                }
+                NetEvent::PeerDisconnected(peer) => {
+                    node.peer_heights.remove(&peer);
+                    node.publish_status();
+                }
+            },
+            Some(sub) = submit_rx.recv() => {
+                let hash = sub.tx.hash;
+                let result = node.admit(sub.tx);
+                if result.is_ok() {
+                    node.submitted_at.insert(hash, Instant::now());
+                }
+                let _ = sub.reply.send(result);
+            }
+        }
+    }
+}
