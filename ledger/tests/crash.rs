@@ -111,7 +111,7 @@ fn killed_writer_never_loses_nor_tears_a_committed_block() {
         let mut last = None;
         // One kill in five lands during start-up (opening RocksDB, replaying its log);
         // the others after the child acknowledged 1 to 3 commits, a random instant
-        // later, usually in the middle of the next commit's synced write.
+        // later, while it builds or writes the next block.
         if rng.gen_ratio(4, 5) {
             let wanted = rng.gen_range(1..=3usize);
             let mut seen = 0;
