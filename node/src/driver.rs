@@ -65,6 +65,8 @@ pub struct Driver {
     max_block_txs: usize,
     /// Candidate blocks of the running height, by hash.
     blocks: HashMap<Hash, Vec<u8>>,
+    /// Their transactions, already verified, by block hash.
+    checked: HashMap<Hash, Vec<VerifiedTx>>,
     future: BTreeMap<u64, Vec<(consensus::SignedProposal, Vec<u8>)>>,
     /// Height consensus is running (0 until the first start).
     running: u64,
@@ -93,6 +95,7 @@ impl Driver {
             wal,
             max_block_txs: settings.max_block_txs,
             blocks: HashMap::new(),
+            checked: HashMap::new(),
             future: BTreeMap::new(),
             running: 0,
             replaying: false,
@@ -155,7 +158,6 @@ impl Driver {
             return Ok(effects);
         }
         self.running = height;
-        self.blocks.clear();
         self.log(&WalEntry::StartHeight(height))?;
         let outputs = self.consensus.handle(Input::StartHeight { height, validators: self.chain.validators().clone() });
         self.process(outputs, now_ms, &mut effects)?;
@@ -243,10 +245,12 @@ impl Driver {
     ) -> Result<(), DriverError> {
         let p = proposal.proposal;
         if let Some((height, round, value, signatures)) = self.pending_decision.clone() {
-            if height == p.height && value == p.value && self.chain.check_proposal(&p.value, &p.proposer, &block, now_ms).is_ok() {
+            let checked = self.check(&p, &block, now_ms);
+            if height == p.height && value == p.value && checked.is_ok() {
                 self.pending_decision = None;
-                if let Ok(decoded) = Block::decode(block.as_slice()) {
+                if let Ok((decoded, txs)) = checked {
                     let cert = ledger::certificate::certificate(height, round, &value, signatures);
+                    self.checked.insert(value, txs);
                     let committed = self.commit(decoded, cert, round, false, now_ms)?;
                     effects.push(Effect::Committed(Box::new(committed)));
                     let next = height + 1;
@@ -255,8 +259,11 @@ impl Driver {
                 return Ok(());
             }
         }
-        let valid = match self.chain.check_proposal(&p.value, &p.proposer, &block, now_ms) {
-            Ok(_) => true,
+        let valid = match self.check(&p, &block, now_ms) {
+            Ok((_, txs)) => {
+                self.checked.insert(p.value, txs);
+                true
+            }
             Err(e) => {
                 log_bad_proposal(p.height, p.round, &e);
                 false
@@ -269,6 +276,12 @@ impl Driver {
         self.log(&WalEntry::Proposal { input: input.clone(), block })?;
         let outputs = self.consensus.handle(input);
         self.process(outputs, now_ms, effects)
+    }
+
+    fn check(&self, p: &consensus::Proposal, block: &[u8], now_ms: u64) -> Result<(Block, Vec<VerifiedTx>), BlockCheckError> {
+        let pool = &self.mempool;
+        let known = |hash: &Hash| pool.get(hash).map(|t| VerifiedTx { hash: t.hash, tx: t.tx.clone(), bytes: t.bytes.clone() });
+        self.chain.check_proposal(&p.value, &p.proposer, block, now_ms, &known)
     }
 
     fn log(&mut self, entry: &WalEntry) -> Result<(), DriverError> {
@@ -351,16 +364,23 @@ impl Driver {
         Ok(())
     }
 
-    fn build_proposal(&self, now_ms: u64) -> (Hash, Vec<u8>) {
+    fn build_proposal(&mut self, now_ms: u64) -> (Hash, Vec<u8>) {
         let height = self.chain.tip().height + 1;
-        let txs: Vec<Vec<u8>> = self.mempool.reap(height, self.max_block_txs).into_iter().map(|t| t.bytes.clone()).collect();
+        let reaped = self.mempool.reap(height, self.max_block_txs);
+        let verified: Vec<VerifiedTx> = reaped.iter().map(|t| VerifiedTx { hash: t.hash, tx: t.tx.clone(), bytes: t.bytes.clone() }).collect();
+        let txs: Vec<Vec<u8>> = reaped.into_iter().map(|t| t.bytes.clone()).collect();
         let proposer = self.me.as_ref().map(|k| k.public()).unwrap_or([0; 32]);
         let block = self.chain.build_block(proposer, now_ms, txs);
-        (block.hash(), block.encode_to_vec())
+        let hash = block.hash();
+        self.checked.insert(hash, verified);
+        (hash, block.encode_to_vec())
     }
 
     fn commit(&mut self, block: Block, cert: CommitCertificate, round: u32, synced: bool, now_ms: u64) -> Result<Committed, DriverError> {
-        let (outcome, txs) = self.chain.execute_and_commit(&block, &cert)?;
+        let hash = block.hash();
+        let checked = self.checked.remove(&hash);
+        let (outcome, txs) = self.chain.execute_and_commit(&block, &cert, checked)?;
+        self.checked.clear();
         self.pending_decision = None;
         self.wal.truncate()?;
         self.blocks.clear();

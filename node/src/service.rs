@@ -533,12 +533,20 @@ pub async fn run(opts: NodeOptions) -> anyhow::Result<()> {
                 }
             },
             Some(sub) = submit_rx.recv() => {
-                let hash = sub.tx.hash;
-                let result = node.admit(sub.tx);
-                if result.is_ok() {
-                    node.submitted_at.insert(hash, Instant::now());
-                }
-                let _ = sub.reply.send(result);
+                let now = Instant::now();
+                let results: Vec<Result<(), String>> = sub
+                    .txs
+                    .into_iter()
+                    .map(|tx| {
+                        let hash = tx.hash;
+                        let result = node.admit(tx);
+                        if result.is_ok() {
+                            node.submitted_at.insert(hash, now);
+                        }
+                        result
+                    })
+                    .collect();
+                let _ = sub.reply.send(results);
             }
         }
     }
