@@ -192,8 +192,7 @@ fn tx_bytes(headers: &HeaderMap, body: &Bytes) -> Result<Vec<u8>, RpcError> {
     hex::decode(parsed.tx.trim()).map_err(|e| RpcError::bad_request("bad-request", format!("tx is not hex: {e}")))
 }
 
-/// Admission: envelope and signature, then the runtime's checks against committed state
-/// (a nonce ahead of the account's is allowed: earlier ones may still be in the mempool),
+/// Admission: envelope and signature, then the runtime's checks against committed state,
 /// then the mempool's own limits in the node task.
 async fn submit_tx(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<(StatusCode, Json<Value>), RpcError> {
     let bytes = tx_bytes(&headers, &body)?;
@@ -202,15 +201,9 @@ async fn submit_tx(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -
         RpcError::bad_request(code, message)
     };
     let verified = ledger::tx::decode_tx(&bytes, &s.genesis.chain_id).map_err(|e| reject("invalid-transaction", e.to_string()))?;
-    let state = s.state();
-    match market_runtime::check_tx(&state, &verified.tx) {
-        Ok(()) => {}
-        Err(market_runtime::TxError::BadNonce { expected, got, .. }) if got > expected => {}
-        Err(e) => {
-            let err = reject("rejected", e.to_string());
-            s.set_tx_status(verified.hash, TxStatus { status: TxState::Rejected, height: None, error: Some(e.to_string()) });
-            return Err(err);
-        }
+    if let Err(e) = admissible(&s.state(), &verified.tx) {
+        s.set_tx_status(verified.hash, TxStatus { status: TxState::Rejected, height: None, error: Some(e.clone()) });
+        return Err(reject("rejected", e));
     }
     let hash = verified.hash;
     let tx = PoolTx { hash, tx: verified.tx, bytes: verified.bytes };
@@ -232,7 +225,7 @@ async fn to_mempool(s: &Shared, txs: Vec<PoolTx>) -> Result<Vec<Result<(), Strin
 }
 
 /// The state checks of admission; a nonce ahead of the account's passes (earlier ones may be pending).
-fn admissible(state: &crate::chain::CommittedState, tx: &market_runtime::Tx) -> Result<(), String> {
+pub fn admissible(state: &crate::chain::CommittedState, tx: &market_runtime::Tx) -> Result<(), String> {
     match market_runtime::check_tx(state, tx) {
         Ok(()) => Ok(()),
         Err(market_runtime::TxError::BadNonce { expected, got, .. }) if got > expected => Ok(()),

@@ -311,12 +311,7 @@ impl Node {
         };
         let state = CommittedState(self.driver.chain().store().clone());
         for v in verified {
-            let ok = match market_runtime::check_tx(&state, &v.tx) {
-                Ok(()) => true,
-                Err(market_runtime::TxError::BadNonce { expected, got, .. }) => got > expected,
-                Err(_) => false,
-            };
-            if ok {
+            if crate::rpc::admissible(&state, &v.tx).is_ok() {
                 let _ = self.driver.mempool_mut().insert(PoolTx { hash: v.hash, tx: v.tx, bytes: v.bytes });
             }
         }
