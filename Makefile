@@ -13,8 +13,8 @@ browser: ## install Debian's chromium for the dashboard's browser test, when mis
 build: deps
 	$(CARGO) build --release -p solartrade
 
-demo: build ## the simulation report until the node exists
-	$(BIN) sim --scenario all --households 623 --hours 48 --out out/sim
+demo: build ## 4 validators, the paper's 623 homes bidding every 1 s slot; runs until Ctrl-C
+	$(BIN) testnet local --validators 4 --households 623 --slot-ms 1000 --duration 15 --dir out/demo --keep
 
 test: deps browser ## every test, in release mode (one build serves tests and binaries)
 	$(CARGO) test --release --workspace

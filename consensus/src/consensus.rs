@@ -16,6 +16,9 @@ use crate::validator_set::ValidatorSet;
 use crate::vote::{SignedVote, Vote, VoteType};
 use crate::vote_tally::Added;
 
+/// Rounds whose own messages a rebroadcast re-sends (the current one and those before it).
+const REBROADCAST_ROUNDS: Round = 10;
+
 /// Where the validator is inside the current round.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum RoundStep {
@@ -95,6 +98,10 @@ impl Consensus {
 
     pub fn locked(&self) -> Option<(ValueId, Round)> {
         self.locked
+    }
+
+    pub fn valid_value(&self) -> Option<(ValueId, Round)> {
+        self.valid
     }
 
     pub fn validators(&self) -> Option<&ValidatorSet> {
@@ -205,8 +212,26 @@ impl Consensus {
         if vote_type == VoteType::Precommit && self.try_decide(set, round, out) {
             return;
         }
+        self.note_past_polka(set, round);
         self.try_round_skip(set, round, out);
         self.check_rules(set, out);
+    }
+
+    /// A polka for a valid proposal seen late, in a round we already left, still raises the
+    /// valid value (line 36 only looks at the current round). Without it, a validator that
+    /// locked in a round the others missed the end of waits for its own turn to propose,
+    /// which with little power can take many rounds. Safe: whoever re-proposes the value
+    /// names that round, and acceptors check the polka themselves (line 28).
+    fn note_past_polka(&mut self, set: &ValidatorSet, round: Round) {
+        if round >= self.round || self.valid.is_some_and(|(_, r)| r >= round) {
+            return;
+        }
+        let Some(rs) = self.rounds.get(&round) else { return };
+        if let Some(Some(value)) = rs.prevotes.quorum_value(set) {
+            if rs.valid_proposal_for(&value) {
+                self.valid = Some((value, round));
+            }
+        }
     }
 
     fn try_decide(&mut self, set: &ValidatorSet, round: Round, out: &mut Vec<Output>) -> bool {
@@ -337,6 +362,7 @@ impl Consensus {
                 out.push(Output::Evidence(Evidence::ConflictingProposals(first, signed)));
             }
         }
+        self.note_past_polka(&set, proposal.round);
         self.try_round_skip(&set, proposal.round, out);
         self.check_rules(&set, out);
     }
@@ -370,18 +396,29 @@ impl Consensus {
         self.check_rules(&set, out);
     }
 
-    /// Re-sends this validator's proposal (with its proof of lock) and votes of the round.
+    /// Re-sends this validator's proposals (with their proof of lock) and votes of the last
+    /// rounds of the height: a validator still in an earlier round may have lost them, and
+    /// it cannot catch up by round skip when the validators ahead hold less than f+1 power.
+    ///
+    /// It also relays the polka behind its valid value: an equivocator may have shown the
+    /// other validators a different vote, and without its vote for this value they cannot
+    /// see the polka, adopt the value and re-propose it.
     fn rebroadcast(&self, out: &mut Vec<Output>) {
         let (Some(me), Some(index)) = (self.my_id, self.my_index) else { return };
-        let Some(rs) = self.rounds.get(&self.round) else { return };
-        if let Some(p) = rs.proposal_by(&me) {
-            out.push(Output::Broadcast(Message::Proposal(p.clone())));
-            if let Some(pol) = p.proposal.pol_round {
-                self.relay_pol(pol, p.proposal.value, out);
-            }
+        if let Some((value, valid_round)) = self.valid {
+            self.relay_pol(valid_round, value, out);
         }
-        for vote in [rs.prevotes.vote_of(index), rs.precommits.vote_of(index)].into_iter().flatten() {
-            out.push(Output::Broadcast(Message::Vote(vote.clone())));
+        let oldest = self.round.saturating_sub(REBROADCAST_ROUNDS - 1);
+        for (_, rs) in self.rounds.range(oldest..=self.round) {
+            if let Some(p) = rs.proposal_by(&me) {
+                out.push(Output::Broadcast(Message::Proposal(p.clone())));
+                if let Some(pol) = p.proposal.pol_round {
+                    self.relay_pol(pol, p.proposal.value, out);
+                }
+            }
+            for vote in [rs.prevotes.vote_of(index), rs.precommits.vote_of(index)].into_iter().flatten() {
+                out.push(Output::Broadcast(Message::Vote(vote.clone())));
+            }
         }
     }
 

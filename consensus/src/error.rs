@@ -6,7 +6,7 @@ fn hex(id: &ValidatorId) -> String {
     id.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ValidatorSetError {
     #[error("a validator set needs at least one validator")]
     Empty,
@@ -18,7 +18,7 @@ pub enum ValidatorSetError {
     PowerOverflow,
 }
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
 pub enum CertificateError {
     #[error("certificate is for height {found}, expected {expected}")]
     WrongHeight { expected: Height, found: Height },

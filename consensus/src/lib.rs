@@ -14,6 +14,9 @@ mod validator_set;
 mod vote;
 mod vote_tally;
 
+#[cfg(feature = "sim")]
+pub mod sim;
+
 pub use certificate::CommitCertificate;
 pub use consensus::{Consensus, RoundStep};
 pub use error::{CertificateError, ValidatorSetError};

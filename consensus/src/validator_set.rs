@@ -24,7 +24,7 @@ impl ValidatorSet {
         if validators.is_empty() {
             return Err(ValidatorSetError::Empty);
         }
-        validators.sort_by(|a, b| a.0.cmp(&b.0));
+        validators.sort_by_key(|v| v.0);
         let mut index = HashMap::with_capacity(validators.len());
         let mut cumulative = Vec::with_capacity(validators.len());
         let mut total: u64 = 0;
@@ -71,11 +71,11 @@ impl ValidatorSet {
         self.index_of(id).map(|i| self.validators[i].1)
     }
 
-    pub fn power_at(&self, index: usize) -> u64 {
+    pub(crate) fn power_at(&self, index: usize) -> u64 {
         self.validators[index].1
     }
 
-    pub fn id_at(&self, index: usize) -> ValidatorId {
+    pub(crate) fn id_at(&self, index: usize) -> ValidatorId {
         self.validators[index].0
     }
 
@@ -117,14 +117,46 @@ fn gcd(mut a: u64, mut b: u64) -> u64 {
     a
 }
 
-/// The smallest stride at or above `total * 0.618` (the golden ratio's fractional part,
-/// which spreads multiples evenly) that is coprime with `total`.
-fn coprime_stride(total: u64) -> u64 {
-    let mut stride = ((u128::from(total) * 618 / 1000) as u64).max(1);
-    while gcd(stride, total) != 1 {
-        stride += 1;
+/// Largest partial quotient of the continued fraction of `num / den`: the smaller it is,
+/// the more evenly the multiples of `num` spread modulo `den` (three-distance theorem).
+fn max_partial_quotient(mut num: u64, mut den: u64) -> u64 {
+    let mut worst = 0;
+    while num != 0 {
+        worst = worst.max(den / num);
+        let r = den % num;
+        den = num;
+        num = r;
     }
-    stride
+    worst
+}
+
+/// Candidates examined on each side of `total / golden ratio`.
+const STRIDE_SEARCH: u64 = 256;
+
+/// A stride coprime with `total` (so one cycle of `total` slots visits every power unit
+/// once) whose multiples spread evenly: near `total / golden ratio`, whose continued
+/// fraction is all ones, choosing the candidate with the smallest largest partial quotient.
+/// A stride chosen only for coprimality can clump turns (27/40 = [0; 1, 2, 13] gives one
+/// validator four of twelve consecutive turns).
+fn coprime_stride(total: u64) -> u64 {
+    if total <= 2 {
+        return 1;
+    }
+    let centre = ((u128::from(total) * 618_034 / 1_000_000) as u64).clamp(1, total - 1);
+    let mut best: Option<(u64, u64, u64)> = None; // (quality, distance, stride)
+    for distance in 0..=STRIDE_SEARCH {
+        for stride in [centre.checked_add(distance), centre.checked_sub(distance)].into_iter().flatten() {
+            if stride == 0 || stride >= total || gcd(stride, total) != 1 {
+                continue;
+            }
+            let candidate = (max_partial_quotient(stride, total), distance, stride);
+            if best.is_none_or(|b| candidate < b) {
+                best = Some(candidate);
+            }
+        }
+    }
+    // Some stride is always coprime (1 is); the search only fails for tiny totals.
+    best.map_or(1, |(_, _, stride)| stride)
 }
 
 #[cfg(test)]
@@ -151,6 +183,21 @@ mod tests {
         let mut seen: Vec<usize> = (0..7).map(|h| set.proposer_index(h, 0)).collect();
         seen.sort();
         assert_eq!(seen, (0..7).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn no_validator_gets_a_long_run_of_turns() {
+        // Powers that once gave a clumping stride (27 of 40).
+        let set = ValidatorSet::new(vec![(id(1), 8), (id(2), 7), (id(3), 4), (id(4), 10), (id(5), 3), (id(6), 8)]).unwrap();
+        for start in 0..40u64 {
+            let window: Vec<usize> = (start..start + 12).map(|k| set.proposer_index(k, 0)).collect();
+            for v in 0..6 {
+                let turns = window.iter().filter(|i| **i == v).count() as u64;
+                // Expected share of 12 turns, plus one for rounding.
+                let fair = 12 * set.power_at(v) / set.total_power() + 2;
+                assert!(turns <= fair, "validator {v} had {turns} of 12 turns from {start}: {window:?}");
+            }
+        }
     }
 
     #[test]

@@ -14,9 +14,17 @@ pub(crate) enum Added {
     Conflict(SignedVote),
 }
 
+/// Distinct values counted per validator. An equivocator's vote counts for each value it
+/// signed (as the algorithm counts messages): otherwise honest validators that saw its
+/// votes in different orders would tally the same polka differently and could stall. The
+/// cap bounds the memory an equivocator can take.
+const MAX_VALUES_PER_VALIDATOR: usize = 3;
+
 pub(crate) struct VoteTally {
-    /// At most one vote per validator, indexed like the validator set.
+    /// Each validator's first vote, indexed like the validator set.
     votes: Vec<Option<SignedVote>>,
+    /// Equivocators' further votes for other values.
+    conflicting: Vec<(usize, SignedVote)>,
     /// Power per value (nil is `None`); a short list, since honest rounds see one or two values.
     per_value: Vec<(Option<ValueId>, u64)>,
     any: u64,
@@ -24,7 +32,7 @@ pub(crate) struct VoteTally {
 
 impl VoteTally {
     pub(crate) fn new(validators: usize) -> Self {
-        Self { votes: vec![None; validators], per_value: Vec::new(), any: 0 }
+        Self { votes: vec![None; validators], conflicting: Vec::new(), per_value: Vec::new(), any: 0 }
     }
 
     pub(crate) fn vote_of(&self, index: usize) -> Option<&SignedVote> {
@@ -35,17 +43,33 @@ impl VoteTally {
         let Some(slot) = self.votes.get_mut(index) else {
             return Added::Duplicate;
         };
-        if let Some(existing) = slot {
-            return if existing.vote.value == vote.vote.value { Added::Duplicate } else { Added::Conflict(existing.clone()) };
-        }
         let value = vote.vote.value;
+        if let Some(existing) = slot {
+            if existing.vote.value == value {
+                return Added::Duplicate;
+            }
+            let first = existing.clone();
+            let mine = self.conflicting.iter().filter(|(i, _)| *i == index);
+            if mine.clone().any(|(_, v)| v.vote.value == value) {
+                return Added::Duplicate;
+            }
+            if mine.count() + 1 < MAX_VALUES_PER_VALIDATOR {
+                self.conflicting.push((index, vote));
+                self.count(value, power);
+            }
+            return Added::Conflict(first);
+        }
         *slot = Some(vote);
         self.any += power;
+        self.count(value, power);
+        Added::New
+    }
+
+    fn count(&mut self, value: Option<ValueId>, power: u64) {
         match self.per_value.iter_mut().find(|(v, _)| *v == value) {
             Some((_, p)) => *p += power,
             None => self.per_value.push((value, power)),
         }
-        Added::New
     }
 
     /// Power of the votes for `value` (nil when `None`).
@@ -65,8 +89,9 @@ impl VoteTally {
         self.per_value.iter().find(|(_, p)| validators.is_quorum(*p)).map(|(v, _)| *v)
     }
 
-    /// The votes for `value`, in validator-set order.
+    /// The votes for `value` (at most one per validator): first votes in validator-set
+    /// order, then equivocators' later votes in arrival order.
     pub(crate) fn votes_for(&self, value: Option<ValueId>) -> impl Iterator<Item = &SignedVote> {
-        self.votes.iter().flatten().filter(move |v| v.vote.value == value)
+        self.votes.iter().flatten().chain(self.conflicting.iter().map(|(_, v)| v)).filter(move |v| v.vote.value == value)
     }
 }

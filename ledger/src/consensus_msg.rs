@@ -169,7 +169,7 @@ fn nested_field<'a>(what: &'static str, bytes: &'a [u8], field: u64) -> Result<O
     if count_field(what, bytes, field)? > 1 {
         return Err(WireError::field(what, "block", "occurs more than once"));
     }
-    Ok(crate::prescan::find_field(what, bytes, field)?)
+    crate::prescan::find_field(what, bytes, field)
 }
 
 fn check_chain_id_len(chain_id: &str) -> Result<(), WireError> {

@@ -36,7 +36,8 @@ impl WireError {
         WireError::Malformed { what, reason: err.to_string() }
     }
 
-    pub(crate) fn field(what: &'static str, field: &'static str, reason: impl Into<String>) -> Self {
+    /// A field-level error: `what` message, `field` name, `reason` in words.
+    pub fn field(what: &'static str, field: &'static str, reason: impl Into<String>) -> Self {
         WireError::Field { what, field, reason: reason.into() }
     }
 }

@@ -10,7 +10,9 @@ pub mod limits;
 pub mod merkle;
 mod prescan;
 pub mod sign;
+#[cfg(feature = "store")]
 pub mod state;
+#[cfg(feature = "store")]
 pub mod store;
 pub mod sync;
 pub mod tx;

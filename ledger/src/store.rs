@@ -53,6 +53,9 @@ pub struct StateChanges {
     pub root: Hash,
 }
 
+/// Key-value pairs in key order.
+pub type Entries = Vec<(Vec<u8>, Vec<u8>)>;
+
 /// The chain's RocksDB database.
 pub struct ChainStore {
     db: DB,
@@ -231,7 +234,7 @@ impl ChainStore {
     }
 
     /// The committed state entries whose key starts with `prefix`, in key order.
-    pub fn state_scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+    pub fn state_scan_prefix(&self, prefix: &[u8]) -> Result<Entries, StoreError> {
         let mut entries = Vec::new();
         self.state_for_each_from(prefix, |key, value| {
             if key.starts_with(prefix) {

@@ -277,3 +277,78 @@ fn genesis_with_feed_in_above_retail_is_rejected() {
     let err = init_genesis(&mut MemStore::new(), &g).unwrap_err();
     assert_eq!(err, GenesisError::FeedInAboveRetail { grid_sell_price: 2_000_000, grid_buy_price: 1_000_000 });
 }
+
+#[test]
+fn genesis_into_a_non_empty_store_is_rejected() {
+    let g = genesis(1, 10, Mechanism::Sdr);
+    let mut s = store_with(&g);
+    assert!(matches!(init_genesis(&mut s, &g), Err(GenesisError::StoreNotEmpty { .. })));
+}
+
+#[test]
+fn genesis_price_of_zero_or_above_the_cap_is_rejected() {
+    let mut g = genesis(1, 10, Mechanism::Sdr);
+    g.params.grid_sell_price = 0;
+    let err = init_genesis(&mut MemStore::new(), &g).unwrap_err();
+    assert_eq!(err, GenesisError::PriceOutOfRange { name: "grid_sell_price", value: 0, max: 10_000_000 });
+    g.params.grid_sell_price = 1;
+    g.params.grid_buy_price = 10_000_001;
+    let err = init_genesis(&mut MemStore::new(), &g).unwrap_err();
+    assert_eq!(err, GenesisError::PriceOutOfRange { name: "grid_buy_price", value: 10_000_001, max: 10_000_000 });
+}
+
+#[test]
+fn genesis_with_zero_slot_length_is_rejected() {
+    let mut g = genesis(1, 10, Mechanism::Sdr);
+    g.params.slot_ms = 0;
+    assert_eq!(init_genesis(&mut MemStore::new(), &g), Err(GenesisError::ZeroSlotLength));
+}
+
+#[test]
+fn genesis_listing_a_household_twice_is_rejected() {
+    let mut g = genesis(2, 10, Mechanism::Sdr);
+    g.households[1].address = g.households[0].address;
+    let err = init_genesis(&mut MemStore::new(), &g).unwrap_err();
+    assert_eq!(err, GenesisError::Duplicate { list: "households", address: household_addr(0) });
+}
+
+#[test]
+fn genesis_household_with_an_invalid_spec_is_rejected() {
+    let mut g = genesis(1, 10, Mechanism::Sdr);
+    g.households[0].spec.lot = "L".repeat(65);
+    let err = init_genesis(&mut MemStore::new(), &g).unwrap_err();
+    assert!(matches!(err, GenesisError::InvalidHousehold { ref reason, .. } if reason.contains("65 bytes")), "{err}");
+}
+
+#[test]
+fn genesis_with_too_many_validators_is_rejected() {
+    let mut g = genesis(1, 10, Mechanism::Sdr);
+    g.validators = (0..1_001u32)
+        .map(|i| {
+            let mut a = [0x66u8; 32];
+            a[..4].copy_from_slice(&i.to_be_bytes());
+            GenesisValidator { address: a, power: 1 }
+        })
+        .collect();
+    assert_eq!(
+        init_genesis(&mut MemStore::new(), &g),
+        Err(GenesisError::TooManyValidators { count: 1_001, max: 1_000 })
+    );
+}
+
+#[test]
+fn grid_account_cannot_register_as_a_household() {
+    let mut s = fresh();
+    let err = run(&mut s, tx(GRID, 0, TxBody::RegisterHousehold(spec()))).unwrap_err();
+    assert!(matches!(err, TxError::InvalidSpec { ref reason } if reason.contains("grid")), "{err}");
+}
+
+#[test]
+fn genesis_json_reads_hex_addresses_and_kebab_case_mechanism() {
+    let g = genesis(1, 10, Mechanism::BillSharing);
+    let text = serde_json::to_string(&g).expect("serialises");
+    assert!(text.contains(&"aa".repeat(32)), "{text}");
+    assert!(text.contains("\"bill-sharing\""), "{text}");
+    let back: AppGenesis = serde_json::from_str(&text).expect("parses");
+    assert_eq!(back, g);
+}

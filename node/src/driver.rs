@@ -193,8 +193,8 @@ impl Driver {
                 if !self.verifier.verify(domain, &v.validator, &v.sign_bytes(), &vote.signature) {
                     return Ok((Acceptance::Reject, effects));
                 }
-                if v.height > tip + 1 {
-                    // Peers are ahead: this node missed blocks.
+                if v.height > tip + 2 {
+                    // Peers are more than a height ahead: this node missed blocks.
                     effects.push(Effect::NeedSync);
                     return Ok((Acceptance::Accept, effects));
                 }
@@ -205,7 +205,7 @@ impl Driver {
                 Ok((Acceptance::Accept, effects))
             }
             GossipMessage::Proposal(proposal, block) => {
-                let p = &proposal.proposal;
+                let p = proposal.proposal;
                 if p.height <= tip {
                     return Ok((Acceptance::Ignore, effects));
                 }
@@ -216,7 +216,11 @@ impl Driver {
                     if p.height <= tip + MAX_FUTURE_HEIGHTS {
                         self.future.entry(p.height).or_default().push((proposal, block));
                     }
-                    effects.push(Effect::NeedSync);
+                    // One height ahead is normal with back-to-back slots (the next proposer
+                    // committed first); more means this node missed blocks.
+                    if p.height > tip + 2 {
+                        effects.push(Effect::NeedSync);
+                    }
                     return Ok((Acceptance::Accept, effects));
                 }
                 self.feed_proposal(proposal, block, now_ms, &mut effects)?;
@@ -388,4 +392,96 @@ impl Driver {
 
 fn log_bad_proposal(height: u64, round: u32, error: &BlockCheckError) {
     tracing::warn!(height, round, %error, "proposal refused");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::genesis::{Genesis, GenesisValidator};
+    use crate::mempool::Limits;
+
+    fn limits() -> Limits {
+        Limits { max_txs: 100, max_bytes: 1 << 20, max_per_account: 4, max_tx_bytes: 4096 }
+    }
+
+    fn genesis(validators: &[&Keypair]) -> Genesis {
+        let admin = Keypair::from_seed(&[1; 32]);
+        let mut g = Genesis::new("driver-test", 0, 0, admin.public(), [9; 32]);
+        for (i, v) in validators.iter().enumerate() {
+            let node_key = Keypair::from_seed(&[100 + i as u8; 32]);
+            let node_id = crate::localnet::node_id_of(&node_key).unwrap();
+            g.add_validator(GenesisValidator { address: v.public(), power: 10, moniker: format!("v{i}"), node_id });
+        }
+        g
+    }
+
+    fn driver(dir: &std::path::Path, g: &Genesis, me: &Keypair) -> Driver {
+        let chain = Chain::open(&dir.join("chain"), g.clone()).unwrap();
+        let next = chain.tip().height + 1;
+        let wal = Wal::open(&dir.join("cs.wal")).unwrap();
+        let settings = DriverSettings { params: Params::default(), max_block_txs: 100 };
+        Driver::new(chain, Mempool::new(limits(), next), Some(me.clone()), wal, settings)
+    }
+
+    fn published_votes(effects: &[Effect]) -> Vec<consensus::SignedVote> {
+        effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Publish(Channel::Consensus, bytes) => match GossipMessage::decode(bytes) {
+                    Ok(GossipMessage::Vote(v)) => Some(v),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_lone_validator_proposes_votes_and_commits_without_sockets() {
+        let dir = tempfile::tempdir().unwrap();
+        let me = Keypair::from_seed(&[3; 32]);
+        let g = genesis(&[&me]);
+        let mut d = driver(dir.path(), &g, &me);
+        let start = d.start(1_000).unwrap();
+        assert!(matches!(start.as_slice(), [Effect::StartAt { height: 1, at_ms: 0 }]), "{start:?}");
+        let effects = d.start_height(1, 1_000).unwrap();
+        let committed: Vec<&Committed> = effects.iter().filter_map(|e| if let Effect::Committed(c) = e { Some(&**c) } else { None }).collect();
+        assert_eq!(committed.len(), 1, "{effects:?}");
+        assert_eq!(committed[0].block.height(), 1);
+        assert_eq!(d.chain().tip().height, 1);
+        assert_eq!(published_votes(&effects).len(), 2, "one prevote and one precommit");
+        assert!(effects.iter().any(|e| matches!(e, Effect::StartAt { height: 2, .. })));
+    }
+
+    #[test]
+    fn a_restarted_validator_replays_its_wal_and_signs_nothing_new_at_the_same_step() {
+        let dir = tempfile::tempdir().unwrap();
+        let keys: Vec<Keypair> = (0..4).map(|i| Keypair::from_seed(&[10 + i; 32])).collect();
+        let g = genesis(&keys.iter().collect::<Vec<_>>());
+        let me = &keys[0];
+        let first_votes = {
+            let mut d = driver(dir.path(), &g, me);
+            d.start(1_000).unwrap();
+            let mut effects = d.start_height(1, 1_000).unwrap();
+            // Nothing from the others: the propose timeout makes it prevote (nil or its own block).
+            let timers: Vec<Timeout> = effects.iter().filter_map(|e| if let Effect::Timer { timeout, .. } = e { Some(*timeout) } else { None }).collect();
+            for t in timers.into_iter().filter(|t| t.step == consensus::TimeoutStep::Propose) {
+                effects.extend(d.on_timeout(t, 2_000).unwrap());
+            }
+            published_votes(&effects)
+        };
+        assert!(!first_votes.is_empty(), "the validator prevoted before the crash");
+        // "Crash" and restart on the same store and WAL.
+        let mut d = driver(dir.path(), &g, me);
+        let replay = d.start(3_000).unwrap();
+        for vote in published_votes(&replay) {
+            let same = first_votes.iter().any(|v| v.vote == vote.vote);
+            let conflicting = first_votes.iter().any(|v| {
+                v.vote.height == vote.vote.height && v.vote.round == vote.vote.round && v.vote.vote_type == vote.vote.vote_type && v.vote.value != vote.vote.value
+            });
+            assert!(same || !conflicting, "after the restart it signed a conflicting vote: {vote:?}");
+        }
+        let step = d.chain().signed_step().unwrap().expect("the signed step was persisted");
+        assert_eq!(step.height, 1);
+    }
 }

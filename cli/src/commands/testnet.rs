@@ -40,8 +40,9 @@ pub struct LocalArgs {
     /// Where the homes go (default: a new directory under the system temp dir, removed after).
     #[arg(long)]
     pub dir: Option<PathBuf>,
-    /// First port: node i listens on base+10i (p2p), +1 (RPC), +2 (metrics).
-    #[arg(long, default_value_t = 46600)]
+    /// First port: node i listens on base+10i (p2p), +1 (RPC), +2 (metrics). Below the
+    /// kernel's ephemeral range (32768+), so outgoing connections cannot take them.
+    #[arg(long, default_value_t = 26600)]
     pub base_port: u16,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -66,7 +67,7 @@ pub struct FilesArgs {
     slot_ms: u64,
     #[arg(long)]
     dir: PathBuf,
-    #[arg(long, default_value_t = 46600)]
+    #[arg(long, default_value_t = 26600)]
     base_port: u16,
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -206,6 +207,7 @@ pub fn report(nodes: &[LocalnetNode], meter: Option<&Value>, seconds: f64, first
         "block_hash_at_common_height": hashes.first(),
         "state_roots_equal": roots_equal,
         "blocks_per_second": (blocks as f64 / seconds.max(1e-9) * 100.0).round() / 100.0,
+        "bids_settled_per_second": (settled as f64 / seconds.max(1e-9) * 10.0).round() / 10.0,
         "commit_latency_ms": { "count": prom_read::count(&commit), "p50": ms(&commit, 0.5), "p90": ms(&commit, 0.9), "p99": ms(&commit, 0.99) },
         "bid_settle_latency_ms": { "count": prom_read::count(&bid), "p50": ms(&bid, 0.5), "p90": ms(&bid, 0.9), "p99": ms(&bid, 0.99) },
         "bids": {
@@ -224,7 +226,7 @@ pub fn print_report(r: &Value) {
     println!("testnet report ({} validators, {} s)", r["validators"], r["seconds"]);
     println!("  heights              {}", r["heights"]);
     println!("  common height        {}  state roots equal: {}", r["common_height"], r["state_roots_equal"]);
-    println!("  blocks per second    {}", r["blocks_per_second"]);
+    println!("  blocks per second    {}   bids settled per second {}", r["blocks_per_second"], r["bids_settled_per_second"]);
     let l = &r["commit_latency_ms"];
     println!("  commit latency ms    p50 {}  p90 {}  p99 {}  (n = {})", l["p50"], l["p90"], l["p99"], l["count"]);
     let b = &r["bid_settle_latency_ms"];
@@ -317,6 +319,14 @@ pub fn local(a: LocalArgs) -> anyhow::Result<()> {
         print_report(&r);
     }
     if a.keep {
+        if a.households > 0 {
+            // Keep the households bidding so the dashboard shows live clearings.
+            let args = vec![
+                "meter-sim".to_string(), "--households".into(), a.households.to_string(), "--rpc".into(), rpcs.join(","),
+                "--seed".into(), a.seed.to_string(), "--threads".into(), a.threads.to_string(),
+            ];
+            children.0.push(("meter-sim".into(), spawn_child(&exe, &args, &dir.join("meter-sim-live.log"))?));
+        }
         println!("\ntestnet running in {} — press Ctrl-C to stop it", dir.display());
         println!("  admin key: {}", node::localnet::admin_key_path(&dir).display());
         loop {

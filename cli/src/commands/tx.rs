@@ -1,8 +1,140 @@
-//! `solartrade tx`.
+//! `solartrade tx`: sign a transaction with a key file and submit it to a node.
+
+use anyhow::Context;
+use market_runtime::{HouseholdKind, HouseholdSpec, Side, Tx, TxBody};
+use node::client::Client;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The node's RPC address.
+    #[arg(long, global = true, default_value = "127.0.0.1:36657")]
+    rpc: String,
+    /// Key file of the sender.
+    #[arg(long, global = true)]
+    key: Option<PathBuf>,
+    /// Nonce to use (default: the account's next nonce, read from the node).
+    #[arg(long, global = true)]
+    nonce: Option<u64>,
+    /// Wait until the transaction is committed (or refused) and show the outcome.
+    #[arg(long, global = true)]
+    wait: bool,
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    body: Body,
+}
 
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("`solartrade tx` is not built yet")
+fn addr(text: &str) -> anyhow::Result<[u8; 32]> {
+    let bytes = hex::decode(text.trim()).with_context(|| format!("{text:?} is not hex"))?;
+    bytes.try_into().map_err(|b: Vec<u8>| anyhow::anyhow!("{text:?} is {} bytes, an address is 32", b.len()))
+}
+
+#[derive(clap::Subcommand)]
+enum Body {
+    /// Register the sender as a household (the administrator approves it).
+    Register {
+        #[arg(long, default_value_t = 5000)]
+        pv_capacity_w: u64,
+        #[arg(long, default_value_t = 5000)]
+        battery_wh: u64,
+        #[arg(long, default_value_t = 2500)]
+        battery_w: u64,
+        #[arg(long, default_value_t = 10000)]
+        import_limit_w: u64,
+        /// villa or flat.
+        #[arg(long, default_value = "villa")]
+        kind: String,
+        #[arg(long, default_value = "")]
+        lot: String,
+    },
+    /// Approve a pending household (administrator).
+    Approve { household: String },
+    /// Reject a pending household (administrator).
+    Reject {
+        household: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// Open the market (administrator).
+    OpenMarket,
+    /// Close the market (administrator).
+    CloseMarket,
+    /// Bid to buy or sell energy in a slot.
+    Bid {
+        #[arg(long)]
+        slot: u64,
+        /// buy or sell.
+        #[arg(long)]
+        side: String,
+        #[arg(long)]
+        quantity_wh: u64,
+    },
+    /// Transfer micro-tokens.
+    Transfer {
+        to: String,
+        #[arg(long)]
+        amount: u64,
+    },
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let key_path = args.key.clone().context("--key <key file> is required to sign")?;
+    let key = ledger::sign::Keypair::load(&key_path)?;
+    let client = Client::new(&args.rpc);
+    let status = client.get("/status")?;
+    let chain_id = status["chain_id"].as_str().context("/status has no chain_id")?.to_string();
+    let sender = key.public();
+    let nonce = match args.nonce {
+        Some(n) => n,
+        None => client.get(&format!("/accounts/{}", hex::encode(sender)))?["nonce"].as_u64().unwrap_or(0),
+    };
+    let body = match args.body {
+        Body::Register { pv_capacity_w, battery_wh, battery_w, import_limit_w, kind, lot } => {
+            let kind = match kind.as_str() {
+                "villa" => HouseholdKind::Villa,
+                "flat" => HouseholdKind::Flat,
+                other => anyhow::bail!("--kind {other:?} is neither villa nor flat"),
+            };
+            TxBody::RegisterHousehold(HouseholdSpec { pv_capacity_w, battery_wh, battery_w, import_limit_w, kind, lot })
+        }
+        Body::Approve { household } => TxBody::ApproveHousehold { household: addr(&household)? },
+        Body::Reject { household, reason } => TxBody::RejectHousehold { household: addr(&household)?, reason },
+        Body::OpenMarket => TxBody::OpenMarket,
+        Body::CloseMarket => TxBody::CloseMarket,
+        Body::Bid { slot, side, quantity_wh } => {
+            let side = match side.as_str() {
+                "buy" => Side::Buy,
+                "sell" => Side::Sell,
+                other => anyhow::bail!("--side {other:?} is neither buy nor sell"),
+            };
+            TxBody::Bid { slot, side, quantity_wh }
+        }
+        Body::Transfer { to, amount } => TxBody::Transfer { to: addr(&to)?, amount },
+    };
+    let bytes = ledger::tx::encode_tx(&key, &chain_id, &Tx { sender, nonce, body })?;
+    let hash = client.submit(&bytes)?;
+    let mut outcome = serde_json::json!({ "hash": hash, "status": "pending" });
+    if args.wait {
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(60) {
+            if let Ok(s) = client.get(&format!("/txs/{hash}")) {
+                if s["status"] != "pending" {
+                    outcome = s;
+                    break;
+                }
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    if args.json {
+        println!("{outcome}");
+    } else {
+        println!("{}", serde_json::to_string_pretty(&outcome)?);
+    }
+    if outcome["status"] == "rejected" {
+        anyhow::bail!("transaction {hash} was refused: {}", outcome["error"].as_str().unwrap_or("?"));
+    }
+    Ok(())
 }

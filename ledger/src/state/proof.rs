@@ -75,7 +75,7 @@ impl Proof {
         let mut hash = bucket_hash(&self.entries);
         let mut node = BUCKETS + bucket;
         for sibling in &self.siblings {
-            hash = if node % 2 == 0 { node_hash(&hash, sibling) } else { node_hash(sibling, &hash) };
+            hash = if node & 1 == 0 { node_hash(&hash, sibling) } else { node_hash(sibling, &hash) };
             node /= 2;
         }
         if hash != *root {

@@ -7,6 +7,8 @@
 //! follows the changes, not the size of the state. Entries are kept in memory (64
 //! bytes per key), rebuilt from the state column family when a node starts.
 
+use sha2::{Digest, Sha256};
+
 use crate::hash::{sha256, sha256_concat, Hash};
 
 use super::proof::Proof;
@@ -26,13 +28,13 @@ pub fn bucket_of(key_hash: &Hash) -> usize {
 
 /// The hash of a bucket's entries (which must be sorted by key hash).
 pub fn bucket_hash(entries: &[Entry]) -> Hash {
-    let mut parts: Vec<&[u8]> = Vec::with_capacity(1 + entries.len() * 2);
-    parts.push(&[0x00]);
+    let mut hasher = Sha256::new();
+    hasher.update([0x00]);
     for (key_hash, value_hash) in entries {
-        parts.push(key_hash);
-        parts.push(value_hash);
+        hasher.update(key_hash);
+        hasher.update(value_hash);
     }
-    sha256_concat(&parts)
+    hasher.finalize().into()
 }
 
 /// The hash of an inner node.
@@ -65,11 +67,15 @@ impl std::fmt::Debug for StateTree {
 impl StateTree {
     /// The tree of the empty state.
     pub fn new() -> Self {
+        // Every node of one level of the empty tree has the same hash: DEPTH + 1 hashes
+        // fill the whole array.
         let mut nodes = vec![[0u8; 32]; 2 * BUCKETS];
-        let empty = bucket_hash(&[]);
-        nodes[BUCKETS..].fill(empty);
-        for index in (1..BUCKETS).rev() {
-            nodes[index] = node_hash(&nodes[2 * index], &nodes[2 * index + 1]);
+        let mut empty = bucket_hash(&[]);
+        let mut width = BUCKETS;
+        while width >= 1 {
+            nodes[width..2 * width].fill(empty);
+            empty = node_hash(&empty, &empty);
+            width /= 2;
         }
         Self { buckets: vec![Vec::new(); BUCKETS], nodes, dirty: Vec::new(), len: 0 }
     }
@@ -156,5 +162,19 @@ impl StateTree {
             node /= 2;
         }
         Proof { entries: self.buckets[bucket].clone(), siblings }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_tree_root_equals_the_root_hashed_level_by_level() {
+        let mut level = vec![bucket_hash(&[]); BUCKETS];
+        while level.len() > 1 {
+            level = level.chunks(2).map(|pair| node_hash(&pair[0], &pair[1])).collect();
+        }
+        assert_eq!(StateTree::new().root(), level[0]);
     }
 }

@@ -45,32 +45,36 @@ fn clear_slot(store: &mut impl StateStore, slot: u64, params: &MarketParams, gri
     for (key, value) in &entries {
         // A record that does not decode cannot have been written by this runtime; skip it rather
         // than guess its content.
-        if let (Some(owner), Some(BidRecord { side, quantity_wh, settled: None })) =
-            (keys::bid_household(key), codec::decode_bid(value))
-        {
+        if let (Some(owner), Some(BidRecord { side, quantity_wh })) = (keys::trailing_address(key), codec::decode_bid(value)) {
             lines.push(BidLine { side, quantity_wh });
-            owners.push((owner, key));
+            owners.push(owner);
         }
     }
     let settled = settlement::settle(params, &lines);
 
     let mut settlements = Vec::with_capacity(lines.len());
-    for ((bid, line), (owner, bid_key)) in lines.iter().zip(&settled.lines).zip(&owners) {
-        let acct_key = keys::account(owner);
-        let mut acct = read_account(store, &acct_key);
-        match bid.side {
-            Side::Buy => {
-                // The reservation made at bid time covers the worst case, so the payment fits.
-                acct.reserved = acct.reserved.saturating_sub(reservation(Side::Buy, bid.quantity_wh, params));
-                acct.balance = acct.balance.saturating_sub(line.amount);
+    // One key buffer for the whole loop: only the address part changes.
+    let mut acct_key = keys::account(&[0; 32]);
+    let prefix_len = keys::ACCOUNT_PREFIX.len();
+    for ((bid, line), owner) in lines.iter().zip(&settled.lines).zip(&owners) {
+        acct_key.truncate(prefix_len);
+        acct_key.extend_from_slice(owner);
+        store.update(&acct_key, &mut |old| {
+            let mut acct = old.as_deref().and_then(codec::decode_account).unwrap_or_default();
+            match bid.side {
+                Side::Buy => {
+                    // The reservation made at bid time covers the worst case, so the payment fits.
+                    acct.reserved = acct.reserved.saturating_sub(reservation(Side::Buy, bid.quantity_wh, params));
+                    acct.balance = acct.balance.saturating_sub(line.amount);
+                }
+                Side::Sell => {
+                    acct.balance = acct.balance.saturating_add(line.amount).saturating_add(line.solar_reward);
+                }
             }
-            Side::Sell => {
-                acct.balance = acct.balance.saturating_add(line.amount).saturating_add(line.solar_reward);
-            }
-        }
-        store.put(&acct_key, codec::encode_account(&acct));
-        let part = SettledPart { p2p_wh: line.p2p_wh, grid_wh: line.grid_wh, amount: line.amount, solar_reward: line.solar_reward };
-        store.put(bid_key, codec::encode_bid(&BidRecord { side: bid.side, quantity_wh: bid.quantity_wh, settled: Some(part) }));
+            let mut buf = old.unwrap_or_default();
+            codec::encode_account_into(&acct, &mut buf);
+            buf
+        });
         settlements.push(Settlement {
             household: *owner,
             side: bid.side,
@@ -109,6 +113,8 @@ fn clear_slot(store: &mut impl StateStore, slot: u64, params: &MarketParams, gri
         grid_paid: settled.grid_paid,
         settlements,
     };
+    let parts = settled.lines.iter().map(|l| SettledPart { p2p_wh: l.p2p_wh, grid_wh: l.grid_wh, amount: l.amount, solar_reward: l.solar_reward });
+    store.put(&keys::settlements(slot), codec::encode_settlements(parts));
     store.put(&keys::slot(slot), codec::encode_clearing(&clearing));
     store.delete(&keys::side_totals(slot));
     store.put(keys::CLEARED, codec::encode_u64(slot));
@@ -126,7 +132,7 @@ fn expire_before(store: &mut impl StateStore, slot: u64, params: &MarketParams, 
             break;
         }
         for (bid_key, value) in store.scan_prefix(&keys::slot_bids(old_slot)) {
-            let (Some(owner), Some(bid)) = (keys::bid_household(&bid_key), codec::decode_bid(&value)) else {
+            let (Some(owner), Some(bid)) = (keys::trailing_address(&bid_key), codec::decode_bid(&value)) else {
                 continue;
             };
             let payer = if bid.side == Side::Buy { owner } else { *grid };

@@ -60,10 +60,16 @@ pub fn decode_u64(bytes: &[u8]) -> Option<u64> {
 
 pub fn encode_account(a: &Account) -> Vec<u8> {
     let mut out = Vec::with_capacity(24);
+    encode_account_into(a, &mut out);
+    out
+}
+
+/// Encodes into `out`, replacing its content and reusing its allocation.
+pub fn encode_account_into(a: &Account, out: &mut Vec<u8>) {
+    out.clear();
     out.extend_from_slice(&a.balance.to_le_bytes());
     out.extend_from_slice(&a.reserved.to_le_bytes());
     out.extend_from_slice(&a.nonce.to_le_bytes());
-    out
 }
 
 pub fn decode_account(bytes: &[u8]) -> Option<Account> {
@@ -121,14 +127,14 @@ pub fn decode_household(bytes: &[u8]) -> Option<Household> {
     Some(Household { address, spec, status })
 }
 
-/// A stored bid; once its slot is cleared, the settlement fields are filled in.
+/// A stored bid.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BidRecord {
     pub side: Side,
     pub quantity_wh: u64,
-    pub settled: Option<SettledPart>,
 }
 
+/// One bid's settlement, stored with its slot's others in one value (bid order).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SettledPart {
     pub p2p_wh: u64,
@@ -138,21 +144,12 @@ pub struct SettledPart {
 }
 
 pub fn encode_bid(b: &BidRecord) -> Vec<u8> {
-    let mut out = Vec::with_capacity(if b.settled.is_some() { 42 } else { 10 });
+    let mut out = Vec::with_capacity(9);
     out.push(match b.side {
         Side::Buy => 0,
         Side::Sell => 1,
     });
     out.extend_from_slice(&b.quantity_wh.to_le_bytes());
-    match b.settled {
-        None => out.push(0),
-        Some(s) => {
-            out.push(1);
-            for v in [s.p2p_wh, s.grid_wh, s.amount, s.solar_reward] {
-                out.extend_from_slice(&v.to_le_bytes());
-            }
-        }
-    }
     out
 }
 
@@ -164,13 +161,34 @@ pub fn decode_bid(bytes: &[u8]) -> Option<BidRecord> {
         _ => return None,
     };
     let quantity_wh = r.u64()?;
-    let settled = match r.u8()? {
-        0 => None,
-        1 => Some(SettledPart { p2p_wh: r.u64()?, grid_wh: r.u64()?, amount: r.u64()?, solar_reward: r.u64()? }),
-        _ => return None,
-    };
     r.end()?;
-    Some(BidRecord { side, quantity_wh, settled })
+    Some(BidRecord { side, quantity_wh })
+}
+
+const SETTLED_LEN: usize = 32;
+
+/// A slot's settlements as one value: 32 bytes per bid, in the slot's bid-key order. One write
+/// per slot instead of one per bid keeps a million-household slot inside its time budget.
+pub fn encode_settlements(parts: impl ExactSizeIterator<Item = SettledPart>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(parts.len() * SETTLED_LEN);
+    for s in parts {
+        for v in [s.p2p_wh, s.grid_wh, s.amount, s.solar_reward] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+    }
+    out
+}
+
+pub fn decode_settlements(bytes: &[u8]) -> Option<Vec<SettledPart>> {
+    if !bytes.chunks_exact(SETTLED_LEN).remainder().is_empty() {
+        return None;
+    }
+    let mut r = Reader { bytes };
+    let mut out = Vec::with_capacity(bytes.len() / SETTLED_LEN);
+    while !r.bytes.is_empty() {
+        out.push(SettledPart { p2p_wh: r.u64()?, grid_wh: r.u64()?, amount: r.u64()?, solar_reward: r.u64()? });
+    }
+    Some(out)
 }
 
 fn mechanism_code(m: Mechanism) -> u8 {
@@ -278,4 +296,37 @@ pub fn decode_clearing(bytes: &[u8]) -> Option<SlotClearing> {
     };
     r.end()?;
     Some(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_stored_value_decodes_to_what_was_encoded() {
+        let acct = Account { balance: 7, reserved: 3, nonce: 9 };
+        assert_eq!(decode_account(&encode_account(&acct)), Some(acct));
+        let hh = Household {
+            address: [4; 32],
+            spec: HouseholdSpec { pv_capacity_w: 1, battery_wh: 2, battery_w: 3, import_limit_w: 4, kind: HouseholdKind::Flat, lot: "B-7".into() },
+            status: HouseholdStatus::Rejected { reason: "no meter".into() },
+        };
+        assert_eq!(decode_household(&encode_household(&hh)), Some(hh));
+        let bid = BidRecord { side: Side::Sell, quantity_wh: 1234 };
+        assert_eq!(decode_bid(&encode_bid(&bid)), Some(bid));
+        let parts = vec![SettledPart { p2p_wh: 1, grid_wh: 2, amount: 3, solar_reward: 4 }; 3];
+        assert_eq!(decode_settlements(&encode_settlements(parts.iter().copied())), Some(parts));
+        let params = MarketParams { mechanism: Mechanism::BillSharing, ..MarketParams::default() };
+        assert_eq!(decode_params(&encode_params(&params)), Some(params));
+    }
+
+    #[test]
+    fn truncated_or_padded_values_do_not_decode() {
+        let raw = encode_account(&Account::default());
+        assert_eq!(decode_account(&raw[..23]), None);
+        let mut long = raw.clone();
+        long.push(0);
+        assert_eq!(decode_account(&long), None);
+        assert_eq!(decode_bid(&[2, 0, 0, 0, 0, 0, 0, 0, 0]), None, "side byte 2 is not a side");
+    }
 }

@@ -9,9 +9,10 @@
 //! | `meta/cleared` | u64 BE: last cleared slot (absent: none yet) |
 //! | `acct/<addr>` | `Account`: balance, reserved, nonce (3 x u64 LE) |
 //! | `hh/<addr>` | `Household` |
-//! | `bid/<slot BE>/<addr>` | `BidRecord`: the bid, and after clearing its settlement |
+//! | `bid/<slot BE>/<addr>` | `BidRecord`: side (1 byte), quantity Wh (u64 LE) |
+//! | `stl/<slot BE>` | the slot's settlements, 32 bytes per bid in `bid/` key order |
 //! | `side/<slot BE>` | running totals of a slot's bids: sell Wh, buy Wh (2 x u64 LE) |
-//! | `slot/<slot BE>` | the `SlotClearing` summary (settlements live in the `bid/` records) |
+//! | `slot/<slot BE>` | the `SlotClearing` summary (settlements are under `stl/`) |
 //! | `val/<addr>` | validator power (u64 LE) |
 //! | `evid/<addr>/<height BE>/<round BE>` | empty: evidence already handled |
 
@@ -59,8 +60,8 @@ pub fn bid(slot: u64, addr: &Address) -> Vec<u8> {
     join(BID_PREFIX, &[&slot.to_be_bytes(), addr])
 }
 
-/// The household address at the end of a `bid/` key.
-pub fn bid_household(key: &[u8]) -> Option<Address> {
+/// The address at the end of a key (`bid/<slot>/<addr>`, `val/<addr>`, `acct/<addr>`).
+pub fn trailing_address(key: &[u8]) -> Option<Address> {
     let tail = key.len().checked_sub(32)?;
     key[tail..].try_into().ok()
 }
@@ -71,6 +72,10 @@ pub fn side_totals(slot: u64) -> Vec<u8> {
 
 pub fn slot(slot: u64) -> Vec<u8> {
     join(b"slot/", &[&slot.to_be_bytes()])
+}
+
+pub fn settlements(slot: u64) -> Vec<u8> {
+    join(b"stl/", &[&slot.to_be_bytes()])
 }
 
 pub fn validator(addr: &Address) -> Vec<u8> {

@@ -14,6 +14,7 @@
 //! 5. Energy: the short side trades all locally; the long side's local share is split the same
 //!    way (largest remainder over Wh).
 //! 6. Published prices `price_sell`/`price_buy` are the exact prices rounded down.
+//!
 //! Nothing is created or lost except by the mint (block reward, solar reward).
 
 pub mod block;

@@ -32,11 +32,19 @@ pub fn slot_clearing(store: &impl StateStore, slot: u64) -> Result<Option<SlotCl
         return Ok(None);
     };
     let mut clearing = codec::decode_clearing(&raw).ok_or_else(|| TxError::CorruptState { key: keys::display(&key) })?;
-    for (k, v) in store.scan_prefix(&keys::slot_bids(slot)) {
-        let corrupt = || TxError::CorruptState { key: keys::display(&k) };
-        let household = keys::bid_household(&k).ok_or_else(corrupt)?;
-        let bid = codec::decode_bid(&v).ok_or_else(corrupt)?;
-        let part = bid.settled.ok_or_else(corrupt)?;
+    let stl_key = keys::settlements(slot);
+    let parts = store
+        .get(&stl_key)
+        .and_then(|raw| codec::decode_settlements(&raw))
+        .ok_or_else(|| TxError::CorruptState { key: keys::display(&stl_key) })?;
+    let bids = store.scan_prefix(&keys::slot_bids(slot));
+    if bids.len() != parts.len() {
+        return Err(TxError::CorruptState { key: keys::display(&stl_key) });
+    }
+    for ((k, v), part) in bids.iter().zip(parts) {
+        let corrupt = || TxError::CorruptState { key: keys::display(k) };
+        let household = keys::trailing_address(k).ok_or_else(corrupt)?;
+        let bid = codec::decode_bid(v).ok_or_else(corrupt)?;
         clearing.settlements.push(Settlement {
             household,
             side: bid.side,

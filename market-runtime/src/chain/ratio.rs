@@ -36,14 +36,17 @@ impl Ratio {
         let frac = (self.num % self.den).saturating_mul(scale) / self.den;
         format!("{int}.{frac:0width$}", width = digits as usize)
     }
+}
 
-    /// Compares with another ratio exactly (infinite is the greatest).
-    pub fn cmp_exact(&self, other: &Ratio) -> std::cmp::Ordering {
-        match (self.is_infinite(), other.is_infinite()) {
-            (true, true) => std::cmp::Ordering::Equal,
-            (true, false) => std::cmp::Ordering::Greater,
-            (false, true) => std::cmp::Ordering::Less,
-            (false, false) => (self.num * other.den).cmp(&(other.num * self.den)),
-        }
+#[cfg(test)]
+mod tests {
+    use super::Ratio;
+
+    #[test]
+    fn decimal_is_rounded_down_and_infinite_is_named() {
+        assert_eq!(Ratio::new(2, 3).to_decimal(4), "0.6666");
+        assert_eq!(Ratio::new(7, 2).to_decimal(1), "3.5");
+        assert_eq!(Ratio::new(1, 0).to_decimal(3), "inf");
+        assert_eq!(Ratio::new(5, 5).to_decimal(0), "1");
     }
 }

@@ -9,6 +9,14 @@ pub trait StateStore {
     fn delete(&mut self, key: &[u8]);
     /// All entries whose key starts with `prefix`, in ascending key order.
     fn scan_prefix(&self, prefix: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)>;
+
+    /// Replaces the value under `key` (or `None` if absent) by what `f` returns. The default
+    /// is a `get` then a `put`; a store that can do it in one lookup, reusing the old buffer,
+    /// should (settling a slot rewrites one account per household).
+    fn update(&mut self, key: &[u8], f: &mut dyn FnMut(Option<Vec<u8>>) -> Vec<u8>) {
+        let new = f(self.get(key));
+        self.put(key, new);
+    }
 }
 
 /// An ordered in-memory store, for simulations and tests.
@@ -52,6 +60,16 @@ impl StateStore for MemStore {
         self.entries.remove(key);
     }
 
+    fn update(&mut self, key: &[u8], f: &mut dyn FnMut(Option<Vec<u8>>) -> Vec<u8>) {
+        match self.entries.get_mut(key) {
+            Some(value) => *value = f(Some(std::mem::take(value))),
+            None => {
+                let value = f(None);
+                self.entries.insert(key.to_vec(), value);
+            }
+        }
+    }
+
     fn scan_prefix(&self, prefix: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
         self.entries
             .range(prefix.to_vec()..)
@@ -73,5 +91,8 @@ impl<S: StateStore + ?Sized> StateStore for &mut S {
     }
     fn scan_prefix(&self, prefix: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
         (**self).scan_prefix(prefix)
+    }
+    fn update(&mut self, key: &[u8], f: &mut dyn FnMut(Option<Vec<u8>>) -> Vec<u8>) {
+        (**self).update(key, f)
     }
 }

@@ -203,7 +203,7 @@ fn bid(
     }
     acct.reserved += needed;
     plan.put(totals_key, encode_totals(sell_wh, buy_wh));
-    plan.put(bid_key, codec::encode_bid(&BidRecord { side, quantity_wh, settled: None }));
+    plan.put(bid_key, codec::encode_bid(&BidRecord { side, quantity_wh }));
     Ok(())
 }
 

@@ -21,7 +21,7 @@ pub fn list(store: &impl StateStore) -> Result<Vec<(Address, u64)>, TxError> {
         .scan_prefix(keys::VALIDATOR_PREFIX)
         .into_iter()
         .map(|(k, v)| {
-            let addr = keys::bid_household(&k);
+            let addr = keys::trailing_address(&k);
             match (addr, codec::decode_u64(&v)) {
                 (Some(a), Some(p)) => Ok((a, p)),
                 _ => Err(TxError::CorruptState { key: keys::display(&k) }),

@@ -1,8 +1,237 @@
-//! `solartrade bench consensus`.
+//! `solartrade bench consensus --sim`: commit latency of the consensus core on the
+//! deterministic simulated network, for one or several validator counts.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{bail, Context};
+use consensus::sim::{run_with_progress, NetworkConfig, SimConfig, SimReport};
+use hdrhistogram::Histogram;
+use serde::Serialize;
 
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Run on the deterministic simulated network (the only mode so far).
+    #[arg(long)]
+    sim: bool,
+    /// Validator counts to measure, comma-separated (e.g. 4,16,64,623).
+    #[arg(long, value_delimiter = ',', default_value = "4")]
+    validators: Vec<usize>,
+    /// One-way link delay in milliseconds.
+    #[arg(long, default_value_t = 50)]
+    latency_ms: u64,
+    /// Extra uniform delay in [0, jitter] per message, in milliseconds (reorders messages).
+    #[arg(long, default_value_t = 0)]
+    jitter_ms: u64,
+    /// Probability that a message is lost, in [0, 1].
+    #[arg(long, default_value_t = 0.0)]
+    loss: f64,
+    /// Heights every validator must decide.
+    #[arg(long, default_value_t = 20)]
+    heights: u64,
+    /// Seed of the simulated network.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Print the results as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Write one row per decision (validators, node, height, round, start, decide, latency).
+    #[arg(long)]
+    csv: Option<PathBuf>,
+    /// Draw commit latency (p50, p90, p99) against the number of validators as SVG.
+    #[arg(long)]
+    chart: Option<PathBuf>,
+}
 
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("`solartrade bench consensus` is not built yet")
+/// The results for one validator count.
+#[derive(Serialize)]
+struct Row {
+    validators: usize,
+    heights: u64,
+    latency_ms: u64,
+    jitter_ms: u64,
+    loss: f64,
+    p50_ms: u64,
+    p90_ms: u64,
+    p99_ms: u64,
+    max_ms: u64,
+    mean_ms: f64,
+    messages_per_height: f64,
+    rounds_per_height: f64,
+    safety_violations: usize,
+    all_decided: bool,
+    simulated_ms: u64,
+    wall_ms: u128,
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    if !args.sim {
+        bail!("only the simulated network is supported: pass --sim");
+    }
+    if !(0.0..=1.0).contains(&args.loss) {
+        bail!("--loss must be a probability in [0, 1], got {}", args.loss);
+    }
+    if args.heights == 0 {
+        bail!("--heights must be at least 1");
+    }
+    let mut rows = Vec::new();
+    let mut csv = match &args.csv {
+        Some(path) => {
+            let mut w = csv::Writer::from_path(path).with_context(|| format!("creating {}", path.display()))?;
+            w.write_record(["validators", "node", "height", "round", "started_ms", "decided_ms", "latency_ms"])?;
+            Some(w)
+        }
+        None => None,
+    };
+    for &n in &args.validators {
+        if n == 0 {
+            bail!("--validators: a network needs at least one validator");
+        }
+        let report = simulate(&args, n)?;
+        if let Some(w) = csv.as_mut() {
+            for d in report.0.decisions.iter().filter(|d| !d.via_sync && d.height <= args.heights) {
+                w.write_record(&[
+                    n.to_string(),
+                    d.node.to_string(),
+                    d.height.to_string(),
+                    d.round.to_string(),
+                    d.started_ms.to_string(),
+                    d.decided_ms.to_string(),
+                    (d.decided_ms - d.started_ms).to_string(),
+                ])?;
+            }
+        }
+        rows.push(summarise(&args, n, &report.0, report.1)?);
+    }
+    if let Some(mut w) = csv {
+        w.flush()?;
+    }
+    if let Some(path) = &args.chart {
+        draw_chart(path, &rows).with_context(|| format!("drawing {}", path.display()))?;
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+    } else {
+        print_table(&rows);
+    }
+    if rows.iter().any(|r| r.safety_violations > 0) {
+        bail!("the simulator found safety violations");
+    }
+    Ok(())
+}
+
+fn simulate(args: &Args, n: usize) -> anyhow::Result<(SimReport, u128)> {
+    let mut config = SimConfig::honest(n, args.heights, args.seed);
+    config.network = NetworkConfig { latency_ms: args.latency_ms, jitter_ms: args.jitter_ms, loss: args.loss, duplicate: 0.0 };
+    let bar = indicatif::ProgressBar::new(args.heights);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{prefix:>14} [{bar:40}] height {pos}/{len} {elapsed_precise}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar.set_prefix(format!("{n} validators"));
+    let started = Instant::now();
+    let report = run_with_progress(config, &mut |h| bar.set_position(h.min(args.heights)))
+        .with_context(|| format!("simulating {n} validators"))?;
+    bar.finish_and_clear();
+    Ok((report, started.elapsed().as_millis()))
+}
+
+fn summarise(args: &Args, n: usize, report: &SimReport, wall_ms: u128) -> anyhow::Result<Row> {
+    let mut hist = Histogram::<u64>::new_with_bounds(1, 3_600_000, 3).context("latency histogram")?;
+    let mut sum = 0u64;
+    let mut count = 0u64;
+    // Rounds a height took: the round of its first decision, plus one.
+    let mut rounds: BTreeMap<u64, u32> = BTreeMap::new();
+    for d in report.decisions.iter().filter(|d| !d.via_sync && d.height <= args.heights) {
+        let latency = d.decided_ms - d.started_ms;
+        hist.record(latency.max(1)).context("recording a latency")?;
+        sum += latency;
+        count += 1;
+        let r = rounds.entry(d.height).or_insert(d.round);
+        *r = (*r).min(d.round);
+    }
+    let heights = rounds.len().max(1) as f64;
+    Ok(Row {
+        validators: n,
+        heights: args.heights,
+        latency_ms: args.latency_ms,
+        jitter_ms: args.jitter_ms,
+        loss: args.loss,
+        p50_ms: hist.value_at_quantile(0.5),
+        p90_ms: hist.value_at_quantile(0.9),
+        p99_ms: hist.value_at_quantile(0.99),
+        max_ms: hist.max(),
+        mean_ms: if count == 0 { 0.0 } else { sum as f64 / count as f64 },
+        // Messages sent until the last validator decided the last height (a few belong to
+        // the height after it, already under way).
+        messages_per_height: report.messages_sent as f64 / args.heights as f64,
+        rounds_per_height: rounds.values().map(|r| f64::from(*r) + 1.0).sum::<f64>() / heights,
+        safety_violations: report.violations.len(),
+        all_decided: report.all_decided,
+        simulated_ms: report.end_ms,
+        wall_ms,
+    })
+}
+
+fn print_table(rows: &[Row]) {
+    println!(
+        "{:>10} {:>8} {:>8} {:>8} {:>8} {:>9} {:>14} {:>9} {:>10} {:>9}",
+        "validators", "p50 ms", "p90 ms", "p99 ms", "max ms", "mean ms", "msgs/height", "rounds/h", "violations", "wall s"
+    );
+    for r in rows {
+        println!(
+            "{:>10} {:>8} {:>8} {:>8} {:>8} {:>9.1} {:>14.0} {:>9.2} {:>10} {:>9.1}",
+            r.validators,
+            r.p50_ms,
+            r.p90_ms,
+            r.p99_ms,
+            r.max_ms,
+            r.mean_ms,
+            r.messages_per_height,
+            r.rounds_per_height,
+            r.safety_violations,
+            r.wall_ms as f64 / 1000.0
+        );
+    }
+}
+
+fn draw_chart(path: &std::path::Path, rows: &[Row]) -> anyhow::Result<()> {
+    use plotters::prelude::*;
+    let root = SVGBackend::new(path, (800, 500)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let max_n = rows.iter().map(|r| r.validators).max().unwrap_or(1) as f64;
+    let max_ms = rows.iter().map(|r| r.p99_ms).max().unwrap_or(1) as f64 * 1.15;
+    let mut chart = ChartBuilder::on(&root)
+        .caption("Simulated commit latency vs validators", ("sans-serif", 22))
+        .margin(20)
+        .x_label_area_size(40)
+        .y_label_area_size(60)
+        .build_cartesian_2d((1f64..max_n * 1.5).log_scale(), 0f64..max_ms)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    chart
+        .configure_mesh()
+        .x_desc("validators")
+        .y_desc("commit latency (ms)")
+        .draw()
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let series: [(&str, fn(&Row) -> u64, RGBColor); 3] =
+        [("p50", |r| r.p50_ms, BLUE), ("p90", |r| r.p90_ms, GREEN), ("p99", |r| r.p99_ms, RED)];
+    for (name, pick, color) in series {
+        let points: Vec<(f64, f64)> = rows.iter().map(|r| (r.validators as f64, pick(r) as f64)).collect();
+        chart
+            .draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))
+            .map_err(|e| anyhow::anyhow!("{e}"))?
+            .label(name)
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color));
+        chart.draw_series(points.into_iter().map(|p| Circle::new(p, 4, color.filled()))).map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .draw()
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    root.present().map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(())
 }

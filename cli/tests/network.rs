@@ -1,0 +1,115 @@
+//! End-to-end tests on real processes: a 4-validator network on loopback.
+
+mod common;
+
+use common::{Net, SERIAL};
+use std::time::Duration;
+
+fn lock() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+#[test]
+fn four_validators_commit_blocks_with_equal_state_roots() {
+    let _g = lock();
+    let net = Net::new(4, 0, 50, 27000, &[0, 1, 2, 3]);
+    net.wait_height(0, 20, Duration::from_secs(30));
+    let common = (0..4).map(|i| net.wait_height(i, 20, Duration::from_secs(10))).min().unwrap();
+    net.assert_same_chain(&[0, 1, 2, 3], common);
+    let roots: Vec<String> = (0..4)
+        .map(|i| net.client(i).get(&format!("/blocks/{common}")).unwrap()["header"]["state_root"].as_str().unwrap().to_string())
+        .collect();
+    assert!(roots.windows(2).all(|w| w[0] == w[1]), "{roots:?}");
+}
+
+#[test]
+fn validator_killed_with_sigkill_restarts_and_catches_up_without_double_signing() {
+    let _g = lock();
+    let mut net = Net::new(4, 0, 50, 27100, &[0, 1, 2, 3]);
+    net.wait_height(3, 10, Duration::from_secs(30));
+    net.kill9(3);
+    // One of four down: the other three keep committing.
+    let h = net.height(0).unwrap();
+    net.wait_height(0, h + 20, Duration::from_secs(30));
+    net.start(3);
+    let target = net.height(0).unwrap() + 5;
+    net.wait_height(3, target, Duration::from_secs(30));
+    net.assert_same_chain(&[0, 1, 2, 3], target);
+    net.no_double_signing();
+}
+
+#[test]
+fn two_of_four_down_halts_the_chain_and_it_resumes_when_one_returns() {
+    let _g = lock();
+    let mut net = Net::new(4, 0, 50, 27200, &[0, 1, 2, 3]);
+    net.wait_height(0, 10, Duration::from_secs(30));
+    net.kill9(2);
+    net.kill9(3);
+    std::thread::sleep(Duration::from_millis(500));
+    let stalled = net.height(0).unwrap();
+    std::thread::sleep(Duration::from_secs(3));
+    assert!(net.height(0).unwrap() <= stalled + 1, "two of four validators down, yet the chain went from {stalled} to {:?}", net.height(0));
+    net.start(2);
+    net.wait_height(0, stalled + 10, Duration::from_secs(60));
+    net.wait_height(2, stalled + 10, Duration::from_secs(30));
+    net.assert_same_chain(&[0, 1, 2], stalled + 10);
+    net.no_double_signing();
+}
+
+#[test]
+fn a_late_node_syncs_the_chain_it_missed() {
+    let _g = lock();
+    let mut net = Net::new(4, 0, 0, 27300, &[0, 1, 2]);
+    net.wait_height(0, 300, Duration::from_secs(60));
+    net.start(3);
+    let target = net.height(0).unwrap();
+    net.wait_height(3, target, Duration::from_secs(30));
+    net.assert_same_chain(&[0, 3], target);
+    assert!(net.log(3).contains("synced blocks"), "node 3 caught up without block sync:\n{}", net.log_tail(3));
+}
+
+#[test]
+fn a_peer_not_in_the_genesis_cannot_join() {
+    let _g = lock();
+    let mut net = Net::new(4, 0, 100, 27400, &[0, 1, 2, 3]);
+    net.wait_height(0, 3, Duration::from_secs(30));
+    // An outsider with the same genesis and config but its own, unlisted node key.
+    let outsider = net.dir.path().join("outsider");
+    copy_dir(&net.nodes[0].home, &outsider);
+    std::fs::remove_dir_all(outsider.join("data")).unwrap();
+    std::fs::create_dir_all(outsider.join("data")).unwrap();
+    std::fs::remove_file(outsider.join("config/validator_key.json")).unwrap();
+    ledger::sign::Keypair::generate().save(&outsider.join("config/node_key.json")).unwrap();
+    let config_path = outsider.join("config/config.toml");
+    let mut config = node::config::Config::load(&config_path).unwrap();
+    config.p2p.listen = "/ip4/127.0.0.1/tcp/27490".into();
+    config.rpc.listen = "127.0.0.1:27491".into();
+    config.metrics.listen = "127.0.0.1:27492".into();
+    config.p2p.persistent_peers.push(format!("/ip4/127.0.0.1/tcp/{}/p2p/{}", net.nodes[0].p2p_port, net.nodes[0].node_id));
+    config.save(&config_path).unwrap();
+    let _child = common::spawn(&["start", "--home", outsider.to_str().unwrap()], &outsider.join("node.log"));
+    std::thread::sleep(Duration::from_secs(4));
+    let outsider_rpc = node::client::Client::new("127.0.0.1:27491");
+    let status = outsider_rpc.get("/status").expect("outsider RPC");
+    assert_eq!(status["latest_height"], 0, "outsider synced blocks: {status}");
+    for i in 0..4 {
+        let peers = net.client(i).get("/status").unwrap()["peers"].as_u64().unwrap();
+        assert!(peers <= 3, "validator {i} has {peers} peers: the outsider stayed connected");
+    }
+    assert!(net.height(0).unwrap() > 3);
+    let refused = (0..4).any(|i| net.log(i).contains("refused incoming connection"));
+    assert!(refused, "no validator logged the refused connection");
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}

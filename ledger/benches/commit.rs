@@ -1,0 +1,107 @@
+//! Committing a block to RocksDB (synced WriteBatch: block, certificate, state changes, root).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use ledger::block::{txs_root, Block, Header};
+use ledger::certificate::{certificate, precommit_payload};
+use ledger::sign::{Domain, Keypair};
+use ledger::state::StateDb;
+use ledger::store::ChainStore;
+use market_runtime::{Side, StateStore, Tx, TxBody};
+
+const CHAIN: &str = "solartrade-bench";
+
+fn bids(count: u64) -> Vec<Vec<u8>> {
+    let senders: Vec<Keypair> = (0..100u8).map(|i| Keypair::from_seed(&[i; 32])).collect();
+    (0..count)
+        .map(|n| {
+            let sender = &senders[(n % 100) as usize];
+            let tx = Tx { sender: sender.public(), nonce: n / 100, body: TxBody::Bid { slot: 7, side: Side::Sell, quantity_wh: 900 } };
+            ledger::tx::encode_tx(sender, CHAIN, &tx).expect("bids encode")
+        })
+        .collect()
+}
+
+fn next_block(store: &ChainStore, db: &StateDb, txs: &[Vec<u8>], validators: &[Keypair]) -> (Block, ledger::wire::CommitCertificate) {
+    let height = store.latest_height().expect("reads").unwrap_or(0) + 1;
+    let prev = store.latest_hash().expect("reads").unwrap_or([0; 32]);
+    let header = Header {
+        chain_id: CHAIN.into(),
+        height,
+        slot: height,
+        time_ms: height * 1_000,
+        prev_hash: prev.to_vec(),
+        txs_root: txs_root(txs).to_vec(),
+        state_root: db.root().to_vec(),
+        proposer: validators[0].public().to_vec(),
+        validators_hash: vec![0; 32],
+    };
+    let block = Block { header: Some(header), txs: txs.to_vec() };
+    let hash = block.hash();
+    let payload = precommit_payload(CHAIN, height, 0, &hash);
+    let signatures = validators.iter().map(|v| (v.public(), v.sign(Domain::Precommit, CHAIN, &payload).to_vec())).collect();
+    let cert = certificate(height, 0, &hash, signatures);
+    (block, cert)
+}
+
+fn commit(c: &mut Criterion) {
+    let validators: Vec<Keypair> = (200..204u8).map(|i| Keypair::from_seed(&[i; 32])).collect();
+    let mut group = c.benchmark_group("block_commit");
+    for count in [1_000u64, 10_000] {
+        let txs = bids(count);
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Arc::new(ChainStore::open(dir.path()).expect("opens"));
+        let mut db = StateDb::open(store.clone()).expect("opens");
+        group.throughput(Throughput::Elements(count));
+        group.bench_function(BenchmarkId::new("synced_with_state", count), |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    // Execution's writes (not timed): per bid its record and the sender's account.
+                    let (block, cert) = next_block(&store, &db, &txs, &validators);
+                    let height = block.height();
+                    for n in 0..count {
+                        db.put(format!("bid/{height:016x}/{n:08}").as_bytes(), vec![1; 40]);
+                        db.put(format!("acct/{:04}", n % 100).as_bytes(), (height + n).to_le_bytes().to_vec());
+                    }
+                    let started = Instant::now();
+                    db.commit(&block, &cert).expect("commits");
+                    total += started.elapsed();
+                }
+                total
+            })
+        });
+        // The same block without the state tree: RocksDB's share of the commit.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let bare = Arc::new(ChainStore::open(dir.path()).expect("opens"));
+        let bare_db = StateDb::open(bare.clone()).expect("opens");
+        group.bench_function(BenchmarkId::new("synced_store_only", count), |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    let (block, cert) = next_block(&bare, &bare_db, &txs, &validators);
+                    let height = block.height();
+                    let mut changes = ledger::store::StateChanges::default();
+                    for n in 0..count {
+                        changes.writes.insert(format!("bid/{height:016x}/{n:08}").into_bytes(), Some(vec![1; 40]));
+                        changes.writes.insert(format!("acct/{:04}", n % 100).into_bytes(), Some((height + n).to_le_bytes().to_vec()));
+                    }
+                    let started = Instant::now();
+                    bare.commit(&block, &cert, &changes).expect("commits");
+                    total += started.elapsed();
+                }
+                total
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20).measurement_time(std::time::Duration::from_secs(8));
+    targets = commit
+}
+criterion_main!(benches);
