@@ -14,6 +14,8 @@ use anyhow::{anyhow, bail, Context};
 use serde_json::Value;
 
 use browser::{find_chromium, Browser};
+use ledger::sign::Keypair;
+use market_runtime::{HouseholdKind, HouseholdSpec, Tx, TxBody};
 
 /// The paper's compound.
 const HOUSEHOLDS: usize = 623;
@@ -30,7 +32,14 @@ const TESTNET_READY: Duration = Duration::from_secs(180);
 struct Testnet {
     child: Child,
     rpc: String,
-    _home: tempfile::TempDir,
+    home: tempfile::TempDir,
+}
+
+impl Testnet {
+    /// The network administrator's key file that `testnet local` writes beside the homes.
+    fn admin_key(&self) -> std::path::PathBuf {
+        self.home.path().join("net").join("admin_key.json")
+    }
 }
 
 /// `solartrade meter-sim` bidding for the testnet's homes while the page is watched, killed when dropped.
@@ -84,7 +93,7 @@ impl Testnet {
                 }
             }
         });
-        let mut testnet = Testnet { child, rpc: String::new(), _home: home };
+        let mut testnet = Testnet { child, rpc: String::new(), home };
         let deadline = Instant::now() + TESTNET_READY;
         while testnet.rpc.is_empty() {
             let left = deadline.saturating_duration_since(Instant::now());
@@ -162,6 +171,33 @@ fn wait_for_chain(base: &str) -> anyhow::Result<usize> {
     }
 }
 
+/// A new household asks to join (signed by its own key, submitted like any client would); returns its address.
+fn register_household(base: &str, chain_id: &str) -> anyhow::Result<String> {
+    let key = Keypair::from_seed(&[42u8; 32]);
+    let spec = HouseholdSpec { pv_capacity_w: 6000, battery_wh: 5000, battery_w: 2500, import_limit_w: 10_000, kind: HouseholdKind::Villa, lot: "browser-test".into() };
+    let tx = Tx { sender: key.public(), nonce: 0, body: TxBody::RegisterHousehold(spec) };
+    let envelope = ledger::tx::encode_tx(&key, chain_id, &tx)?;
+    ureq::post(&format!("{base}/txs"))
+        .send_json(serde_json::json!({"tx": hex::encode(envelope)}))
+        .context("POST /txs with the registration")?;
+    Ok(hex::encode(key.public()))
+}
+
+/// Polls `/accounts/{address}` until its household has `status`.
+fn wait_for_household_status(base: &str, address: &str, status: &str, timeout: Duration) -> anyhow::Result<()> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let account = rpc(base, &format!("/accounts/{address}"))?;
+        if account["household"]["status"] == status {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            bail!("household {address} is not {status} after {timeout:?}: {account}");
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
 fn screenshot_dir() -> std::path::PathBuf {
     std::env::var_os("SOLARTRADE_SCREENSHOT_DIR")
         .map(Into::into)
@@ -169,7 +205,7 @@ fn screenshot_dir() -> std::path::PathBuf {
 }
 
 #[test]
-fn dashboard_shows_623_live_homes_and_a_home_detail_matching_its_rpc_account() -> anyhow::Result<()> {
+fn dashboard_shows_623_live_homes_a_home_matching_its_account_and_approves_a_registration_signed_in_the_page() -> anyhow::Result<()> {
     let Some(chromium) = find_chromium() else {
         if std::env::var("CI").is_ok_and(|v| v == "true") {
             panic!("chromium is not installed: run scripts/install-browser.sh (the dashboard's browser test needs it in CI)");
@@ -237,7 +273,7 @@ fn dashboard_shows_623_live_homes_and_a_home_detail_matching_its_rpc_account() -
     let mut matched = false;
     for _ in 0..30 {
         let page = browser.eval(
-            "(() => { const d = document.getElementById('home-detail'); const v = [...d.querySelectorAll('dd[data-value]')].map(x => Number(x.dataset.value)); return {address: d.querySelector('#home-address').textContent, balance: v[0], nonce: v[1]}; })()",
+            "(() => { const d = document.getElementById('home-detail'); const v = [...d.querySelectorAll('dd[data-value]')].map(x => Number(x.dataset.value)); return {address: d.querySelector('#home-address').textContent, balance: v[0], nonce: v[1], shown: d.querySelector('dd[data-value]').textContent}; })()",
         )?;
         let account = rpc(&base, &format!("/accounts/{address}"))?;
         matched = page["address"] == account["address"] && page["balance"] == account["balance"] && page["nonce"] == account["nonce"];
@@ -248,16 +284,56 @@ fn dashboard_shows_623_live_homes_and_a_home_detail_matching_its_rpc_account() -
         std::thread::sleep(Duration::from_millis(150));
     }
     assert!(matched, "home detail {} does not match /accounts: {}", last.0, last.1);
+    // What a person reads: the same balance in tokens (the chain's micro-tokens / 10^6).
+    let shown = last.0["shown"].as_str().unwrap_or_default();
+    let tokens: f64 = shown.trim_end_matches(" tokens").replace(',', "").parse().with_context(|| format!("balance shown as {shown:?}"))?;
+    let micro = last.1["balance"].as_u64().ok_or_else(|| anyhow!("/accounts has no balance"))?;
+    assert!(shown.ends_with(" tokens"), "balance shown with its unit: {shown:?}");
+    assert_eq!((tokens * 1e6).round() as u64, micro, "balance shown as {shown:?}, the account holds {micro} micro-tokens");
     let kind = browser.eval("document.querySelector('#home-detail .facts:first-of-type').textContent")?;
     let household = &last.1["household"];
     if let (Some(text), Some(expected)) = (kind.as_str(), household["kind"].as_str()) {
         assert!(text.contains(expected), "detail shows kind {expected}: {text}");
     }
 
+    // The administrator's view: a new registration appears as pending, and the page signs its approval with a
+    // key file the operator picks, which the node then executes.
+    let pending = match &testnet {
+        Some(t) => {
+            let chain_id = rpc(&base, "/status")?["chain_id"].as_str().ok_or_else(|| anyhow!("/status has no chain_id"))?.to_string();
+            let household = register_household(&base, &chain_id)?;
+            browser.wait_for(
+                "the registration in the administrator's view",
+                &format!("document.getElementById('pending').textContent.includes('{household}')"),
+                Duration::from_secs(30),
+            )?;
+            browser.set_file_input("#admin-key input[type=file]", &t.admin_key())?;
+            let admin = browser.wait_for(
+                "the administrator key to load",
+                "(() => { const s = document.querySelector('#admin-key .key-status').textContent; return s.startsWith('Signing here as') ? s : null; })()",
+                Duration::from_secs(10),
+            )?;
+            println!("{admin}");
+            Some(household)
+        }
+        None => None,
+    };
+
     let dir = screenshot_dir();
     browser.screenshot(&dir.join("dashboard-laptop.png"), 1440, 1000, false, true)?;
     browser.screenshot(&dir.join("dashboard-phone.png"), 390, 844, true, false)?;
     println!("screenshots in {}", dir.display());
+
+    if let Some(household) = pending {
+        browser.eval(&format!("document.querySelector('#pending .sign[data-household=\"{household}\"] button[data-action=approve]').click()"))?;
+        let result = browser.wait_for(
+            "the signed approval to be submitted",
+            &format!("(() => {{ const r = document.querySelector('#pending .sign[data-household=\"{household}\"] .sign-result'); return r && r.textContent ? r.textContent : null; }})()"),
+            Duration::from_secs(10),
+        )?;
+        assert!(result.as_str().is_some_and(|r| r.starts_with("submitted")), "the node refused the page's approval: {result}");
+        wait_for_household_status(&base, &household, "approved", Duration::from_secs(20))?;
+    }
 
     assert!(browser.exceptions.is_empty(), "the page threw: {:?}", browser.exceptions);
     drop(testnet);

@@ -25,8 +25,6 @@ fn child(dir: &str) {
     let mut db = StateDb::open(store.clone()).expect("child opens the state");
     let sender = key(33);
     let mut out = std::io::stdout().lock();
-    writeln!(out, "ready").expect("stdout");
-    out.flush().expect("stdout");
     loop {
         let latest = store.latest_height().expect("reads").unwrap_or(0);
         let prev = store.latest_hash().expect("reads").unwrap_or([0; 32]);
@@ -79,6 +77,16 @@ fn check(dir: &std::path::Path, acknowledged: Option<(u64, String)>, checked_up_
     latest
 }
 
+/// `(height, root)` from a child's "committed <height> <root>" line (the harness may
+/// print its own text in front of the first one).
+fn parse_ack(line: &str) -> Option<(u64, String)> {
+    let rest = &line[line.find("committed ")? + "committed ".len()..];
+    let mut parts = rest.split(' ');
+    let height = parts.next()?.parse().ok()?;
+    let root = parts.next()?.to_string();
+    Some((height, root))
+}
+
 #[test]
 fn killed_writer_never_loses_nor_tears_a_committed_block() {
     if let Ok(dir) = std::env::var(CHILD_DIR) {
@@ -100,24 +108,32 @@ fn killed_writer_never_loses_nor_tears_a_committed_block() {
             .spawn()
             .expect("child starts");
         let mut lines = BufReader::new(child.stdout.take().expect("piped")).lines();
+        let mut last = None;
         // One kill in five lands during start-up (opening RocksDB, replaying its log);
-        // the others after the child is ready, within a few dozen synced commits.
+        // the others after the child acknowledged 1 to 3 commits, a random instant
+        // later, while it builds or writes the next block.
         if rng.gen_ratio(4, 5) {
-            // The test harness prints its own text first, on the same line.
-            let ready = lines.by_ref().map_while(Result::ok).any(|line| line.ends_with("ready"));
-            assert!(ready, "child failed to start");
+            let wanted = rng.gen_range(1..=3usize);
+            let mut seen = 0;
+            for line in lines.by_ref().map_while(Result::ok) {
+                if let Some(ack) = parse_ack(&line) {
+                    last = Some(ack);
+                    seen += 1;
+                    if seen == wanted {
+                        break;
+                    }
+                }
+            }
+            assert_eq!(seen, wanted, "child stopped before acknowledging {wanted} commits");
+            std::thread::sleep(Duration::from_micros(rng.gen_range(0..5_000)));
+        } else {
+            std::thread::sleep(Duration::from_micros(rng.gen_range(0..25_000)));
         }
-        std::thread::sleep(Duration::from_micros(rng.gen_range(0..40_000)));
         child.kill().expect("SIGKILL");
         child.wait().expect("child reaped");
-        let mut last = None;
-        for line in lines {
-            let line = line.expect("utf-8");
-            if let Some(rest) = line.strip_prefix("committed ") {
-                let mut parts = rest.split(' ');
-                let height: u64 = parts.next().and_then(|h| h.parse().ok()).expect("height");
-                let root = parts.next().expect("root").to_string();
-                last = Some((height, root));
+        for line in lines.map_while(Result::ok) {
+            if let Some(ack) = parse_ack(&line) {
+                last = Some(ack);
             }
         }
         if last.is_some() {

@@ -350,3 +350,46 @@ fn sync_response_hiding_too_many_transactions_in_a_block_is_refused_before_decod
         Err(WireError::TooMany { items: "transactions", .. })
     ));
 }
+
+#[test]
+fn proposal_whose_height_disagrees_with_its_block_or_without_block_is_refused() {
+    let keypair = key(1);
+    let b = block(3, [0; 32], vec![], [0; 32]);
+    let proposal = wire::Proposal { chain_id: CHAIN.into(), height: 4, round: 0, pol_round: -1, block: Some(b) };
+    let bytes = seal(&keypair, EnvelopeKind::Proposal, CHAIN, proposal.encode_to_vec());
+    assert!(matches!(decode_proposal(&bytes, CHAIN), Err(WireError::Field { field: "height", .. })));
+    let empty = wire::Proposal { chain_id: CHAIN.into(), height: 4, round: 0, pol_round: -1, block: None };
+    let bytes = seal(&keypair, EnvelopeKind::Proposal, CHAIN, empty.encode_to_vec());
+    assert_eq!(decode_proposal(&bytes, CHAIN).unwrap_err(), WireError::field("proposal", "block", "is missing"));
+    let bad_pol = wire::Proposal { chain_id: CHAIN.into(), height: 3, round: 5, pol_round: -7, block: Some(block(3, [0; 32], vec![], [0; 32])) };
+    let bytes = seal(&keypair, EnvelopeKind::Proposal, CHAIN, bad_pol.encode_to_vec());
+    assert!(matches!(decode_proposal(&bytes, CHAIN), Err(WireError::Field { field: "pol_round", .. })));
+}
+
+#[test]
+fn transaction_envelope_is_not_a_proposal_nor_a_vote() {
+    let tx = bid_tx(&key(1), 0, 1);
+    assert_eq!(decode_proposal(&tx, CHAIN).unwrap_err(), WireError::WrongKind { expected: "proposal", got: "transaction" });
+    assert_eq!(decode_vote(&tx, CHAIN).unwrap_err(), WireError::WrongKind { expected: "vote", got: "transaction" });
+}
+
+#[test]
+fn sync_response_whose_certificate_is_for_another_height_is_refused() {
+    let b1 = block(1, [0; 32], vec![], [0; 32]);
+    let b2 = block(2, b1.hash(), vec![], [0; 32]);
+    let response = wire::SyncResponse {
+        blocks: vec![wire::CommittedBlock { certificate: Some(cert(&b2, 0, &[0])), block: Some(b1) }],
+        latest_height: 2,
+    };
+    assert!(matches!(
+        decode_sync_response(&response.encode_to_vec(), CHAIN),
+        Err(WireError::Field { field: "blocks.certificate.height", .. })
+    ));
+}
+
+#[test]
+fn block_with_an_oversize_transaction_is_refused() {
+    let big = vec![0u8; MAX_TX_BYTES + 1];
+    let b = block(2, [0; 32], vec![big], [0; 32]);
+    assert!(matches!(decode_block(&b.encode_to_vec(), CHAIN), Err(WireError::Field { field: "txs", .. })));
+}

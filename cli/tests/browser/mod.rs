@@ -152,6 +152,16 @@ impl Browser {
         }
     }
 
+    /// Chooses `file` in the page's `<input type=file>` matched by `selector`, as a person picking it would.
+    pub fn set_file_input(&mut self, selector: &str, file: &Path) -> anyhow::Result<()> {
+        let document = self.call("DOM.getDocument", json!({}))?;
+        let root = document["root"]["nodeId"].as_i64().ok_or_else(|| anyhow!("DOM.getDocument has no root: {document}"))?;
+        let found = self.call("DOM.querySelector", json!({"nodeId": root, "selector": selector}))?;
+        let node = found["nodeId"].as_i64().filter(|id| *id != 0).ok_or_else(|| anyhow!("no element matches {selector:?}"))?;
+        self.call("DOM.setFileInputFiles", json!({"nodeId": node, "files": [file.display().to_string()]}))?;
+        Ok(())
+    }
+
     pub fn navigate(&mut self, url: &str) -> anyhow::Result<()> {
         let result = self.call("Page.navigate", json!({"url": url}))?;
         if let Some(error) = result.get("errorText") {
