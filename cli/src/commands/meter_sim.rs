@@ -33,6 +33,12 @@ pub struct Args {
     /// Do not bid for a slot that closes sooner than this, ms.
     #[arg(long, default_value_t = 150)]
     pub margin_ms: u64,
+    /// Bid as one household with this key file (a household running its own agent) instead
+    /// of the seeded simulated households; its profile is `--profile-index` of the community.
+    #[arg(long)]
+    pub key: Option<std::path::PathBuf>,
+    #[arg(long, default_value_t = 0)]
+    pub profile_index: usize,
     /// Bids per request to POST /txs/batch (1: one POST /txs per bid).
     #[arg(long, default_value_t = 256)]
     pub batch: usize,
@@ -104,9 +110,12 @@ pub fn simulate(args: &Args, stop: Arc<AtomicBool>) -> anyhow::Result<Summary> {
     let chain_id = status["chain_id"].as_str().context("/status has no chain_id")?.to_string();
     let slot_ms = status["slot_ms"].as_u64().unwrap_or(0);
     let genesis_ms = status["genesis_time_ms"].as_u64().unwrap_or(0);
-    let (_, profile) = community(args.households, args.seed);
-    let mut households: Vec<Household> =
-        (0..args.households).map(|i| Household { index: i, key: household_keypair(args.seed, i), nonce: 0 }).collect();
+    let mut households: Vec<Household> = match &args.key {
+        Some(path) => vec![Household { index: args.profile_index, key: Keypair::load(path)?, nonce: 0 }],
+        None => (0..args.households).map(|i| Household { index: i, key: household_keypair(args.seed, i), nonce: 0 }).collect(),
+    };
+    let size = if args.key.is_some() { args.households.max(args.profile_index + 1) } else { args.households };
+    let (_, profile) = community(size, args.seed);
     fetch_nonces(first, &mut households)?;
 
     let submitted = AtomicU64::new(0);
@@ -114,7 +123,7 @@ pub fn simulate(args: &Args, stop: Arc<AtomicBool>) -> anyhow::Result<Summary> {
     let rejected = AtomicU64::new(0);
     let unreachable = AtomicU64::new(0);
     let errors = std::sync::Mutex::new(Vec::<String>::new());
-    let mut summary = Summary { households: args.households, ..Summary::default() };
+    let mut summary = Summary { households: households.len(), ..Summary::default() };
     let deadline = args.duration.map(|d| started + Duration::from_secs_f64(d));
     let mut last_slot = 0u64;
     let mut last_round_ms = 0u64;
