@@ -273,7 +273,7 @@ fn dashboard_shows_623_live_homes_a_home_matching_its_account_and_approves_a_reg
     let mut matched = false;
     for _ in 0..30 {
         let page = browser.eval(
-            "(() => { const d = document.getElementById('home-detail'); const v = [...d.querySelectorAll('dd[data-value]')].map(x => Number(x.dataset.value)); return {address: d.querySelector('#home-address').textContent, balance: v[0], nonce: v[1]}; })()",
+            "(() => { const d = document.getElementById('home-detail'); const v = [...d.querySelectorAll('dd[data-value]')].map(x => Number(x.dataset.value)); return {address: d.querySelector('#home-address').textContent, balance: v[0], nonce: v[1], shown: d.querySelector('dd[data-value]').textContent}; })()",
         )?;
         let account = rpc(&base, &format!("/accounts/{address}"))?;
         matched = page["address"] == account["address"] && page["balance"] == account["balance"] && page["nonce"] == account["nonce"];
@@ -284,6 +284,12 @@ fn dashboard_shows_623_live_homes_a_home_matching_its_account_and_approves_a_reg
         std::thread::sleep(Duration::from_millis(150));
     }
     assert!(matched, "home detail {} does not match /accounts: {}", last.0, last.1);
+    // What a person reads: the same balance in tokens (the chain's micro-tokens / 10^6).
+    let shown = last.0["shown"].as_str().unwrap_or_default();
+    let tokens: f64 = shown.trim_end_matches(" tokens").replace(',', "").parse().with_context(|| format!("balance shown as {shown:?}"))?;
+    let micro = last.1["balance"].as_u64().ok_or_else(|| anyhow!("/accounts has no balance"))?;
+    assert!(shown.ends_with(" tokens"), "balance shown with its unit: {shown:?}");
+    assert_eq!((tokens * 1e6).round() as u64, micro, "balance shown as {shown:?}, the account holds {micro} micro-tokens");
     let kind = browser.eval("document.querySelector('#home-detail .facts:first-of-type').textContent")?;
     let household = &last.1["household"];
     if let (Some(text), Some(expected)) = (kind.as_str(), household["kind"].as_str()) {

@@ -9,6 +9,7 @@ use ledger::store::{ChainStore, StoreError};
 use ledger::wire::{Block, CommitCertificate, Header, SignStep, SignerState};
 use market_runtime::{BlockContext, BlockOutcome, StateStore};
 use prost::Message as _;
+use ledger::tx::VerifiedTx;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -158,7 +159,14 @@ impl Chain {
     /// Checks a proposed block for the next height: its header against our tip and state,
     /// and every transaction's envelope and signature (one batch). Execution-level
     /// failures (nonce, balance) are not errors: the runtime skips those transactions.
-    pub fn check_proposal(&self, value: &Hash, proposer: &Address, bytes: &[u8], now_ms: u64) -> Result<Block, BlockCheckError> {
+    pub fn check_proposal(
+        &self,
+        value: &Hash,
+        proposer: &Address,
+        bytes: &[u8],
+        now_ms: u64,
+        known: &dyn Fn(&Hash) -> Option<VerifiedTx>,
+    ) -> Result<(Block, Vec<VerifiedTx>), BlockCheckError> {
         let block = ledger::block::decode_block(bytes, self.chain_id()).map_err(|e| BlockCheckError::Decode(e.to_string()))?;
         let hash = block.hash();
         if &hash != value {
@@ -185,18 +193,25 @@ impl Chain {
         // A proposer's clock may run a little ahead; more than this is a bad block.
         let max_time = now_ms.saturating_add(10_000);
         expect("time_ms", header.time_ms <= max_time, format!("<= {max_time}"), header.time_ms.to_string())?;
-        ledger::tx::verify_batch(&block.txs, self.chain_id())
-            .map_err(|e| BlockCheckError::Tx { index: e.index, why: e.error.to_string() })?;
-        Ok(block)
+        let txs = verify_txs(&block.txs, self.chain_id(), known).map_err(|e| BlockCheckError::Tx { index: e.index, why: e.error.to_string() })?;
+        Ok((block, txs))
     }
 
     /// Executes a decided block through the market runtime and commits block, certificate
     /// and state in one synced batch.
-    pub fn execute_and_commit(&mut self, block: &Block, cert: &CommitCertificate) -> Result<(BlockOutcome, Vec<ledger::tx::VerifiedTx>), ChainError> {
+    /// `verified` are the block's transactions if the caller already checked them.
+    pub fn execute_and_commit(
+        &mut self,
+        block: &Block,
+        cert: &CommitCertificate,
+        verified: Option<Vec<VerifiedTx>>,
+    ) -> Result<(BlockOutcome, Vec<VerifiedTx>), ChainError> {
         let header = block.header.clone().unwrap_or_default();
         let height = header.height;
-        let verified = ledger::tx::verify_batch(&block.txs, self.chain_id())
-            .map_err(|e| ChainError::BadBlock { height, why: e.to_string() })?;
+        let verified = match verified {
+            Some(v) if v.len() == block.txs.len() => v,
+            _ => ledger::tx::verify_batch(&block.txs, self.chain_id()).map_err(|e| ChainError::BadBlock { height, why: e.to_string() })?,
+        };
         let txs: Vec<market_runtime::Tx> = verified.iter().map(|v| v.tx.clone()).collect();
         // Which precommits a certificate holds differs from node to node (any +2/3 decide),
         // so paying only the certificate's signers would fork the state. Until blocks carry
@@ -266,4 +281,34 @@ impl Chain {
 
 pub fn block_hash_of(header: &Header) -> Hash {
     ledger::hash::sha256(&header.encode_to_vec())
+}
+
+/// Decodes and verifies a block's transactions; those the mempool already verified (same
+/// bytes, same hash) are taken from it, the rest are checked as one signature batch.
+pub fn verify_txs(
+    txs: &[Vec<u8>],
+    chain_id: &str,
+    known: &dyn Fn(&Hash) -> Option<VerifiedTx>,
+) -> Result<Vec<VerifiedTx>, ledger::tx::IndexedTxError> {
+    let mut out: Vec<Option<VerifiedTx>> = Vec::with_capacity(txs.len());
+    let mut unknown = Vec::new();
+    for (i, bytes) in txs.iter().enumerate() {
+        let hash = ledger::hash::sha256(bytes);
+        match known(&hash).filter(|v| &v.bytes == bytes) {
+            Some(v) => out.push(Some(v)),
+            None => {
+                out.push(None);
+                unknown.push(i);
+            }
+        }
+    }
+    if !unknown.is_empty() {
+        let to_check: Vec<&Vec<u8>> = unknown.iter().map(|&i| &txs[i]).collect();
+        let checked = ledger::tx::verify_batch(&to_check, chain_id)
+            .map_err(|e| ledger::tx::IndexedTxError { index: unknown.get(e.index).copied().unwrap_or(e.index), error: e.error })?;
+        for (i, v) in unknown.into_iter().zip(checked) {
+            out[i] = Some(v);
+        }
+    }
+    Ok(out.into_iter().flatten().collect())
 }

@@ -59,6 +59,18 @@ impl Client {
         Ok(body["hash"].as_str().unwrap_or_default().to_string())
     }
 
+    /// Submits many envelopes in one request; one `Err(reason)` per refused transaction.
+    pub fn submit_batch(&self, txs: &[Vec<u8>]) -> Result<Vec<Result<(), String>>, ClientError> {
+        let url = format!("{}/txs/batch", self.base);
+        let body = crate::service::encode_tx_batch(txs);
+        let result = self.agent.post(&url).header("content-type", "application/octet-stream").send(&body[..]);
+        let body = self.finish(url, result)?;
+        Ok(body["results"]
+            .as_array()
+            .map(|rs| rs.iter().map(|r| match r["error"].as_str() { Some(e) => Err(e.to_string()), None => Ok(()) }).collect())
+            .unwrap_or_default())
+    }
+
     /// The raw text of a URL (e.g. Prometheus metrics on another port).
     pub fn get_text(&self, url: &str) -> Result<String, ClientError> {
         let mut response = self.agent.get(url).call().map_err(|e| ClientError::Unreachable { url: url.into(), why: e.to_string() })?;

@@ -17,7 +17,6 @@ pub struct Config {
     pub mempool: MempoolConfig,
     pub consensus: ConsensusConfig,
     pub log: LogConfig,
-    pub agent: AgentConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -78,14 +77,6 @@ pub struct LogConfig {
     pub level: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields, default)]
-pub struct AgentConfig {
-    pub enabled: bool,
-    pub household_key: String,
-    pub profile_seed: u64,
-}
-
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -96,7 +87,6 @@ impl Default for Config {
             mempool: MempoolConfig::default(),
             consensus: ConsensusConfig::default(),
             log: LogConfig::default(),
-            agent: AgentConfig::default(),
         }
     }
 }
@@ -142,11 +132,6 @@ impl Default for ConsensusConfig {
 impl Default for LogConfig {
     fn default() -> Self {
         LogConfig { format: LogFormat::Text, level: "info".into() }
-    }
-}
-impl Default for AgentConfig {
-    fn default() -> Self {
-        AgentConfig { enabled: false, household_key: String::new(), profile_seed: 0 }
     }
 }
 
@@ -207,9 +192,6 @@ impl Config {
             if value == 0 {
                 return Err(invalid(field, "0", "must be at least 1"));
             }
-        }
-        if self.agent.enabled && self.agent.household_key.is_empty() {
-            return Err(invalid("agent.household_key", "", "the agent needs a household key file"));
         }
         Ok(())
     }
@@ -275,13 +257,6 @@ max_block_txs = {max_block_txs}
 format = "{log_format}"
 # A tracing filter, e.g. "info" or "node=debug,libp2p=warn".
 level = {log_level:?}
-
-[agent]
-# Run this household's own meter agent, which signs a bid each slot with `household_key`.
-enabled = {agent_enabled}
-household_key = {agent_key:?}
-# Seed of the simulated PV and load profile.
-profile_seed = {agent_seed}
 "#,
             moniker = self.moniker,
             p2p_listen = self.p2p.listen,
@@ -304,9 +279,6 @@ profile_seed = {agent_seed}
             t_increase = self.consensus.timeout_increase_ms,
             max_block_txs = self.consensus.max_block_txs,
             log_level = self.log.level,
-            agent_enabled = self.agent.enabled,
-            agent_key = self.agent.household_key,
-            agent_seed = self.agent.profile_seed,
         )
     }
 }

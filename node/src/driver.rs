@@ -65,6 +65,8 @@ pub struct Driver {
     max_block_txs: usize,
     /// Candidate blocks of the running height, by hash.
     blocks: HashMap<Hash, Vec<u8>>,
+    /// Their transactions, already verified, by block hash.
+    checked: HashMap<Hash, Vec<VerifiedTx>>,
     future: BTreeMap<u64, Vec<(consensus::SignedProposal, Vec<u8>)>>,
     /// Height consensus is running (0 until the first start).
     running: u64,
@@ -93,6 +95,7 @@ impl Driver {
             wal,
             max_block_txs: settings.max_block_txs,
             blocks: HashMap::new(),
+            checked: HashMap::new(),
             future: BTreeMap::new(),
             running: 0,
             replaying: false,
@@ -155,7 +158,6 @@ impl Driver {
             return Ok(effects);
         }
         self.running = height;
-        self.blocks.clear();
         self.log(&WalEntry::StartHeight(height))?;
         let outputs = self.consensus.handle(Input::StartHeight { height, validators: self.chain.validators().clone() });
         self.process(outputs, now_ms, &mut effects)?;
@@ -243,10 +245,12 @@ impl Driver {
     ) -> Result<(), DriverError> {
         let p = proposal.proposal;
         if let Some((height, round, value, signatures)) = self.pending_decision.clone() {
-            if height == p.height && value == p.value && self.chain.check_proposal(&p.value, &p.proposer, &block, now_ms).is_ok() {
+            let checked = self.check(&p, &block, now_ms);
+            if height == p.height && value == p.value && checked.is_ok() {
                 self.pending_decision = None;
-                if let Ok(decoded) = Block::decode(block.as_slice()) {
+                if let Ok((decoded, txs)) = checked {
                     let cert = ledger::certificate::certificate(height, round, &value, signatures);
+                    self.checked.insert(value, txs);
                     let committed = self.commit(decoded, cert, round, false, now_ms)?;
                     effects.push(Effect::Committed(Box::new(committed)));
                     let next = height + 1;
@@ -255,8 +259,11 @@ impl Driver {
                 return Ok(());
             }
         }
-        let valid = match self.chain.check_proposal(&p.value, &p.proposer, &block, now_ms) {
-            Ok(_) => true,
+        let valid = match self.check(&p, &block, now_ms) {
+            Ok((_, txs)) => {
+                self.checked.insert(p.value, txs);
+                true
+            }
             Err(e) => {
                 log_bad_proposal(p.height, p.round, &e);
                 false
@@ -269,6 +276,12 @@ impl Driver {
         self.log(&WalEntry::Proposal { input: input.clone(), block })?;
         let outputs = self.consensus.handle(input);
         self.process(outputs, now_ms, effects)
+    }
+
+    fn check(&self, p: &consensus::Proposal, block: &[u8], now_ms: u64) -> Result<(Block, Vec<VerifiedTx>), BlockCheckError> {
+        let pool = &self.mempool;
+        let known = |hash: &Hash| pool.get(hash).map(|t| VerifiedTx { hash: t.hash, tx: t.tx.clone(), bytes: t.bytes.clone() });
+        self.chain.check_proposal(&p.value, &p.proposer, block, now_ms, &known)
     }
 
     fn log(&mut self, entry: &WalEntry) -> Result<(), DriverError> {
@@ -351,16 +364,23 @@ impl Driver {
         Ok(())
     }
 
-    fn build_proposal(&self, now_ms: u64) -> (Hash, Vec<u8>) {
+    fn build_proposal(&mut self, now_ms: u64) -> (Hash, Vec<u8>) {
         let height = self.chain.tip().height + 1;
-        let txs: Vec<Vec<u8>> = self.mempool.reap(height, self.max_block_txs).into_iter().map(|t| t.bytes.clone()).collect();
+        let reaped = self.mempool.reap(height, self.max_block_txs);
+        let verified: Vec<VerifiedTx> = reaped.iter().map(|t| VerifiedTx { hash: t.hash, tx: t.tx.clone(), bytes: t.bytes.clone() }).collect();
+        let txs: Vec<Vec<u8>> = reaped.into_iter().map(|t| t.bytes.clone()).collect();
         let proposer = self.me.as_ref().map(|k| k.public()).unwrap_or([0; 32]);
         let block = self.chain.build_block(proposer, now_ms, txs);
-        (block.hash(), block.encode_to_vec())
+        let hash = block.hash();
+        self.checked.insert(hash, verified);
+        (hash, block.encode_to_vec())
     }
 
     fn commit(&mut self, block: Block, cert: CommitCertificate, round: u32, synced: bool, now_ms: u64) -> Result<Committed, DriverError> {
-        let (outcome, txs) = self.chain.execute_and_commit(&block, &cert)?;
+        let hash = block.hash();
+        let checked = self.checked.remove(&hash);
+        let (outcome, txs) = self.chain.execute_and_commit(&block, &cert, checked)?;
+        self.checked.clear();
         self.pending_decision = None;
         self.wal.truncate()?;
         self.blocks.clear();
@@ -392,4 +412,96 @@ impl Driver {
 
 fn log_bad_proposal(height: u64, round: u32, error: &BlockCheckError) {
     tracing::warn!(height, round, %error, "proposal refused");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::genesis::{Genesis, GenesisValidator};
+    use crate::mempool::Limits;
+
+    fn limits() -> Limits {
+        Limits { max_txs: 100, max_bytes: 1 << 20, max_per_account: 4, max_tx_bytes: 4096 }
+    }
+
+    fn genesis(validators: &[&Keypair]) -> Genesis {
+        let admin = Keypair::from_seed(&[1; 32]);
+        let mut g = Genesis::new("driver-test", 0, 0, admin.public(), [9; 32]);
+        for (i, v) in validators.iter().enumerate() {
+            let node_key = Keypair::from_seed(&[100 + i as u8; 32]);
+            let node_id = crate::localnet::node_id_of(&node_key).unwrap();
+            g.add_validator(GenesisValidator { address: v.public(), power: 10, moniker: format!("v{i}"), node_id });
+        }
+        g
+    }
+
+    fn driver(dir: &std::path::Path, g: &Genesis, me: &Keypair) -> Driver {
+        let chain = Chain::open(&dir.join("chain"), g.clone()).unwrap();
+        let next = chain.tip().height + 1;
+        let wal = Wal::open(&dir.join("cs.wal")).unwrap();
+        let settings = DriverSettings { params: Params::default(), max_block_txs: 100 };
+        Driver::new(chain, Mempool::new(limits(), next), Some(me.clone()), wal, settings)
+    }
+
+    fn published_votes(effects: &[Effect]) -> Vec<consensus::SignedVote> {
+        effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Publish(Channel::Consensus, bytes) => match GossipMessage::decode(bytes) {
+                    Ok(GossipMessage::Vote(v)) => Some(v),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_lone_validator_proposes_votes_and_commits_without_sockets() {
+        let dir = tempfile::tempdir().unwrap();
+        let me = Keypair::from_seed(&[3; 32]);
+        let g = genesis(&[&me]);
+        let mut d = driver(dir.path(), &g, &me);
+        let start = d.start(1_000).unwrap();
+        assert!(matches!(start.as_slice(), [Effect::StartAt { height: 1, at_ms: 0 }]), "{start:?}");
+        let effects = d.start_height(1, 1_000).unwrap();
+        let committed: Vec<&Committed> = effects.iter().filter_map(|e| if let Effect::Committed(c) = e { Some(&**c) } else { None }).collect();
+        assert_eq!(committed.len(), 1, "{effects:?}");
+        assert_eq!(committed[0].block.height(), 1);
+        assert_eq!(d.chain().tip().height, 1);
+        assert_eq!(published_votes(&effects).len(), 2, "one prevote and one precommit");
+        assert!(effects.iter().any(|e| matches!(e, Effect::StartAt { height: 2, .. })));
+    }
+
+    #[test]
+    fn a_restarted_validator_replays_its_wal_and_signs_nothing_new_at_the_same_step() {
+        let dir = tempfile::tempdir().unwrap();
+        let keys: Vec<Keypair> = (0..4).map(|i| Keypair::from_seed(&[10 + i; 32])).collect();
+        let g = genesis(&keys.iter().collect::<Vec<_>>());
+        let me = &keys[0];
+        let first_votes = {
+            let mut d = driver(dir.path(), &g, me);
+            d.start(1_000).unwrap();
+            let mut effects = d.start_height(1, 1_000).unwrap();
+            // Nothing from the others: the propose timeout makes it prevote (nil or its own block).
+            let timers: Vec<Timeout> = effects.iter().filter_map(|e| if let Effect::Timer { timeout, .. } = e { Some(*timeout) } else { None }).collect();
+            for t in timers.into_iter().filter(|t| t.step == consensus::TimeoutStep::Propose) {
+                effects.extend(d.on_timeout(t, 2_000).unwrap());
+            }
+            published_votes(&effects)
+        };
+        assert!(!first_votes.is_empty(), "the validator prevoted before the crash");
+        // "Crash" and restart on the same store and WAL.
+        let mut d = driver(dir.path(), &g, me);
+        let replay = d.start(3_000).unwrap();
+        for vote in published_votes(&replay) {
+            let same = first_votes.iter().any(|v| v.vote == vote.vote);
+            let conflicting = first_votes.iter().any(|v| {
+                v.vote.height == vote.vote.height && v.vote.round == vote.vote.round && v.vote.vote_type == vote.vote.vote_type && v.vote.value != vote.vote.value
+            });
+            assert!(same || !conflicting, "after the restart it signed a conflicting vote: {vote:?}");
+        }
+        let step = d.chain().signed_step().unwrap().expect("the signed step was persisted");
+        assert_eq!(step.height, 1);
+    }
 }

@@ -110,6 +110,8 @@ pub fn generate(spec: &LocalnetSpec) -> Result<(Genesis, Vec<LocalnetNode>), Loc
     let admin = admin_keypair(spec.seed);
     let mut genesis = Genesis::new(&spec.chain_id, spec.genesis_time_ms, spec.slot_ms, admin.public(), grid_address(&spec.chain_id));
     genesis.set_balance(genesis.app_state.grid_account, GRID_BALANCE);
+    // The administrator can fund households that register during a testnet.
+    genesis.set_balance(admin.public(), GRID_BALANCE);
     let (community, _) = community(spec.households, spec.seed);
     for (i, h) in community.households.iter().enumerate() {
         genesis.add_household(household_keypair(spec.seed, i).public(), household_spec(h), HOUSEHOLD_BALANCE);

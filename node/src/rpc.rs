@@ -56,6 +56,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/market/slots/{slot}", get(slot))
         .route("/validators", get(validators))
         .route("/txs", post(submit_tx))
+        .route("/txs/batch", post(submit_batch))
         .route("/txs/{hash}", get(tx_status))
         .route("/events", get(events))
         .with_state(shared);
@@ -191,8 +192,7 @@ fn tx_bytes(headers: &HeaderMap, body: &Bytes) -> Result<Vec<u8>, RpcError> {
     hex::decode(parsed.tx.trim()).map_err(|e| RpcError::bad_request("bad-request", format!("tx is not hex: {e}")))
 }
 
-/// Admission: envelope and signature, then the runtime's checks against committed state
-/// (a nonce ahead of the account's is allowed: earlier ones may still be in the mempool),
+/// Admission: envelope and signature, then the runtime's checks against committed state,
 /// then the mempool's own limits in the node task.
 async fn submit_tx(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<(StatusCode, Json<Value>), RpcError> {
     let bytes = tx_bytes(&headers, &body)?;
@@ -201,28 +201,75 @@ async fn submit_tx(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -
         RpcError::bad_request(code, message)
     };
     let verified = ledger::tx::decode_tx(&bytes, &s.genesis.chain_id).map_err(|e| reject("invalid-transaction", e.to_string()))?;
-    let state = s.state();
-    match market_runtime::check_tx(&state, &verified.tx) {
-        Ok(()) => {}
-        Err(market_runtime::TxError::BadNonce { expected, got, .. }) if got > expected => {}
-        Err(e) => {
-            let err = reject("rejected", e.to_string());
-            s.set_tx_status(verified.hash, TxStatus { status: TxState::Rejected, height: None, error: Some(e.to_string()) });
-            return Err(err);
-        }
+    if let Err(e) = admissible(&s.state(), &verified.tx) {
+        s.set_tx_status(verified.hash, TxStatus { status: TxState::Rejected, height: None, error: Some(e.clone()) });
+        return Err(reject("rejected", e));
     }
     let hash = verified.hash;
-    let (reply, answer) = tokio::sync::oneshot::channel();
     let tx = PoolTx { hash, tx: verified.tx, bytes: verified.bytes };
-    s.submit
-        .send(Submission { tx, reply })
-        .await
-        .map_err(|_| RpcError::new(StatusCode::SERVICE_UNAVAILABLE, "shutting-down", "the node is stopping"))?;
-    match answer.await {
-        Ok(Ok(())) => Ok((StatusCode::ACCEPTED, Json(json!({ "hash": json::hex32(&hash) })))),
-        Ok(Err(message)) => Err(reject("mempool", message)),
-        Err(_) => Err(RpcError::new(StatusCode::SERVICE_UNAVAILABLE, "shutting-down", "the node is stopping")),
+    match to_mempool(&s, vec![tx]).await?.pop() {
+        Some(Ok(())) => Ok((StatusCode::ACCEPTED, Json(json!({ "hash": json::hex32(&hash) })))),
+        Some(Err(message)) => Err(reject("mempool", message)),
+        None => Err(RpcError::internal("the mempool gave no answer")),
     }
+}
+
+fn stopping() -> RpcError {
+    RpcError::new(StatusCode::SERVICE_UNAVAILABLE, "shutting-down", "the node is stopping")
+}
+
+async fn to_mempool(s: &Shared, txs: Vec<PoolTx>) -> Result<Vec<Result<(), String>>, RpcError> {
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    s.submit.send(Submission { txs, reply }).await.map_err(|_| stopping())?;
+    answer.await.map_err(|_| stopping())
+}
+
+/// The state checks of admission; a nonce ahead of the account's passes (earlier ones may be pending).
+pub fn admissible(state: &crate::chain::CommittedState, tx: &market_runtime::Tx) -> Result<(), String> {
+    match market_runtime::check_tx(state, tx) {
+        Ok(()) => Ok(()),
+        Err(market_runtime::TxError::BadNonce { expected, got, .. }) if got > expected => Ok(()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// `POST /txs/batch`: many envelopes in one request (`count (u32 BE) || (len (u32 BE) || bytes)*`),
+/// signatures verified as one batch; one result per transaction, in order.
+async fn submit_batch(State(s): State<AppState>, body: Bytes) -> RpcResult {
+    let items = crate::service::decode_tx_batch(&body)
+        .ok_or_else(|| RpcError::bad_request("bad-request", "body is not a transaction batch (count, then length-prefixed envelopes)"))?;
+    let chain_id = s.genesis.chain_id.clone();
+    // One batch verification; if any signature fails, fall back to one by one to name it.
+    let decoded: Vec<Result<ledger::tx::VerifiedTx, String>> = match ledger::tx::verify_batch(&items, &chain_id) {
+        Ok(all) => all.into_iter().map(Ok).collect(),
+        Err(_) => items.iter().map(|b| ledger::tx::decode_tx(b, &chain_id).map_err(|e| e.to_string())).collect(),
+    };
+    let state = s.state();
+    let mut results: Vec<Value> = Vec::with_capacity(decoded.len());
+    let mut admitted = Vec::new();
+    let mut slots = Vec::new();
+    for d in decoded {
+        match d.and_then(|v| admissible(&state, &v.tx).map(|()| v)) {
+            Ok(v) => {
+                slots.push(results.len());
+                results.push(json!({ "hash": json::hex32(&v.hash), "error": Value::Null }));
+                admitted.push(PoolTx { hash: v.hash, tx: v.tx, bytes: v.bytes });
+            }
+            Err(e) => {
+                s.metrics.txs_rejected.inc();
+                results.push(json!({ "hash": Value::Null, "error": e }));
+            }
+        }
+    }
+    let answers = if admitted.is_empty() { Vec::new() } else { to_mempool(&s, admitted).await? };
+    for (slot, answer) in slots.into_iter().zip(answers) {
+        if let Err(e) = answer {
+            s.metrics.txs_rejected.inc();
+            results[slot]["error"] = json!(e);
+        }
+    }
+    let accepted = results.iter().filter(|r| r["error"].is_null()).count();
+    Ok(Json(json!({ "accepted": accepted, "results": results })))
 }
 
 async fn tx_status(State(s): State<AppState>, Path(hash): Path<String>) -> RpcResult {

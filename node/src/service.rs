@@ -311,12 +311,7 @@ impl Node {
         };
         let state = CommittedState(self.driver.chain().store().clone());
         for v in verified {
-            let ok = match market_runtime::check_tx(&state, &v.tx) {
-                Ok(()) => true,
-                Err(market_runtime::TxError::BadNonce { expected, got, .. }) => got > expected,
-                Err(_) => false,
-            };
-            if ok {
+            if crate::rpc::admissible(&state, &v.tx).is_ok() {
                 let _ = self.driver.mempool_mut().insert(PoolTx { hash: v.hash, tx: v.tx, bytes: v.bytes });
             }
         }
@@ -533,12 +528,20 @@ pub async fn run(opts: NodeOptions) -> anyhow::Result<()> {
                 }
             },
             Some(sub) = submit_rx.recv() => {
-                let hash = sub.tx.hash;
-                let result = node.admit(sub.tx);
-                if result.is_ok() {
-                    node.submitted_at.insert(hash, Instant::now());
-                }
-                let _ = sub.reply.send(result);
+                let now = Instant::now();
+                let results: Vec<Result<(), String>> = sub
+                    .txs
+                    .into_iter()
+                    .map(|tx| {
+                        let hash = tx.hash;
+                        let result = node.admit(tx);
+                        if result.is_ok() {
+                            node.submitted_at.insert(hash, now);
+                        }
+                        result
+                    })
+                    .collect();
+                let _ = sub.reply.send(results);
             }
         }
     }

@@ -71,9 +71,10 @@ pub enum NodeEvent {
     Clearing(serde_json::Value),
 }
 
+/// Transactions for the mempool (already signature- and state-checked), with one answer each.
 pub struct Submission {
-    pub tx: PoolTx,
-    pub reply: oneshot::Sender<Result<(), String>>,
+    pub txs: Vec<PoolTx>,
+    pub reply: oneshot::Sender<Vec<Result<(), String>>>,
 }
 
 pub struct Shared {

@@ -33,6 +33,15 @@ pub struct Args {
     /// Do not bid for a slot that closes sooner than this, ms.
     #[arg(long, default_value_t = 150)]
     pub margin_ms: u64,
+    /// Bid as one household with this key file (a household running its own agent) instead
+    /// of the seeded simulated households; its profile is `--profile-index` of the community.
+    #[arg(long)]
+    pub key: Option<std::path::PathBuf>,
+    #[arg(long, default_value_t = 0)]
+    pub profile_index: usize,
+    /// Bids per request to POST /txs/batch (1: one POST /txs per bid).
+    #[arg(long, default_value_t = 256)]
+    pub batch: usize,
     /// Print the final summary as JSON.
     #[arg(long)]
     pub json: bool,
@@ -101,9 +110,12 @@ pub fn simulate(args: &Args, stop: Arc<AtomicBool>) -> anyhow::Result<Summary> {
     let chain_id = status["chain_id"].as_str().context("/status has no chain_id")?.to_string();
     let slot_ms = status["slot_ms"].as_u64().unwrap_or(0);
     let genesis_ms = status["genesis_time_ms"].as_u64().unwrap_or(0);
-    let (_, profile) = community(args.households, args.seed);
-    let mut households: Vec<Household> =
-        (0..args.households).map(|i| Household { index: i, key: household_keypair(args.seed, i), nonce: 0 }).collect();
+    let mut households: Vec<Household> = match &args.key {
+        Some(path) => vec![Household { index: args.profile_index, key: Keypair::load(path)?, nonce: 0 }],
+        None => (0..args.households).map(|i| Household { index: i, key: household_keypair(args.seed, i), nonce: 0 }).collect(),
+    };
+    let size = if args.key.is_some() { args.households.max(args.profile_index + 1) } else { args.households };
+    let (_, profile) = community(size, args.seed);
     fetch_nonces(first, &mut households)?;
 
     let submitted = AtomicU64::new(0);
@@ -111,9 +123,10 @@ pub fn simulate(args: &Args, stop: Arc<AtomicBool>) -> anyhow::Result<Summary> {
     let rejected = AtomicU64::new(0);
     let unreachable = AtomicU64::new(0);
     let errors = std::sync::Mutex::new(Vec::<String>::new());
-    let mut summary = Summary { households: args.households, ..Summary::default() };
+    let mut summary = Summary { households: households.len(), ..Summary::default() };
     let deadline = args.duration.map(|d| started + Duration::from_secs_f64(d));
     let mut last_slot = 0u64;
+    let mut last_round_ms = 0u64;
     let threads = args.threads.max(1);
     loop {
         if stop.load(Ordering::Relaxed) || deadline.is_some_and(|d| Instant::now() >= d) || args.slots.is_some_and(|n| summary.slots >= n) {
@@ -126,7 +139,9 @@ pub fn simulate(args: &Args, stop: Arc<AtomicBool>) -> anyhow::Result<Summary> {
                 continue;
             }
         };
-        let slot = node::agent::target_slot(height, genesis_ms, slot_ms, node::service::now_ms(), args.margin_ms);
+        // Aim far enough ahead that the whole round of bids arrives before the slot closes.
+        let margin = args.margin_ms.max(last_round_ms * 3 / 2);
+        let slot = node::agent::target_slot(height, genesis_ms, slot_ms, node::service::now_ms(), margin);
         if slot <= last_slot {
             // Wait for the chain (back-to-back slots) or the clock (timed slots) to move on.
             std::thread::sleep(Duration::from_millis(if slot_ms == 0 { 2 } else { 20 }));
@@ -143,33 +158,53 @@ pub fn simulate(args: &Args, stop: Arc<AtomicBool>) -> anyhow::Result<Summary> {
         }
         last_slot = slot;
         summary.slots += 1;
+        let round_started = Instant::now();
         let chunk = households.len().div_ceil(threads).max(1);
         std::thread::scope(|scope| {
             for (t, part) in households.chunks_mut(chunk).enumerate() {
                 let client = &clients[t % clients.len()];
                 let (profile, chain_id) = (&profile, &chain_id);
                 let (submitted, accepted, rejected, unreachable, errors) = (&submitted, &accepted, &rejected, &unreachable, &errors);
+                let batch = args.batch.max(1);
                 scope.spawn(move || {
-                    for h in part {
+                    let note = |index: usize, e: String| {
+                        if let Ok(mut errs) = errors.lock() {
+                            if errs.len() < 5 {
+                                errs.push(format!("slot {slot} household {index}: {e}"));
+                            }
+                        }
+                    };
+                    let mut signed: Vec<(&mut Household, Vec<u8>)> = Vec::new();
+                    for h in part.iter_mut() {
                         let Some((side, qty)) = node::agent::bid_for(profile, h.index, slot) else { continue };
                         let tx = node::agent::bid_tx(h.key.public(), h.nonce, slot, side, qty);
                         let Ok(bytes) = ledger::tx::encode_tx(&h.key, chain_id, &tx) else { continue };
-                        submitted.fetch_add(1, Ordering::Relaxed);
-                        match client.submit(&bytes) {
-                            Ok(_) => {
-                                accepted.fetch_add(1, Ordering::Relaxed);
-                                h.nonce += 1;
-                            }
-                            Err(e) => {
-                                if matches!(e, node::client::ClientError::Unreachable { .. }) {
-                                    unreachable.fetch_add(1, Ordering::Relaxed);
-                                } else {
-                                    rejected.fetch_add(1, Ordering::Relaxed);
+                        signed.push((h, bytes));
+                    }
+                    for group in signed.chunks_mut(batch) {
+                        submitted.fetch_add(group.len() as u64, Ordering::Relaxed);
+                        let answers: Vec<Result<(), String>> = if batch == 1 {
+                            group.iter().map(|(_, b)| client.submit(b).map(|_| ()).map_err(|e| e.to_string())).collect()
+                        } else {
+                            let bytes: Vec<Vec<u8>> = group.iter().map(|(_, b)| b.clone()).collect();
+                            match client.submit_batch(&bytes) {
+                                Ok(a) => a,
+                                Err(e) => {
+                                    unreachable.fetch_add(group.len() as u64, Ordering::Relaxed);
+                                    note(group[0].0.index, e.to_string());
+                                    continue;
                                 }
-                                if let Ok(mut errs) = errors.lock() {
-                                    if errs.len() < 5 {
-                                        errs.push(format!("slot {slot} household {}: {e}", h.index));
-                                    }
+                            }
+                        };
+                        for ((h, _), answer) in group.iter_mut().zip(answers) {
+                            match answer {
+                                Ok(()) => {
+                                    accepted.fetch_add(1, Ordering::Relaxed);
+                                    h.nonce += 1;
+                                }
+                                Err(e) => {
+                                    rejected.fetch_add(1, Ordering::Relaxed);
+                                    note(h.index, e);
                                 }
                             }
                         }
@@ -177,6 +212,7 @@ pub fn simulate(args: &Args, stop: Arc<AtomicBool>) -> anyhow::Result<Summary> {
                 });
             }
         });
+        last_round_ms = round_started.elapsed().as_millis() as u64;
         let failed = rejected.load(Ordering::Relaxed) + unreachable.load(Ordering::Relaxed);
         if failed > 0 && summary.slots % 10 == 0 {
             // A bid that was refused or evicted leaves a nonce gap; re-read the accounts.
