@@ -1,1 +1,8 @@
 //! Docker testnet runner: applies a manifest of perturbations and checks the network's invariants over RPC.
+
+pub mod docker;
+pub mod history;
+pub mod latency;
+pub mod manifest;
+pub mod probe;
+pub mod runner;
