@@ -108,6 +108,19 @@ impl Docker {
         Ok(())
     }
 
+    /// Whether the kernel has the netem qdisc (a kernel built without sch_netem answers
+    /// "Specified qdisc kind is unknown"; the check leaves the interface as it was).
+    pub fn netem_available(&self, c: &Container) -> Result<bool, DockerError> {
+        match self.netem(c, 0, 0, 0.0) {
+            Ok(()) => {
+                self.clear_netem(c)?;
+                Ok(true)
+            }
+            Err(DockerError::Failed { stderr, .. }) if stderr.contains("qdisc kind is unknown") => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     pub fn clear_netem(&self, c: &Container) -> Result<(), DockerError> {
         for dev in self.interfaces(c)? {
             // Deleting a qdisc that is not there fails; that is the state we want.

@@ -74,10 +74,6 @@ impl Testnet {
         self.heights().into_iter().flatten().max().unwrap_or(0)
     }
 
-    fn others(&self, i: usize) -> Vec<&Container> {
-        self.containers.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, c)| c).collect()
-    }
-
     /// Cuts the validators in `a` off from those in `b`, in both directions.
     fn partition(&self, a: &[usize], b: &[usize]) -> Result<(), DockerError> {
         for &i in a {
@@ -112,6 +108,15 @@ impl Testnet {
             std::thread::sleep(Duration::from_millis(200));
         }
         done
+    }
+}
+
+/// A line of progress above the bar (or on plain stdout when the bar is hidden, as in CI logs).
+fn say(bar: &ProgressBar, line: String) {
+    if bar.is_hidden() {
+        println!("{line}");
+    } else {
+        say(&bar, line);
     }
 }
 
@@ -167,7 +172,6 @@ fn apply(t: &Testnet, step: &Step, bar: &ProgressBar) -> Result<Option<(u64, u64
         }
         Step::Isolate { node, secs } => {
             let others: Vec<usize> = (0..t.containers.len()).filter(|j| j != node).collect();
-            let _ = t.others(*node);
             t.partition(&[*node], &others)?;
             hold(bar, "isolated", *secs);
             t.heal_partition()?;
@@ -209,6 +213,11 @@ pub fn run(o: &Options, manifest: &Manifest) -> Result<Outcome, RunError> {
         bar.set_message("waiting for the first blocks");
         std::thread::sleep(Duration::from_millis(200));
     }
+    let netem = t.docker.netem_available(&t.containers[0])?;
+    if !netem {
+        say(&bar, "netem: this kernel has no sch_netem qdisc; WAN emulation steps and delayed latency phases are skipped".into());
+    }
+    let mut skipped = Vec::new();
     let mut history = History::new(o.validators);
     let mut violations = Vec::new();
     let mut probes: Vec<Probe> = Vec::new();
@@ -216,7 +225,13 @@ pub fn run(o: &Options, manifest: &Manifest) -> Result<Outcome, RunError> {
     hold(&bar, "quiet", manifest.quiet_s);
     for (i, step) in manifest.steps.iter().enumerate() {
         let what = describe(step);
-        bar.println(format!("[{:>5.0} s] step {}: {what}", started.elapsed().as_secs_f64(), i + 1));
+        if matches!(step, Step::Netem { .. }) && !netem {
+            say(&bar, format!("[{:>5.0} s] step {}: {what}: SKIPPED (no netem in this kernel)", started.elapsed().as_secs_f64(), i + 1));
+            skipped.push(what);
+            bar.inc(1);
+            continue;
+        }
+        say(&bar, format!("[{:>5.0} s] step {}: {what}", started.elapsed().as_secs_f64(), i + 1));
         // The probe goes to a validator the step leaves alone, so its acknowledgement is
         // not lost with a killed process's memory.
         let via = step.node().map(|n| (n + 1) % o.validators).unwrap_or(0);
@@ -239,7 +254,7 @@ pub fn run(o: &Options, manifest: &Manifest) -> Result<Outcome, RunError> {
             }
         }
         history.verify(&t.nodes, &mut violations);
-        bar.println(format!("          recovered in {:?} s; verified heights {:?}; violations so far {}", recovered, history.verified(), violations.len()));
+        say(&bar, format!("          recovered in {:?} s; verified heights {:?}; violations so far {}", recovered, history.verified(), violations.len()));
         reports.push(StepReport { step: what, recovered_s: recovered, heights_during: during });
         bar.inc(1);
         hold(&bar, "quiet", manifest.quiet_s);
@@ -261,7 +276,12 @@ pub fn run(o: &Options, manifest: &Manifest) -> Result<Outcome, RunError> {
     let mut latency: Vec<Summary> = Vec::new();
     if let Some(l) = &manifest.latency {
         for &delay in &l.delays_ms {
-            bar.println(format!("[{:>5.0} s] latency phase: {delay} ms one-way delay on every container for {} s", started.elapsed().as_secs_f64(), l.secs));
+            if delay > 0 && !netem {
+                say(&bar, format!("latency phase {delay} ms: SKIPPED (no netem in this kernel)"));
+                skipped.push(format!("latency phase {delay} ms"));
+                continue;
+            }
+            say(&bar, format!("[{:>5.0} s] latency phase: {delay} ms one-way delay on every container for {} s", started.elapsed().as_secs_f64(), l.secs));
             for c in &t.containers {
                 if delay > 0 {
                     t.docker.netem(c, delay, 0, 0.0)?;
@@ -283,7 +303,7 @@ pub fn run(o: &Options, manifest: &Manifest) -> Result<Outcome, RunError> {
                 }
             }
             let s = summarize(delay, samples);
-            bar.println(format!("          {} blocks {}..{}: commit latency p50 {:?} p90 {:?} p99 {:?} ms (samples {})", h1.saturating_sub(h0), h0 + 1, h1, s.p50_ms, s.p90_ms, s.p99_ms, s.blocks));
+            say(&bar, format!("          {} blocks {}..{}: commit latency p50 {:?} p90 {:?} p99 {:?} ms (samples {})", h1.saturating_sub(h0), h0 + 1, h1, s.p50_ms, s.p90_ms, s.p99_ms, s.blocks));
             latency.push(s);
         }
         history.verify(&t.nodes, &mut violations);
@@ -297,6 +317,7 @@ pub fn run(o: &Options, manifest: &Manifest) -> Result<Outcome, RunError> {
         "highest_block": history.max_height(),
         "transactions_seen": history.tx_heights.len(),
         "steps": reports,
+        "skipped": skipped,
         "probes": fates,
         "latency": latency,
         "violations": violations,
