@@ -16,7 +16,7 @@ build_dockerfile() {
 
 build_scratch() {
   echo "docker-image: no registry needed: assembling $IMAGE from target/release/solartrade and its shared libraries"
-  ${CARGO:-cargo} build --release -p solartrade
+  ${CARGO:-cargo} build --release -p solartrade -p testnet
   local root
   root="$(mktemp -d)"
   trap 'rm -rf "$root"' RETURN
@@ -24,8 +24,10 @@ build_scratch() {
   chmod 1777 "$root/tmp"
   # Debug line tables make the binary ~450 MB; the image does not need them.
   strip -o "$root/usr/local/bin/solartrade" target/release/solartrade
+  # The relay that emulates WAN delay where the kernel has no netem.
+  strip -o "$root/usr/local/bin/solartrade-delay-proxy" target/release/solartrade-delay-proxy
   # Every library ldd resolves (absolute paths), plus the dynamic loader, at the same path.
-  ldd target/release/solartrade | grep -o '/[^ ]*' | sort -u | while read -r lib; do
+  ldd target/release/solartrade target/release/solartrade-delay-proxy | grep -o '/[^ ]*' | sort -u | while read -r lib; do
     mkdir -p "$root$(dirname "$lib")"
     cp -L "$lib" "$root$lib"
   done

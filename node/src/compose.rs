@@ -23,6 +23,9 @@ pub struct ComposeSpec {
     pub meter_households: usize,
     pub seed: u64,
     pub meter_threads: usize,
+    /// One-way delay, ms, added to every validator-to-validator connection by a relay
+    /// container per validator (`solartrade-delay-proxy` at .(100 + i)); 0 = direct.
+    pub wan_delay_ms: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -50,16 +53,21 @@ pub fn validator_ip(subnet: Ipv4Addr, index: usize) -> Result<Ipv4Addr, ComposeE
     Ok(Ipv4Addr::new(o[0], o[1], o[2], last))
 }
 
+/// The address of the relay in front of validator `index` (when a WAN delay is asked for).
+pub fn relay_ip(subnet: Ipv4Addr, index: usize) -> Result<Ipv4Addr, ComposeError> {
+    validator_ip(subnet, index + 90)
+}
+
 pub fn container_name(project: &str, moniker: &str) -> String {
     format!("{project}-{moniker}")
 }
 
 /// Rewrites each home's config.toml: listen on every interface of the container, dial the
-/// other validators at their fixed addresses.
-pub fn readdress_homes(nodes: &[LocalnetNode], subnet: Ipv4Addr) -> Result<(), ComposeError> {
+/// other validators at their fixed addresses (or at their relays', to delay the traffic).
+pub fn readdress_homes(nodes: &[LocalnetNode], subnet: Ipv4Addr, via_relays: bool) -> Result<(), ComposeError> {
     let mut ips = Vec::new();
     for i in 0..nodes.len() {
-        ips.push(validator_ip(subnet, i)?);
+        ips.push(if via_relays { relay_ip(subnet, i)? } else { validator_ip(subnet, i)? });
     }
     for node in nodes {
         let file = Home::new(&node.home).config_file();
@@ -100,6 +108,19 @@ pub fn compose_yaml(nodes: &[LocalnetNode], spec: &ComposeSpec) -> Result<String
         // SIGTERM lets RocksDB close; give it time before docker escalates to SIGKILL.
         let _ = writeln!(y, "    stop_grace_period: 10s");
         let _ = writeln!(y, "    networks:\n      testnet:\n        ipv4_address: {ip}");
+        if spec.wan_delay_ms > 0 {
+            let relay = relay_ip(spec.subnet, i)?;
+            let _ = writeln!(y, "  wan-{i}:");
+            let _ = writeln!(y, "    image: {}", spec.image);
+            let _ = writeln!(y, "    container_name: {}", container_name(&spec.project, &format!("wan-{i}")));
+            let _ = writeln!(y, "    entrypoint: [\"/usr/local/bin/solartrade-delay-proxy\"]");
+            let _ = writeln!(
+                y,
+                "    command: [\"--listen\", \"0.0.0.0:{0}\", \"--to\", \"{ip}:{0}\", \"--delay-ms\", \"{1}\"]",
+                node.p2p_port, spec.wan_delay_ms
+            );
+            let _ = writeln!(y, "    networks:\n      testnet:\n        ipv4_address: {relay}");
+        }
     }
     if spec.meter_households > 0 {
         let _ = writeln!(y, "  meter-sim:");
@@ -126,7 +147,7 @@ pub fn compose_yaml(nodes: &[LocalnetNode], spec: &ComposeSpec) -> Result<String
 
 /// Re-addresses the homes in `dir` and writes `dir/docker-compose.yml`.
 pub fn write(dir: &Path, nodes: &[LocalnetNode], spec: &ComposeSpec) -> Result<(), ComposeError> {
-    readdress_homes(nodes, spec.subnet)?;
+    readdress_homes(nodes, spec.subnet, spec.wan_delay_ms > 0)?;
     let yaml = compose_yaml(nodes, spec)?;
     let path = dir.join("docker-compose.yml");
     std::fs::write(&path, yaml).map_err(|source| ComposeError::Write { path: path.display().to_string(), source })
@@ -159,8 +180,9 @@ mod tests {
 
     #[test]
     fn compose_file_publishes_rpc_on_loopback_and_points_meter_sim_at_every_validator() {
-        let spec = ComposeSpec { project: "st".into(), image: "solartrade:local".into(), subnet: Ipv4Addr::new(10, 9, 8, 0), meter_households: 623, seed: 1, meter_threads: 4 };
+        let spec = ComposeSpec { project: "st".into(), image: "solartrade:local".into(), subnet: Ipv4Addr::new(10, 9, 8, 0), meter_households: 623, seed: 1, meter_threads: 4, wan_delay_ms: 0 };
         let y = compose_yaml(&[node(0), node(1)], &spec).unwrap();
+        assert!(!y.contains("delay-proxy"));
         assert!(y.contains("\"127.0.0.1:27601:27601\""));
         assert!(y.contains("\"127.0.0.1:27612:27612\""));
         assert!(y.contains("ipv4_address: 10.9.8.11"));
@@ -170,8 +192,16 @@ mod tests {
     }
 
     #[test]
+    fn a_wan_delay_puts_a_relay_in_front_of_each_validator() {
+        let spec = ComposeSpec { project: "st".into(), image: "i".into(), subnet: Ipv4Addr::new(10, 9, 8, 0), meter_households: 0, seed: 1, meter_threads: 4, wan_delay_ms: 50 };
+        let y = compose_yaml(&[node(0), node(1)], &spec).unwrap();
+        assert!(y.contains("ipv4_address: 10.9.8.101"));
+        assert!(y.contains("\"--to\", \"10.9.8.11:27610\", \"--delay-ms\", \"50\""));
+    }
+
+    #[test]
     fn no_meter_sim_container_without_households() {
-        let spec = ComposeSpec { project: "st".into(), image: "i".into(), subnet: Ipv4Addr::new(10, 9, 8, 0), meter_households: 0, seed: 1, meter_threads: 4 };
+        let spec = ComposeSpec { project: "st".into(), image: "i".into(), subnet: Ipv4Addr::new(10, 9, 8, 0), meter_households: 0, seed: 1, meter_threads: 4, wan_delay_ms: 0 };
         let y = compose_yaml(&[node(0)], &spec).unwrap();
         assert!(!y.contains("meter-sim"));
     }

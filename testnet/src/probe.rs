@@ -44,7 +44,9 @@ pub fn submit(client: &Client, seed: u64, index: usize, step: usize) -> Result<P
     let key = node::localnet::household_keypair(seed, index);
     let address = hex::encode(key.public());
     let nonce = client.get(&format!("/accounts/{address}"))?["nonce"].as_u64().unwrap_or(0);
-    let slot = node::agent::target_slot(height, genesis_ms, slot_ms, node::service::now_ms(), 300);
+    // Two slots past the earliest one: under load, gossip to the next proposer can take
+    // longer than the slot margin, and a bid that misses its slot is refused, not settled.
+    let slot = node::agent::target_slot(height, genesis_ms, slot_ms, node::service::now_ms(), 300) + 2;
     let tx = node::agent::bid_tx(key.public(), nonce, slot, Side::Buy, 100);
     let bytes = ledger::tx::encode_tx(&key, &chain_id, &tx).map_err(|e| ProbeError::Sign(e.to_string()))?;
     let hash = client.submit(&bytes)?;
@@ -56,7 +58,10 @@ pub fn fate(p: &Probe, history: &History, client: &Client) -> Fate {
     let heights = history.tx_heights.get(&p.hash).cloned().unwrap_or_default();
     match heights.len() {
         0 if !history.has_slot(p.slot) => Fate::SlotSkipped,
-        0 => Fate::Violation(format!("bid {} (slot {}) was acknowledged but is in no block, though slot {} has one", p.hash, p.slot, p.slot)),
+        0 => {
+            let status = client.get(&format!("/txs/{}", p.hash)).map(|s| format!("{} {}", s["status"], s["error"])).unwrap_or_else(|e| e.to_string());
+            Fate::Violation(format!("bid {} (slot {}) was acknowledged but is in no block, though slot {} has one; status: {status}", p.hash, p.slot, p.slot))
+        }
         1 => {
             let clearing = match client.get(&format!("/market/slots/{}", p.slot)) {
                 Ok(c) => c,

@@ -97,6 +97,9 @@ struct DockerArgs {
     meter_households: Option<usize>,
     #[arg(long, default_value_t = 4)]
     meter_threads: usize,
+    /// One-way delay, ms, between validators (a relay container in front of each).
+    #[arg(long, default_value_t = 0)]
+    wan_delay_ms: u64,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -124,6 +127,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                     meter_households: d.meter_households.unwrap_or(a.households).min(a.households),
                     seed: a.seed,
                     meter_threads: d.meter_threads,
+                    wan_delay_ms: d.wan_delay_ms,
                 };
                 node::compose::write(&a.dir, &nodes, &compose)?;
                 println!("compose file {}", a.dir.join("docker-compose.yml").display());
