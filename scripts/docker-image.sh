@@ -27,7 +27,7 @@ build_scratch() {
   # The relay that emulates WAN delay where the kernel has no netem.
   strip -o "$root/usr/local/bin/solartrade-delay-proxy" target/release/solartrade-delay-proxy
   # Every library ldd resolves (absolute paths), plus the dynamic loader, at the same path.
-  ldd target/release/solartrade target/release/solartrade-delay-proxy | grep -o '/[^ ]*' | sort -u | while read -r lib; do
+  { ldd target/release/solartrade; ldd target/release/solartrade-delay-proxy; } | grep -o '/[^ ]*' | sort -u | while read -r lib; do
     mkdir -p "$root$(dirname "$lib")"
     cp -L "$lib" "$root$lib"
   done
