@@ -11,7 +11,7 @@ pub fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Summary {
     pub delay_ms: u64,
-    pub blocks: usize,
+    pub samples: usize,
     pub p50_ms: Option<f64>,
     pub p90_ms: Option<f64>,
     pub p99_ms: Option<f64>,
@@ -19,7 +19,7 @@ pub struct Summary {
 
 pub fn summarize(delay_ms: u64, mut samples: Vec<f64>) -> Summary {
     samples.sort_by(f64::total_cmp);
-    Summary { delay_ms, blocks: samples.len(), p50_ms: percentile(&samples, 50.0), p90_ms: percentile(&samples, 90.0), p99_ms: percentile(&samples, 99.0) }
+    Summary { delay_ms, samples: samples.len(), p50_ms: percentile(&samples, 50.0), p90_ms: percentile(&samples, 90.0), p99_ms: percentile(&samples, 99.0) }
 }
 
 #[cfg(test)]
@@ -39,6 +39,6 @@ mod tests {
     #[test]
     fn summary_sorts_its_samples() {
         let s = summarize(50, vec![30.0, 10.0, 20.0]);
-        assert_eq!((s.blocks, s.p50_ms, s.p99_ms), (3, Some(20.0), Some(30.0)));
+        assert_eq!((s.samples, s.p50_ms, s.p99_ms), (3, Some(20.0), Some(30.0)));
     }
 }

@@ -331,7 +331,7 @@ pub fn run(o: &Options, manifest: &Manifest) -> Result<Outcome, RunError> {
                 t.docker.clear_netem(c)?;
             }
             let s = summarize(delay, samples);
-            say(&bar, format!("          commit latency p50 {:?} p90 {:?} p99 {:?} ms (samples {})", s.p50_ms, s.p90_ms, s.p99_ms, s.blocks));
+            say(&bar, format!("          commit latency p50 {:?} p90 {:?} p99 {:?} ms (samples {})", s.p50_ms, s.p90_ms, s.p99_ms, s.samples));
             latency.push(s);
         }
         history.verify(&t.nodes, &mut violations);

@@ -98,7 +98,7 @@ fn main() -> anyhow::Result<()> {
         let phase = testnet::runner::relay_latency_phase(&o, delay, secs);
         let _ = script(&repo, "docker-down.sh", &o);
         let s = phase?;
-        println!("          commit latency p50 {:?} p90 {:?} p99 {:?} ms (samples {})", s.p50_ms, s.p90_ms, s.p99_ms, s.blocks);
+        println!("          commit latency p50 {:?} p90 {:?} p99 {:?} ms (samples {})", s.p50_ms, s.p90_ms, s.p99_ms, s.samples);
         relay.push(s);
     }
     outcome.report["latency_via_relays"] = serde_json::to_value(&relay)?;
