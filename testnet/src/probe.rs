@@ -8,6 +8,8 @@ use node::client::Client;
 #[derive(Debug, Clone)]
 pub struct Probe {
     pub step: usize,
+    /// The validator that acknowledged it (the one that knows its mempool fate).
+    pub via: usize,
     pub household: String,
     pub slot: u64,
     pub hash: String,
@@ -34,7 +36,7 @@ pub enum Fate {
 }
 
 /// Signs and submits a 100 Wh buy bid for `index`'s next slot; returns it once acknowledged.
-pub fn submit(client: &Client, seed: u64, index: usize, step: usize) -> Result<Probe, ProbeError> {
+pub fn submit(client: &Client, via: usize, seed: u64, index: usize, step: usize) -> Result<Probe, ProbeError> {
     let st = client.get("/status")?;
     let base = client.base().to_string();
     let chain_id = st["chain_id"].as_str().ok_or_else(|| ProbeError::Status(base.clone(), "chain_id"))?.to_string();
@@ -50,10 +52,11 @@ pub fn submit(client: &Client, seed: u64, index: usize, step: usize) -> Result<P
     let tx = node::agent::bid_tx(key.public(), nonce, slot, Side::Buy, 100);
     let bytes = ledger::tx::encode_tx(&key, &chain_id, &tx).map_err(|e| ProbeError::Sign(e.to_string()))?;
     let hash = client.submit(&bytes)?;
-    Ok(Probe { step, household: address, slot, hash })
+    Ok(Probe { step, via, household: address, slot, hash })
 }
 
-/// Judges a probe against the verified history and the slot's clearing.
+/// Judges a probe against the verified history and the slot's clearing; `client` should be
+/// the validator that acknowledged it (its /txs status says why a bid was dropped).
 pub fn fate(p: &Probe, history: &History, client: &Client) -> Fate {
     let heights = history.tx_heights.get(&p.hash).cloned().unwrap_or_default();
     match heights.len() {

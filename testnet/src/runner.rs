@@ -276,7 +276,7 @@ pub fn run(o: &Options, manifest: &Manifest) -> Result<Outcome, RunError> {
         // not lost with a killed process's memory.
         let via = step.node().map(|n| (n + 1) % o.validators).unwrap_or(0);
         let index = o.homes + (i % o.probes.max(1));
-        match probe::submit(&t.nodes[via].1, o.seed, index, i + 1) {
+        match probe::submit(&t.nodes[via].1, via, o.seed, index, i + 1) {
             Ok(p) => probes.push(p),
             Err(e) => violations.push(format!("step {}: the probe bid was not acknowledged by {}: {e}", i + 1, t.nodes[via].0)),
         }
@@ -304,11 +304,11 @@ pub fn run(o: &Options, manifest: &Manifest) -> Result<Outcome, RunError> {
     history.verify(&t.nodes, &mut violations);
     let mut fates = Vec::new();
     for p in &probes {
-        let f = probe::fate(p, &history, &t.nodes[0].1);
+        let f = probe::fate(p, &history, &t.nodes[p.via].1);
         if let Fate::Violation(why) = &f {
             violations.push(format!("step {}: {why}", p.step));
         }
-        fates.push(json!({"step": p.step, "slot": p.slot, "hash": p.hash, "fate": format!("{f:?}")}));
+        fates.push(json!({"step": p.step, "via": p.via, "slot": p.slot, "hash": p.hash, "fate": format!("{f:?}")}));
     }
     for (height, accused) in &history.evidence {
         violations.push(format!("evidence against validator {accused} at height {height}, but every validator is honest"));
