@@ -2,7 +2,7 @@
 CARGO ?= cargo
 BIN := target/release/solartrade
 
-.PHONY: deps browser build demo test bench fuzz clean
+.PHONY: deps browser build demo test bench fuzz clean docker-image docker-testnet docker-down e2e e2e-full e2e-latency
 
 deps: ## install the system packages the build needs (clang and libclang for RocksDB's bindings)
 	@bash scripts/install-deps.sh
@@ -18,9 +18,33 @@ demo: build ## 4 validators, the paper's 623 homes bidding every 1 s slot; runs 
 
 test: deps browser ## every test, in release mode (one build serves tests and binaries)
 	$(CARGO) test --release --workspace
+	@if command -v docker >/dev/null 2>&1; then echo "make test: the docker e2e suite is not part of make test; run make e2e (CI runs it in .ci/run)"; \
+	else echo "make test: docker not found, skipping the docker e2e suite"; fi
 
 bench: deps
 	$(CARGO) bench --workspace
+
+VALIDATORS ?= 4
+MANIFEST ?= testnet/manifests/short.toml
+
+docker-image: ## the node image solartrade:local (multi-stage Dockerfile with a registry, else assembled from the local binary)
+	@bash scripts/docker-image.sh
+
+docker-testnet: docker-image ## VALIDATORS validators (default 4) + meter-sim for 623 homes; prints the dashboard URL
+	@VALIDATORS=$(VALIDATORS) bash scripts/docker-testnet.sh
+
+docker-down: ## remove the docker testnet's containers, network, volumes and homes
+	@bash scripts/docker-down.sh
+
+e2e: docker-image ## the e2e runner on a fresh docker testnet (MANIFEST=..., VALIDATORS=...)
+	$(CARGO) build --release -p testnet
+	target/release/solartrade-e2e --manifest $(MANIFEST) --validators $(VALIDATORS)
+
+e2e-full: MANIFEST = testnet/manifests/full.toml
+e2e-full: e2e
+
+e2e-latency: MANIFEST = testnet/manifests/latency.toml
+e2e-latency: e2e
 
 clean:
 	$(CARGO) clean

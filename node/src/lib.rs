@@ -3,6 +3,7 @@
 pub mod agent;
 pub mod chain;
 pub mod client;
+pub mod compose;
 pub mod config;
 pub mod consensus_wire;
 pub mod dashboard;

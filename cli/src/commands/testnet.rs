@@ -65,7 +65,7 @@ pub struct FilesArgs {
     households: usize,
     #[arg(long, default_value_t = 1000)]
     slot_ms: u64,
-    #[arg(long)]
+    #[arg(long, alias = "out")]
     dir: PathBuf,
     #[arg(long, default_value_t = 26600)]
     base_port: u16,
@@ -76,6 +76,30 @@ pub struct FilesArgs {
     host: String,
     #[arg(long, default_value = "solartrade-testnet")]
     chain_id: String,
+    /// Also write a docker compose file: fixed container addresses, meter-sim container.
+    #[command(flatten)]
+    docker: DockerArgs,
+}
+
+#[derive(clap::Args)]
+struct DockerArgs {
+    #[arg(long)]
+    docker: bool,
+    #[arg(long, default_value = "solartrade")]
+    project: String,
+    #[arg(long, default_value = "solartrade:local")]
+    image: String,
+    /// The /24 of the compose network (validator i at .10+i).
+    #[arg(long, default_value = "172.28.66.0")]
+    subnet: std::net::Ipv4Addr,
+    /// Households the meter-sim container bids for (default: all of --households).
+    #[arg(long)]
+    meter_households: Option<usize>,
+    #[arg(long, default_value_t = 4)]
+    meter_threads: usize,
+    /// One-way delay, ms, between validators (a relay container in front of each).
+    #[arg(long, default_value_t = 0)]
+    wan_delay_ms: u64,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -94,6 +118,20 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 host: a.host,
             };
             let (_, nodes) = node::localnet::generate(&spec)?;
+            if a.docker.docker {
+                let d = &a.docker;
+                let compose = node::compose::ComposeSpec {
+                    project: d.project.clone(),
+                    image: d.image.clone(),
+                    subnet: d.subnet,
+                    meter_households: d.meter_households.unwrap_or(a.households).min(a.households),
+                    seed: a.seed,
+                    meter_threads: d.meter_threads,
+                    wan_delay_ms: d.wan_delay_ms,
+                };
+                node::compose::write(&a.dir, &nodes, &compose)?;
+                println!("compose file {}", a.dir.join("docker-compose.yml").display());
+            }
             for n in nodes {
                 println!("{} {} rpc {} p2p {}", n.moniker, n.home.display(), n.rpc_port, n.p2p_port);
             }

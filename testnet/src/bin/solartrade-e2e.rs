@@ -1,0 +1,119 @@
+//! `solartrade-e2e`: runs a perturbation manifest against the docker compose testnet and
+//! exits non-zero when an invariant is violated.
+
+use anyhow::Context;
+use clap::Parser;
+use std::path::PathBuf;
+use std::process::Command;
+use testnet::manifest::Manifest;
+use testnet::runner::{run, Options};
+
+#[derive(Parser)]
+#[command(about = "Docker testnet e2e: perturbations while meter-sim bids, invariants checked over RPC")]
+struct Args {
+    /// The manifest (TOML) of perturbations.
+    #[arg(long, default_value = "testnet/manifests/short.toml")]
+    manifest: PathBuf,
+    #[arg(long, default_value_t = 4)]
+    validators: usize,
+    /// Homes meter-sim bids for.
+    #[arg(long, default_value_t = 623)]
+    homes: usize,
+    /// Extra households the runner bids for itself (probe bids).
+    #[arg(long, default_value_t = 16)]
+    probes: usize,
+    #[arg(long, default_value_t = 27600)]
+    base_port: u16,
+    #[arg(long, default_value = "172.28.66.0")]
+    subnet: std::net::Ipv4Addr,
+    #[arg(long, default_value = "solartrade")]
+    project: String,
+    #[arg(long, default_value = "out/docker")]
+    dir: PathBuf,
+    /// Where the JSON report goes.
+    #[arg(long, default_value = "out/e2e-report.json")]
+    report: PathBuf,
+    /// Use a testnet that is already running instead of starting a fresh one.
+    #[arg(long)]
+    reuse: bool,
+    /// Leave the testnet running afterwards.
+    #[arg(long)]
+    keep: bool,
+}
+
+fn script(repo: &std::path::Path, name: &str, o: &Options) -> anyhow::Result<()> {
+    script_with_delay(repo, name, o, 0)
+}
+
+fn script_with_delay(repo: &std::path::Path, name: &str, o: &Options, wan_delay_ms: u64) -> anyhow::Result<()> {
+    let status = Command::new("bash")
+        .env("WAN_DELAY_MS", wan_delay_ms.to_string())
+        .arg(repo.join("scripts").join(name))
+        .env("VALIDATORS", o.validators.to_string())
+        .env("HOMES", o.homes.to_string())
+        .env("PROBES", o.probes.to_string())
+        .env("DIR", &o.dir)
+        .env("PROJECT", &o.project)
+        .env("BASE_PORT", o.base_port.to_string())
+        .current_dir(repo)
+        .status()
+        .with_context(|| format!("cannot run scripts/{name}"))?;
+    anyhow::ensure!(status.success(), "scripts/{name} failed ({status})");
+    Ok(())
+}
+
+fn main() -> anyhow::Result<()> {
+    let a = Args::parse();
+    let repo = std::env::current_dir()?;
+    let manifest = Manifest::load(&a.manifest)?;
+    manifest.check(a.validators)?;
+    let o = Options {
+        repo: repo.clone(),
+        validators: a.validators,
+        homes: a.homes,
+        probes: a.probes,
+        seed: 1,
+        base_port: a.base_port,
+        subnet: a.subnet,
+        project: a.project.clone(),
+        dir: a.dir.clone(),
+        keep: a.keep,
+    };
+    println!("e2e: manifest {} ({} steps), {} validators, {} homes bidding", manifest.name, manifest.steps.len(), a.validators, a.homes);
+    if !a.reuse {
+        script(&repo, "docker-testnet.sh", &o)?;
+    }
+    let outcome = run(&o, &manifest);
+    if !a.keep {
+        let _ = script(&repo, "docker-down.sh", &o);
+    }
+    let mut outcome = outcome?;
+    // Without netem, each delayed latency phase runs on a fresh testnet whose validators
+    // talk through relay containers.
+    let mut relay = Vec::new();
+    for &delay in &outcome.relay_delays {
+        println!("e2e: latency phase {delay} ms one-way between validators, through relay containers");
+        script_with_delay(&repo, "docker-testnet.sh", &o, delay)?;
+        let secs = manifest.latency.as_ref().map(|l| l.secs).unwrap_or(30);
+        let phase = testnet::runner::relay_latency_phase(&o, delay, secs);
+        let _ = script(&repo, "docker-down.sh", &o);
+        let s = phase?;
+        println!("          commit latency p50 {:?} p90 {:?} p99 {:?} ms (samples {})", s.p50_ms, s.p90_ms, s.p99_ms, s.samples);
+        relay.push(s);
+    }
+    outcome.report["latency_via_relays"] = serde_json::to_value(&relay)?;
+    if let Some(parent) = a.report.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(&a.report, serde_json::to_string_pretty(&outcome.report)?)?;
+    println!("e2e: report in {}", a.report.display());
+    if outcome.violations.is_empty() {
+        println!("e2e: PASS ({} s, {} steps, highest block {})", outcome.report["seconds"], manifest.steps.len(), outcome.report["highest_block"]);
+        Ok(())
+    } else {
+        for v in &outcome.violations {
+            println!("VIOLATION: {v}");
+        }
+        anyhow::bail!("{} invariant violations", outcome.violations.len())
+    }
+}

@@ -1,0 +1,358 @@
+//! The e2e run: start the compose testnet, apply each step of a manifest while meter-sim
+//! bids, and check the invariants over RPC after each one.
+
+use crate::docker::{Container, Docker, DockerError};
+use crate::history::{latest_height, History};
+use crate::latency::{summarize, Summary};
+use crate::manifest::{Manifest, Step};
+use crate::probe::{self, Fate, Probe};
+use indicatif::{ProgressBar, ProgressStyle};
+use node::client::Client;
+use serde_json::{json, Value};
+use std::net::Ipv4Addr;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub repo: PathBuf,
+    pub validators: usize,
+    pub homes: usize,
+    pub probes: usize,
+    pub seed: u64,
+    pub base_port: u16,
+    pub subnet: Ipv4Addr,
+    pub project: String,
+    pub dir: PathBuf,
+    /// Leave the testnet running after the run (for a look at the dashboard).
+    pub keep: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("{0}")]
+    Docker(#[from] DockerError),
+    #[error("{0}")]
+    Compose(#[from] node::compose::ComposeError),
+    #[error("the testnet produced no block within {0} s of starting")]
+    NoFirstBlock(u64),
+}
+
+pub struct Testnet {
+    pub nodes: Vec<(String, Client)>,
+    pub containers: Vec<Container>,
+    pub docker: Docker,
+}
+
+/// What a step did to the chain, measured.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StepReport {
+    pub step: String,
+    /// Seconds from healing until each validator committed a block above the height the
+    /// network had reached at healing (None: not within the limit).
+    pub recovered_s: Vec<Option<f64>>,
+    pub heights_during: Option<(u64, u64)>,
+}
+
+impl Testnet {
+    pub fn new(o: &Options) -> Result<Testnet, RunError> {
+        let mut nodes = Vec::new();
+        let mut containers = Vec::new();
+        for i in 0..o.validators {
+            let moniker = format!("validator-{i}");
+            nodes.push((moniker.clone(), Client::new(&format!("127.0.0.1:{}", o.base_port as usize + 10 * i + 1))));
+            containers.push(Container { name: node::compose::container_name(&o.project, &moniker), ip: node::compose::validator_ip(o.subnet, i)? });
+        }
+        Ok(Testnet { nodes, containers, docker: Docker { network: format!("{}-net", o.project) } })
+    }
+
+    fn heights(&self) -> Vec<Option<u64>> {
+        self.nodes.iter().map(|(_, c)| latest_height(c)).collect()
+    }
+
+    fn max_height(&self) -> u64 {
+        self.heights().into_iter().flatten().max().unwrap_or(0)
+    }
+
+    /// Cuts the validators in `a` off from those in `b`, in both directions.
+    fn partition(&self, a: &[usize], b: &[usize]) -> Result<(), DockerError> {
+        for &i in a {
+            let peers: Vec<&Container> = b.iter().map(|&j| &self.containers[j]).collect();
+            self.docker.block(&self.containers[i], &peers)?;
+        }
+        for &j in b {
+            let peers: Vec<&Container> = a.iter().map(|&i| &self.containers[i]).collect();
+            self.docker.block(&self.containers[j], &peers)?;
+        }
+        Ok(())
+    }
+
+    fn heal_partition(&self) -> Result<(), DockerError> {
+        for c in &self.containers {
+            self.docker.unblock(c)?;
+        }
+        Ok(())
+    }
+
+    /// Seconds until every validator has committed above `target`, each (None past `limit`).
+    fn wait_recovered(&self, target: u64, limit: Duration, bar: &ProgressBar) -> Vec<Option<f64>> {
+        let started = Instant::now();
+        let mut done: Vec<Option<f64>> = vec![None; self.nodes.len()];
+        while started.elapsed() < limit && done.iter().any(Option::is_none) {
+            for (i, (_, c)) in self.nodes.iter().enumerate() {
+                if done[i].is_none() && latest_height(c).is_some_and(|h| h > target) {
+                    done[i] = Some((started.elapsed().as_secs_f64() * 10.0).round() / 10.0);
+                }
+            }
+            bar.set_message(format!("recovering above height {target}: {:?}", done));
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        done
+    }
+}
+
+/// A line of progress above the bar (or on plain stdout when the bar is hidden, as in CI logs).
+fn say(bar: &ProgressBar, line: String) {
+    if bar.is_hidden() {
+        println!("{line}");
+    } else {
+        say(&bar, line);
+    }
+}
+
+fn hold(bar: &ProgressBar, what: &str, secs: u64) {
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(secs) {
+        bar.set_message(format!("{what}: {:.0}/{secs} s", started.elapsed().as_secs_f64()));
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}
+
+fn describe(s: &Step) -> String {
+    match s {
+        Step::Kill { node, down_s } => format!("kill -9 validator-{node}, start it after {down_s} s"),
+        Step::Restart { node } => format!("restart validator-{node}"),
+        Step::Pause { node, secs } => format!("pause validator-{node} for {secs} s"),
+        Step::Disconnect { node, secs } => format!("disconnect validator-{node} for {secs} s"),
+        Step::Netem { delay_ms, jitter_ms, loss_pct, secs } => format!("netem delay {delay_ms} ms ± {jitter_ms} ms, loss {loss_pct} % on all for {secs} s"),
+        Step::Isolate { node, secs } => format!("isolate validator-{node} for {secs} s"),
+        Step::Split { secs } => format!("split the validators in two halves for {secs} s"),
+    }
+}
+
+/// Applies one step and heals it; returns the heights seen while a split held (start, end).
+fn apply(t: &Testnet, step: &Step, bar: &ProgressBar) -> Result<Option<(u64, u64)>, DockerError> {
+    let d = &t.docker;
+    let c = |i: usize| &t.containers[i];
+    match step {
+        Step::Kill { node, down_s } => {
+            d.kill(c(*node))?;
+            hold(bar, "killed", *down_s);
+            d.start(c(*node))?;
+        }
+        Step::Restart { node } => d.restart(c(*node))?,
+        Step::Pause { node, secs } => {
+            d.pause(c(*node))?;
+            hold(bar, "paused", *secs);
+            d.unpause(c(*node))?;
+        }
+        Step::Disconnect { node, secs } => {
+            d.disconnect(c(*node))?;
+            hold(bar, "disconnected", *secs);
+            d.connect(c(*node))?;
+        }
+        Step::Netem { delay_ms, jitter_ms, loss_pct, secs } => {
+            for ct in &t.containers {
+                d.netem(ct, *delay_ms, *jitter_ms, *loss_pct)?;
+            }
+            hold(bar, "netem", *secs);
+            for ct in &t.containers {
+                d.clear_netem(ct)?;
+            }
+        }
+        Step::Isolate { node, secs } => {
+            let others: Vec<usize> = (0..t.containers.len()).filter(|j| j != node).collect();
+            t.partition(&[*node], &others)?;
+            hold(bar, "isolated", *secs);
+            t.heal_partition()?;
+        }
+        Step::Split { secs } => {
+            let n = t.containers.len();
+            let a: Vec<usize> = (0..n / 2).collect();
+            let b: Vec<usize> = (n / 2..n).collect();
+            t.partition(&a, &b)?;
+            // A block already voted on may still commit just after the cut; from then on
+            // neither half has two thirds of the power.
+            hold(bar, "split (settling)", 3);
+            let h0 = t.max_height();
+            hold(bar, "split", secs.saturating_sub(3));
+            let h1 = t.max_height();
+            t.heal_partition()?;
+            return Ok(Some((h0, h1)));
+        }
+    }
+    Ok(None)
+}
+
+/// Commit latency of every block committed during `secs` of load (each validator's own
+/// figure for each block: time from the block's slot time to its commit on that node).
+pub fn measure_latency(t: &Testnet, delay: u64, secs: u64, bar: &ProgressBar) -> Vec<f64> {
+    hold(bar, &format!("latency {delay} ms (settling)"), 5);
+    let h0 = t.max_height();
+    hold(bar, &format!("latency {delay} ms"), secs);
+    let h1 = t.max_height();
+    let mut samples = Vec::new();
+    for height in h0 + 1..=h1 {
+        for (_, c) in &t.nodes {
+            if let Some(ms) = c.get(&format!("/blocks/{height}")).ok().and_then(|b| b["commit_latency_ms"].as_f64()) {
+                samples.push(ms);
+            }
+        }
+    }
+    say(bar, format!("          {delay} ms: blocks {}..={h1}, {} samples", h0 + 1, samples.len()));
+    samples
+}
+
+/// A latency phase on a testnet whose validators talk through delay relays (started by
+/// the caller with that delay): no faults, meter-sim bidding.
+pub fn relay_latency_phase(o: &Options, delay: u64, secs: u64) -> Result<Summary, RunError> {
+    let t = Testnet::new(o)?;
+    let bar = ProgressBar::new(1);
+    bar.set_style(ProgressStyle::with_template("[{elapsed_precise}] {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()));
+    bar.enable_steady_tick(Duration::from_millis(500));
+    let first = Instant::now();
+    while t.max_height() < 2 {
+        if first.elapsed() > Duration::from_secs(90) {
+            return Err(RunError::NoFirstBlock(90));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let s = summarize(delay, measure_latency(&t, delay, secs, &bar));
+    bar.finish_and_clear();
+    Ok(s)
+}
+
+pub struct Outcome {
+    pub report: Value,
+    pub violations: Vec<String>,
+    /// Latency phases that need relays (no netem): the delays still to measure.
+    pub relay_delays: Vec<u64>,
+}
+
+pub fn run(o: &Options, manifest: &Manifest) -> Result<Outcome, RunError> {
+    let t = Testnet::new(o)?;
+    let bar = ProgressBar::new(manifest.steps.len() as u64);
+    bar.set_style(ProgressStyle::with_template("[{elapsed_precise}] step {pos}/{len} {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()));
+    bar.enable_steady_tick(Duration::from_millis(500));
+    let started = Instant::now();
+    let first = Instant::now();
+    while t.max_height() < 2 {
+        if first.elapsed() > Duration::from_secs(60) {
+            return Err(RunError::NoFirstBlock(60));
+        }
+        bar.set_message("waiting for the first blocks");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let netem = t.docker.netem_available(&t.containers[0])?;
+    if !netem {
+        say(&bar, "netem: this kernel has no sch_netem qdisc; WAN emulation steps and delayed latency phases are skipped".into());
+    }
+    let mut skipped = Vec::new();
+    let mut history = History::new(o.validators);
+    let mut violations = Vec::new();
+    let mut probes: Vec<Probe> = Vec::new();
+    let mut reports = Vec::new();
+    hold(&bar, "quiet", manifest.quiet_s);
+    for (i, step) in manifest.steps.iter().enumerate() {
+        let what = describe(step);
+        if matches!(step, Step::Netem { .. }) && !netem {
+            say(&bar, format!("[{:>5.0} s] step {}: {what}: SKIPPED (no netem in this kernel)", started.elapsed().as_secs_f64(), i + 1));
+            skipped.push(what);
+            bar.inc(1);
+            continue;
+        }
+        say(&bar, format!("[{:>5.0} s] step {}: {what}", started.elapsed().as_secs_f64(), i + 1));
+        // The probe goes to a validator the step leaves alone, so its acknowledgement is
+        // not lost with a killed process's memory.
+        let via = step.node().map(|n| (n + 1) % o.validators).unwrap_or(0);
+        let index = o.homes + (i % o.probes.max(1));
+        match probe::submit(&t.nodes[via].1, via, o.seed, index, i + 1) {
+            Ok(p) => probes.push(p),
+            Err(e) => violations.push(format!("step {}: the probe bid was not acknowledged by {}: {e}", i + 1, t.nodes[via].0)),
+        }
+        let during = apply(&t, step, &bar)?;
+        let healed_at = t.max_height();
+        let recovered = t.wait_recovered(healed_at, Duration::from_secs(manifest.recover_s), &bar);
+        for (j, r) in recovered.iter().enumerate() {
+            if r.is_none() {
+                violations.push(format!("step {} ({what}): validator-{j} did not commit above height {healed_at} within {} s", i + 1, manifest.recover_s));
+            }
+        }
+        if let Some((h0, h1)) = during {
+            if !step.keeps_quorum() && h1 > h0 {
+                violations.push(format!("step {} ({what}): the chain grew from {h0} to {h1} while split (no half has a quorum)", i + 1));
+            }
+        }
+        history.verify(&t.nodes, &mut violations);
+        say(&bar, format!("          recovered in {:?} s; verified heights {:?}; violations so far {}", recovered, history.verified(), violations.len()));
+        reports.push(StepReport { step: what, recovered_s: recovered, heights_during: during });
+        bar.inc(1);
+        hold(&bar, "quiet", manifest.quiet_s);
+    }
+    // Let the last probes' slots clear before judging them.
+    hold(&bar, "settling", 5);
+    history.verify(&t.nodes, &mut violations);
+    let mut fates = Vec::new();
+    for p in &probes {
+        let f = probe::fate(p, &history, &t.nodes[p.via].1);
+        if let Fate::Violation(why) = &f {
+            violations.push(format!("step {}: {why}", p.step));
+        }
+        fates.push(json!({"step": p.step, "via": p.via, "slot": p.slot, "hash": p.hash, "fate": format!("{f:?}")}));
+    }
+    for (height, accused) in &history.evidence {
+        violations.push(format!("evidence against validator {accused} at height {height}, but every validator is honest"));
+    }
+    let mut latency: Vec<Summary> = Vec::new();
+    if let Some(l) = &manifest.latency {
+        for &delay in &l.delays_ms {
+            if delay > 0 && !netem {
+                say(&bar, format!("latency phase {delay} ms: no netem in this kernel; measured through relay containers instead (see solartrade-e2e)"));
+                continue;
+            }
+            say(&bar, format!("[{:>5.0} s] latency phase: {delay} ms one-way delay on every container for {} s", started.elapsed().as_secs_f64(), l.secs));
+            for c in &t.containers {
+                if delay > 0 {
+                    t.docker.netem(c, delay, 0, 0.0)?;
+                }
+            }
+            let samples = measure_latency(&t, delay, l.secs, &bar);
+            for c in &t.containers {
+                t.docker.clear_netem(c)?;
+            }
+            let s = summarize(delay, samples);
+            say(&bar, format!("          commit latency p50 {:?} p90 {:?} p99 {:?} ms (samples {})", s.p50_ms, s.p90_ms, s.p99_ms, s.samples));
+            latency.push(s);
+        }
+        history.verify(&t.nodes, &mut violations);
+    }
+    bar.finish_and_clear();
+    let report = json!({
+        "manifest": manifest.name,
+        "validators": o.validators,
+        "seconds": (started.elapsed().as_secs_f64() * 10.0).round() / 10.0,
+        "heights_verified": history.verified(),
+        "highest_block": history.max_height(),
+        "transactions_seen": history.tx_heights.len(),
+        "steps": reports,
+        "skipped": skipped,
+        "probes": fates,
+        "latency": latency,
+        "violations": violations,
+    });
+    let relay_delays = match &manifest.latency {
+        Some(l) if !netem => l.delays_ms.iter().copied().filter(|d| *d > 0).collect(),
+        _ => Vec::new(),
+    };
+    Ok(Outcome { report, violations, relay_delays })
+}
