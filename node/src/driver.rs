@@ -281,7 +281,7 @@ impl Driver {
     fn check(&self, p: &consensus::Proposal, block: &[u8], now_ms: u64) -> Result<(Block, Vec<VerifiedTx>), BlockCheckError> {
         let pool = &self.mempool;
         let known = |hash: &Hash| pool.get(hash).map(|t| VerifiedTx { hash: t.hash, tx: t.tx.clone(), bytes: t.bytes.clone() });
-        self.chain.check_proposal(&p.value, &p.proposer, block, now_ms, &known)
+        self.chain.check_proposal(&p.value, &p.proposer, p.pol_round.is_some(), block, now_ms, &known)
     }
 
     fn log(&mut self, entry: &WalEntry) -> Result<(), DriverError> {

@@ -74,6 +74,11 @@ impl Mempool {
         self.bytes
     }
 
+    /// The signed envelopes of every pending transaction, in no particular order.
+    pub fn envelopes(&self) -> impl Iterator<Item = &[u8]> {
+        self.txs.values().map(|t| t.bytes.as_slice())
+    }
+
     pub fn contains(&self, hash: &Hash) -> bool {
         self.txs.contains_key(hash)
     }

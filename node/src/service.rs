@@ -24,6 +24,7 @@ use tokio::sync::{broadcast, mpsc};
 /// Transactions gossiped together in one message.
 const TX_BATCH: usize = 512;
 const TX_FLUSH: Duration = Duration::from_millis(5);
+const REGOSSIP_DELAY: Duration = Duration::from_millis(1500);
 const SYNC_BATCH: u32 = 256;
 
 pub fn now_ms() -> u64 {
@@ -36,6 +37,7 @@ enum TimerKind {
     StartHeight(u64),
     SyncTick,
     FlushTxs,
+    Regossip,
 }
 
 fn timeout_key(t: &Timeout) -> TimerKind {
@@ -300,6 +302,18 @@ impl Node {
         }
     }
 
+    /// Gossip happens once, so a peer that was down or cut off when a bid travelled never
+    /// hears of it; if that peer proposes the bid's slot, an acknowledged bid would miss it.
+    /// Re-publishing the pending pool when a peer (re)connects closes that gap. The batches
+    /// differ from the original ones, so gossipsub does not drop them as duplicates, and
+    /// peers that already hold a transaction skip it.
+    fn regossip_pending(&mut self) {
+        let pending: Vec<Vec<u8>> = self.driver.mempool().envelopes().map(<[u8]>::to_vec).collect();
+        for chunk in pending.chunks(TX_BATCH) {
+            self.network.publish(Channel::Txs, encode_tx_batch(chunk));
+        }
+    }
+
     fn on_tx_gossip(&mut self, data: &[u8]) -> Acceptance {
         let Some(txs) = decode_tx_batch(data) else { return Acceptance::Reject };
         let chain_id = self.driver.chain().chain_id().to_string();
@@ -331,6 +345,7 @@ impl Node {
                 self.arm(Instant::now() + Duration::from_secs(1), TimerKind::SyncTick);
             }
             TimerKind::FlushTxs => self.flush_txs(),
+            TimerKind::Regossip => self.regossip_pending(),
             k @ TimerKind::Consensus(..) => {
                 if let Some(timeout) = key_timeout(&k) {
                     let effects = self.driver.on_timeout(timeout, now)?;
@@ -521,6 +536,8 @@ pub async fn run(opts: NodeOptions) -> anyhow::Result<()> {
                 NetEvent::PeerConnected(_) => {
                     node.publish_status();
                     node.request_sync();
+                    // After the gossipsub subscriptions have been exchanged (a heartbeat).
+                    node.arm(Instant::now() + REGOSSIP_DELAY, TimerKind::Regossip);
                 }
                 NetEvent::PeerDisconnected(peer) => {
                     node.peer_heights.remove(&peer);
