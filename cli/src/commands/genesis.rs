@@ -1,7 +1,7 @@
 //! `solartrade genesis`: build and check genesis.json.
 
 use anyhow::Context;
-use market_runtime::{HouseholdKind, HouseholdSpec, Mechanism};
+use market_runtime::Mechanism;
 use node::genesis::{Genesis, GenesisValidator};
 use node::home::{default_home, Home};
 use std::path::PathBuf;
@@ -49,19 +49,8 @@ enum Command {
     AddHousehold {
         #[arg(long)]
         address: String,
-        #[arg(long, default_value_t = 5000)]
-        pv_capacity_w: u64,
-        #[arg(long, default_value_t = 5000)]
-        battery_wh: u64,
-        #[arg(long, default_value_t = 2500)]
-        battery_w: u64,
-        #[arg(long, default_value_t = 10000)]
-        import_limit_w: u64,
-        /// villa or flat.
-        #[arg(long, default_value = "villa")]
-        kind: String,
-        #[arg(long, default_value = "")]
-        lot: String,
+        #[command(flatten)]
+        household: super::household_args::HouseholdArgs,
         /// Starting balance, micro-tokens.
         #[arg(long, default_value_t = 1_000_000_000)]
         balance: u64,
@@ -130,15 +119,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             g.save(&path)?;
             println!("added validator {} (power {power}) to {}", hex::encode(validator.public()), path.display());
         }
-        Command::AddHousehold { address, pv_capacity_w, battery_wh, battery_w, import_limit_w, kind, lot, balance } => {
+        Command::AddHousehold { address, household, balance } => {
             let mut g = load()?;
-            let kind = match kind.as_str() {
-                "villa" => HouseholdKind::Villa,
-                "flat" => HouseholdKind::Flat,
-                other => anyhow::bail!("--kind {other:?} is neither villa nor flat"),
-            };
+            let spec = household.spec()?;
             let addr = parse_addr(&address)?;
-            g.add_household(addr, HouseholdSpec { pv_capacity_w, battery_wh, battery_w, import_limit_w, kind, lot }, balance);
+            g.add_household(addr, spec, balance);
             g.save(&path)?;
             println!("added household {address} to {}", path.display());
         }

@@ -1,7 +1,7 @@
 //! `solartrade tx`: sign a transaction with a key file and submit it to a node.
 
 use anyhow::Context;
-use market_runtime::{HouseholdKind, HouseholdSpec, Side, Tx, TxBody};
+use market_runtime::{Side, Tx, TxBody};
 use node::client::Client;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -35,19 +35,8 @@ fn addr(text: &str) -> anyhow::Result<[u8; 32]> {
 enum Body {
     /// Register the sender as a household (the administrator approves it).
     Register {
-        #[arg(long, default_value_t = 5000)]
-        pv_capacity_w: u64,
-        #[arg(long, default_value_t = 5000)]
-        battery_wh: u64,
-        #[arg(long, default_value_t = 2500)]
-        battery_w: u64,
-        #[arg(long, default_value_t = 10000)]
-        import_limit_w: u64,
-        /// villa or flat.
-        #[arg(long, default_value = "villa")]
-        kind: String,
-        #[arg(long, default_value = "")]
-        lot: String,
+        #[command(flatten)]
+        household: super::household_args::HouseholdArgs,
     },
     /// Approve a pending household (administrator).
     Approve { household: String },
@@ -91,14 +80,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         None => client.get(&format!("/accounts/{}", hex::encode(sender)))?["nonce"].as_u64().unwrap_or(0),
     };
     let body = match args.body {
-        Body::Register { pv_capacity_w, battery_wh, battery_w, import_limit_w, kind, lot } => {
-            let kind = match kind.as_str() {
-                "villa" => HouseholdKind::Villa,
-                "flat" => HouseholdKind::Flat,
-                other => anyhow::bail!("--kind {other:?} is neither villa nor flat"),
-            };
-            TxBody::RegisterHousehold(HouseholdSpec { pv_capacity_w, battery_wh, battery_w, import_limit_w, kind, lot })
-        }
+        Body::Register { household } => TxBody::RegisterHousehold(household.spec()?),
         Body::Approve { household } => TxBody::ApproveHousehold { household: addr(&household)? },
         Body::Reject { household, reason } => TxBody::RejectHousehold { household: addr(&household)?, reason },
         Body::OpenMarket => TxBody::OpenMarket,
