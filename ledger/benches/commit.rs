@@ -9,19 +9,14 @@ use ledger::certificate::{certificate, precommit_payload};
 use ledger::sign::{Domain, Keypair};
 use ledger::state::StateDb;
 use ledger::store::ChainStore;
-use market_runtime::{Side, StateStore, Tx, TxBody};
+use market_runtime::{Side, StateStore};
 
-const CHAIN: &str = "solartrade-bench";
+mod common;
+
+use common::CHAIN;
 
 fn bids(count: u64) -> Vec<Vec<u8>> {
-    let senders: Vec<Keypair> = (0..100u8).map(|i| Keypair::from_seed(&[i; 32])).collect();
-    (0..count)
-        .map(|n| {
-            let sender = &senders[(n % 100) as usize];
-            let tx = Tx { sender: sender.public(), nonce: n / 100, body: TxBody::Bid { slot: 7, side: Side::Sell, quantity_wh: 900 } };
-            ledger::tx::encode_tx(sender, CHAIN, &tx).expect("bids encode")
-        })
-        .collect()
+    common::bids(count, Side::Sell, 900)
 }
 
 fn next_block(store: &ChainStore, db: &StateDb, txs: &[Vec<u8>], validators: &[Keypair]) -> (Block, ledger::wire::CommitCertificate) {

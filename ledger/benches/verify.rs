@@ -1,20 +1,15 @@
 //! Signature verification of bids: one by one versus in one batch (bids per second).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use ledger::sign::{verify_digest, BatchItem, Keypair};
-use market_runtime::{Side, Tx, TxBody};
+use ledger::sign::{verify_digest, BatchItem};
+use market_runtime::Side;
 
-const CHAIN: &str = "solartrade-bench";
+mod common;
+
+use common::CHAIN;
 
 fn bids(count: u64) -> Vec<Vec<u8>> {
-    let senders: Vec<Keypair> = (0..100u8).map(|i| Keypair::from_seed(&[i; 32])).collect();
-    (0..count)
-        .map(|n| {
-            let sender = &senders[(n % 100) as usize];
-            let tx = Tx { sender: sender.public(), nonce: n / 100, body: TxBody::Bid { slot: 7, side: Side::Buy, quantity_wh: 1_500 } };
-            ledger::tx::encode_tx(sender, CHAIN, &tx).expect("bids encode")
-        })
-        .collect()
+    common::bids(count, Side::Buy, 1_500)
 }
 
 fn items(txs: &[Vec<u8>]) -> Vec<BatchItem> {
