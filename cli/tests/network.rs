@@ -113,3 +113,58 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+/// Balances of the validators at one committed height (read while the chain stood still).
+fn balances_at_a_stable_height(net: &Net) -> (u64, Vec<u64>) {
+    let c = net.client(0);
+    for _ in 0..200 {
+        let before = net.height(0).unwrap();
+        let balances: Vec<u64> = net
+            .nodes
+            .iter()
+            .map(|n| c.get(&format!("/accounts/{}", hex::encode(n.validator))).unwrap()["balance"].as_u64().unwrap_or(0))
+            .collect();
+        if net.height(0).unwrap() == before {
+            return (before, balances);
+        }
+    }
+    panic!("the chain never stood still long enough to read the validators' balances");
+}
+
+#[test]
+fn the_block_reward_goes_to_the_signers_of_each_last_commit() {
+    let _g = lock();
+    let mut net = Net::new(4, 0, 50, 27500, &[0, 1, 2, 3]);
+    net.wait_height(0, 5, Duration::from_secs(30));
+    let genesis = node::genesis::Genesis::load(&net.nodes[0].home.join("config/genesis.json")).unwrap();
+    let reward = genesis.app_state.params.block_reward;
+    assert!(reward > 0, "the test genesis mints no block reward");
+    let (h1, before) = balances_at_a_stable_height(&net);
+    // Validator 3 is down for a while: the last commits of those heights lack its signature.
+    net.kill9(3);
+    net.wait_height(0, h1 + 15, Duration::from_secs(30));
+    net.start(3);
+    net.wait_height(3, net.height(0).unwrap() + 5, Duration::from_secs(30));
+    let (h2, after) = balances_at_a_stable_height(&net);
+
+    let mut expected = vec![0u64; 4];
+    let index: std::collections::HashMap<String, usize> =
+        net.nodes.iter().enumerate().map(|(i, n)| (hex::encode(n.validator), i)).collect();
+    for h in h1 + 1..=h2 {
+        let block = net.client(0).get(&format!("/blocks/{h}")).unwrap();
+        let mut signers: Vec<String> = block["last_commit"]["signers"]
+            .as_array()
+            .unwrap_or_else(|| panic!("block {h} has no last commit: {block}"))
+            .iter()
+            .map(|s| s.as_str().unwrap().to_string())
+            .collect();
+        signers.sort();
+        let n = signers.len() as u64;
+        for (i, s) in signers.iter().enumerate() {
+            expected[index[s]] += reward / n + u64::from((i as u64) < reward % n);
+        }
+    }
+    let earned: Vec<u64> = after.iter().zip(&before).map(|(a, b)| a - b).collect();
+    assert_eq!(earned, expected, "rewards between heights {h1} and {h2}");
+    assert!(earned[3] < earned[0], "validator 3 was down yet earned as much as validator 0: {earned:?}");
+}

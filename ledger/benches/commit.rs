@@ -32,8 +32,10 @@ fn next_block(store: &ChainStore, db: &StateDb, txs: &[Vec<u8>], validators: &[K
         state_root: db.root().to_vec(),
         proposer: validators[0].public().to_vec(),
         validators_hash: vec![0; 32],
+        // The bench times the commit, which does not look at the previous commit.
+        last_commit_hash: vec![0; 32],
     };
-    let block = Block { header: Some(header), txs: txs.to_vec() };
+    let block = Block { header: Some(header), txs: txs.to_vec(), last_commit: None };
     let hash = block.hash();
     let payload = precommit_payload(CHAIN, height, 0, &hash);
     let signatures = validators.iter().map(|v| (v.public(), v.sign(Domain::Precommit, CHAIN, &payload).to_vec())).collect();

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{bid_tx, block, cert, key, validator_set, validators, CHAIN};
+use common::{bid_tx, block, cert, cert_for, key, validator_set, validators, CHAIN};
 use ledger::block::decode_block;
 use ledger::certificate::{decode_certificate, verify_certificate, CertError};
 use ledger::consensus_msg::{decode_proposal, decode_vote, encode_proposal, encode_vote};
@@ -248,7 +248,7 @@ fn block_with_wrong_txs_root_is_refused() {
 
 #[test]
 fn block_without_header_or_with_short_hashes_is_refused() {
-    let b = wire::Block { header: None, txs: vec![] };
+    let b = wire::Block { header: None, txs: vec![], last_commit: None };
     assert_eq!(decode_block(&b.encode_to_vec(), CHAIN).unwrap_err(), WireError::field("block", "header", "is missing"));
     let mut b = block(3, [0; 32], vec![], [0; 32]);
     if let Some(h) = b.header.as_mut() {
@@ -263,11 +263,55 @@ fn block_without_header_or_with_short_hashes_is_refused() {
 #[test]
 fn block_with_too_many_transactions_is_refused_before_decoding() {
     // 20,001 empty transactions: small in bytes, over the count limit.
-    let b = wire::Block { header: None, txs: vec![Vec::new(); MAX_BLOCK_TXS + 1] };
+    let b = wire::Block { header: None, txs: vec![Vec::new(); MAX_BLOCK_TXS + 1], last_commit: None };
     assert_eq!(
         decode_block(&b.encode_to_vec(), CHAIN).unwrap_err(),
         WireError::TooMany { what: "block", items: "transactions", count: MAX_BLOCK_TXS + 1, max: MAX_BLOCK_TXS }
     );
+}
+
+#[test]
+fn block_above_height_one_without_last_commit_is_refused() {
+    let mut b = block(2, [7; 32], vec![], [0; 32]);
+    b.last_commit = None;
+    assert_eq!(
+        decode_block(&b.encode_to_vec(), CHAIN).unwrap_err(),
+        WireError::field("block", "last_commit", "is missing at height 2")
+    );
+}
+
+#[test]
+fn first_block_with_a_last_commit_is_refused() {
+    let mut b = block(1, [0; 32], vec![], [0; 32]);
+    b.last_commit = Some(cert_for(0, &[0; 32], 0, &[0]));
+    assert_eq!(
+        decode_block(&b.encode_to_vec(), CHAIN).unwrap_err(),
+        WireError::field("block", "last_commit", "must be absent at height 1")
+    );
+}
+
+#[test]
+fn last_commit_of_another_parent_or_height_is_refused() {
+    let mut other_parent = block(5, [7; 32], vec![], [0; 32]);
+    other_parent.last_commit = Some(cert_for(4, &[8; 32], 0, &[0, 1, 2]));
+    let err = decode_block(&other_parent.encode_to_vec(), CHAIN).unwrap_err();
+    assert!(err.to_string().contains(&format!("commits block {}", hex::encode([8u8; 32]))), "{err}");
+
+    let mut other_height = block(5, [7; 32], vec![], [0; 32]);
+    other_height.last_commit = Some(cert_for(3, &[7; 32], 0, &[0, 1, 2]));
+    assert_eq!(
+        decode_block(&other_height.encode_to_vec(), CHAIN).unwrap_err(),
+        WireError::field("block", "last_commit", "is for height 3 but the block is at height 5")
+    );
+}
+
+#[test]
+fn last_commit_the_header_does_not_bind_is_refused() {
+    // Swapping the signers after the header was made would change who the mint pays.
+    let mut b = block(5, [7; 32], vec![], [0; 32]);
+    b.last_commit = Some(cert_for(4, &[7; 32], 0, &[1, 2, 3]));
+    let err = decode_block(&b.encode_to_vec(), CHAIN).unwrap_err();
+    assert!(err.to_string().contains("last_commit_hash"), "{err}");
 }
 
 #[test]
@@ -343,7 +387,7 @@ fn sync_response_with_gaps_or_too_many_blocks_is_refused() {
 
 #[test]
 fn sync_response_hiding_too_many_transactions_in_a_block_is_refused_before_decoding() {
-    let fat = wire::Block { header: None, txs: vec![Vec::new(); MAX_BLOCK_TXS + 1] };
+    let fat = wire::Block { header: None, txs: vec![Vec::new(); MAX_BLOCK_TXS + 1], last_commit: None };
     let response = wire::SyncResponse { blocks: vec![wire::CommittedBlock { block: Some(fat), certificate: None }], latest_height: 1 };
     assert!(matches!(
         decode_sync_response(&response.encode_to_vec(), CHAIN),

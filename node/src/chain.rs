@@ -3,7 +3,7 @@
 
 use crate::genesis::Genesis;
 use consensus::{SignedStep, Step, ValidatorSet};
-use ledger::block::{txs_root, validators_hash};
+use ledger::block::{last_commit_hash, txs_root, validators_hash};
 use ledger::state::StateDb;
 use ledger::store::{ChainStore, StoreError};
 use ledger::wire::{Block, CommitCertificate, Header, SignStep, SignerState};
@@ -43,6 +43,8 @@ pub enum BlockCheckError {
     Header { field: &'static str, expected: String, got: String },
     #[error("transaction {index} is not valid: {why}")]
     Tx { index: usize, why: String },
+    #[error("last commit does not commit height {height}: {why}")]
+    LastCommit { height: u64, why: String },
 }
 
 /// Summary of the latest committed block, what /status shows.
@@ -60,6 +62,8 @@ pub struct Chain {
     state: StateDb,
     tip: Tip,
     validators: ValidatorSet,
+    /// The certificate this node holds for the tip; the next block it proposes carries it.
+    last_commit: Option<CommitCertificate>,
 }
 
 /// The committed state, read-only, for RPC queries and mempool checks outside the node task.
@@ -107,7 +111,13 @@ impl Chain {
             store.put_meta(META_CHAIN_ID, genesis.chain_id.as_bytes())?;
         }
         let mut tip = Tip { time_ms: genesis.genesis_time_ms, ..Tip::default() };
+        let mut last_commit = None;
         if let Some(height) = store.latest_height()? {
+            last_commit = Some(
+                store
+                    .certificate(height)?
+                    .ok_or_else(|| ChainError::BadCertificate { height, why: "latest certificate missing from the store".into() })?,
+            );
             let block = store
                 .block(height)?
                 .ok_or_else(|| ChainError::BadBlock { height, why: "latest block missing from the store".into() })?;
@@ -115,7 +125,7 @@ impl Chain {
             tip = Tip { height, hash: block_hash_of(&header), time_ms: header.time_ms, slot: header.slot };
         }
         let validators = validator_set(&state, tip.height + 1)?;
-        Ok(Chain { genesis, store, state, tip, validators })
+        Ok(Chain { genesis, store, state, tip, validators, last_commit })
     }
 
     pub fn store(&self) -> &Arc<ChainStore> {
@@ -138,9 +148,11 @@ impl Chain {
         &self.genesis.chain_id
     }
 
-    /// A block for the next height holding `txs` (already checked signed envelopes).
+    /// A block for the next height holding `txs` (already checked signed envelopes) and the
+    /// certificate this node holds for the tip as its last commit.
     pub fn build_block(&self, proposer: Address, now_ms: u64, txs: Vec<Vec<u8>>) -> Block {
         let height = self.tip.height + 1;
+        let last_commit = self.last_commit.clone();
         let header = Header {
             chain_id: self.genesis.chain_id.clone(),
             height,
@@ -152,8 +164,9 @@ impl Chain {
             state_root: self.state.root().to_vec(),
             proposer: proposer.to_vec(),
             validators_hash: validators_hash(self.validators.validators()).to_vec(),
+            last_commit_hash: last_commit_hash(last_commit.as_ref()).to_vec(),
         };
-        Block { header: Some(header), txs }
+        Block { header: Some(header), txs, last_commit }
     }
 
     /// Checks a proposed block for the next height: its header against our tip and state,
@@ -202,8 +215,22 @@ impl Chain {
         // A proposer's clock may run a little ahead; more than this is a bad block.
         let max_time = now_ms.saturating_add(10_000);
         expect("time_ms", header.time_ms <= max_time, format!("<= {max_time}"), header.time_ms.to_string())?;
+        self.check_last_commit(&block)?;
         let txs = verify_txs(&block.txs, self.chain_id(), known).map_err(|e| BlockCheckError::Tx { index: e.index, why: e.error.to_string() })?;
         Ok((block, txs))
+    }
+
+    /// The block's last commit must be a valid certificate for our tip, signed by more than
+    /// two thirds of the validators that signed the tip (the block's shape check already tied
+    /// it to the parent hash and the header).
+    fn check_last_commit(&self, block: &Block) -> Result<(), BlockCheckError> {
+        let Some(cert) = &block.last_commit else { return Ok(()) };
+        let height = self.tip.height;
+        let signing = market_runtime::signing_validators(&self.state, height)
+            .map_err(|e| BlockCheckError::LastCommit { height, why: format!("the signing set cannot be read: {e}") })?;
+        ledger::certificate::verify_certificate(cert, self.chain_id(), height, &self.tip.hash, &signing)
+            .map_err(|e| BlockCheckError::LastCommit { height, why: e.to_string() })?;
+        Ok(())
     }
 
     /// Executes a decided block through the market runtime and commits block, certificate
@@ -222,10 +249,14 @@ impl Chain {
             _ => ledger::tx::verify_batch(&block.txs, self.chain_id()).map_err(|e| ChainError::BadBlock { height, why: e.to_string() })?,
         };
         let txs: Vec<market_runtime::Tx> = verified.iter().map(|v| v.tx.clone()).collect();
-        // Which precommits a certificate holds differs from node to node (any +2/3 decide),
-        // so paying only the certificate's signers would fork the state. Until blocks carry
-        // the previous height's canonical commit, the reward goes to the whole set of the height.
-        let signers: Vec<Address> = self.validators.validators().iter().map(|(id, _)| *id).collect();
+        // Our own certificate's signers differ from other nodes' (any +2/3 decide); the
+        // block's last commit is the one record every node agrees on.
+        let signers: Vec<Address> = block
+            .last_commit
+            .iter()
+            .flat_map(|c| &c.signatures)
+            .filter_map(|s| s.validator.as_slice().try_into().ok())
+            .collect();
         let proposer: Address = header.proposer.as_slice().try_into().unwrap_or([0; 32]);
         let ctx = BlockContext { height, slot: header.slot, proposer, signers };
         let outcome = market_runtime::execute_block(&mut self.state, &ctx, &txs);
@@ -234,6 +265,7 @@ impl Chain {
             return Err(e.into());
         }
         self.tip = Tip { height, hash: block.hash(), time_ms: header.time_ms, slot: header.slot };
+        self.last_commit = Some(cert.clone());
         self.validators = validator_set(&self.state, height + 1)?;
         Ok((outcome, verified))
     }

@@ -30,7 +30,7 @@ pub enum WireFormatError {
 }
 
 /// The payload a vote's signature covers: the ledger's `Vote` message.
-fn ledger_vote_payload(chain_id: &str, vote: &Vote) -> Vec<u8> {
+pub(crate) fn ledger_vote_payload(chain_id: &str, vote: &Vote) -> Vec<u8> {
     let vote_type = match vote.vote_type {
         VoteType::Prevote => ledger::wire::VoteType::Prevote,
         VoteType::Precommit => ledger::wire::VoteType::Precommit,

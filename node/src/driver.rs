@@ -14,7 +14,7 @@ use ledger::tx::VerifiedTx;
 use ledger::wire::{Block, CommitCertificate};
 use market_runtime::BlockOutcome;
 use prost::Message as _;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Proposals of later heights kept until this node gets there (bounds memory).
 const MAX_FUTURE_HEIGHTS: u64 = 8;
@@ -48,6 +48,8 @@ pub enum Effect {
     Committed(Box<Committed>),
     /// A decided block is missing here: fetch it from peers.
     NeedSync,
+    /// A transaction this node signed (an evidence report) to admit and gossip like any other.
+    SubmitTx(Vec<u8>),
 }
 
 pub struct DriverSettings {
@@ -73,6 +75,8 @@ pub struct Driver {
     replaying: bool,
     /// A decision whose block has not arrived yet (precommits can overtake the proposal).
     pending_decision: Option<(u64, u32, Hash, Vec<(consensus::ValidatorId, Vec<u8>)>)>,
+    /// Double signs already reported by this node, (validator, height, round): one report each.
+    reported: HashSet<([u8; 32], u64, u32)>,
 }
 
 impl Driver {
@@ -100,6 +104,7 @@ impl Driver {
             running: 0,
             replaying: false,
             pending_decision: None,
+            reported: HashSet::new(),
         }
     }
 
@@ -231,6 +236,9 @@ impl Driver {
             GossipMessage::Evidence(evidence) => {
                 tracing::warn!(validator = %hex::encode(evidence.validator()), height = evidence.height(), round = evidence.round(),
                     "evidence of equivocation received");
+                if !self.report(&evidence, &mut effects) {
+                    return Ok((Acceptance::Reject, effects));
+                }
                 Ok((Acceptance::Accept, effects))
             }
         }
@@ -328,11 +336,39 @@ impl Driver {
                 }
                 Output::Evidence(evidence) => {
                     tracing::warn!(validator = %hex::encode(evidence.validator()), height = evidence.height(), "equivocation detected");
+                    self.report(&evidence, effects);
                     effects.push(Effect::Publish(Channel::Evidence, GossipMessage::Evidence(evidence).encode()));
                 }
             }
         }
         Ok(())
+    }
+
+    /// A validator reports a double vote once, as an evidence transaction; executing it slashes
+    /// the signer. Returns false when the evidence does not prove a double vote (forged).
+    fn report(&mut self, evidence: &consensus::Evidence, effects: &mut Vec<Effect>) -> bool {
+        let key = (evidence.validator(), evidence.height(), evidence.round());
+        let Some(me) = self.me.as_ref().filter(|k| self.chain.validators().index_of(&k.public()).is_some()) else {
+            return true;
+        };
+        if self.reported.contains(&key) {
+            return true;
+        }
+        let committed = market_runtime::account(self.chain.state(), &me.public()).map(|a| a.nonce).unwrap_or(0);
+        let nonce = self.mempool.next_nonce(&me.public(), committed);
+        match crate::evidence::evidence_tx(me, self.chain.chain_id(), nonce, evidence) {
+            Ok(Some(tx)) => {
+                self.reported.insert(key);
+                tracing::warn!(validator = %hex::encode(key.0), height = key.1, round = key.2, nonce, "reporting the double vote in an evidence transaction");
+                effects.push(Effect::SubmitTx(tx));
+                true
+            }
+            Ok(None) => true,
+            Err(error) => {
+                tracing::warn!(%error, "evidence does not prove a double vote; ignored");
+                false
+            }
+        }
     }
 
     fn broadcast(&mut self, message: Message, effects: &mut Vec<Effect>) -> Result<(), DriverError> {

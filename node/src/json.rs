@@ -34,11 +34,13 @@ pub fn block(block: &Block, cert: Option<&CommitCertificate>, chain_id: &str, la
             Err(e) => json!({ "hash": hex32(&ledger::hash::sha256(bytes)), "error": e.to_string() }),
         })
         .collect();
-    let certificate = cert.map(|c| {
+    let signed = |c: &CommitCertificate| {
         let signers: Vec<String> = c.signatures.iter().map(|s| hex32(&s.validator)).collect();
         let power: u64 = c.signatures.iter().map(|s| power_of(&s.validator)).sum();
-        json!({ "round": c.round, "signers": signers, "power": power })
-    });
+        json!({ "height": c.height, "round": c.round, "signers": signers, "power": power })
+    };
+    let certificate = cert.map(signed);
+    let last_commit = block.last_commit.as_ref().map(signed);
     json!({
         "height": h.height,
         "hash": hex32(&block.hash()),
@@ -46,7 +48,9 @@ pub fn block(block: &Block, cert: Option<&CommitCertificate>, chain_id: &str, la
             "chain_id": h.chain_id, "height": h.height, "slot": h.slot, "time_ms": h.time_ms,
             "prev_hash": hex32(&h.prev_hash), "txs_root": hex32(&h.txs_root), "state_root": hex32(&h.state_root),
             "proposer": hex32(&h.proposer), "validators_hash": hex32(&h.validators_hash),
+            "last_commit_hash": hex32(&h.last_commit_hash),
         },
+        "last_commit": last_commit,
         "txs": txs,
         "certificate": certificate,
         "commit_latency_ms": latency_ms,

@@ -8,6 +8,7 @@ pub mod config;
 pub mod consensus_wire;
 pub mod dashboard;
 pub mod driver;
+pub mod evidence;
 pub mod genesis;
 pub mod home;
 pub mod json;

@@ -87,6 +87,13 @@ impl Mempool {
         self.txs.get(hash)
     }
 
+    /// The nonce `account`'s next transaction needs: after its pending ones, or `committed`
+    /// (its next nonce in the committed state) when it has none waiting.
+    pub fn next_nonce(&self, account: &Address, committed: u64) -> u64 {
+        let pending = self.by_account.get(account).and_then(|a| a.keys().next_back()).map(|n| n + 1);
+        pending.map_or(committed, |p| p.max(committed))
+    }
+
     /// Admits a transaction the caller has already checked against committed state.
     pub fn insert(&mut self, tx: PoolTx) -> Result<(), MempoolError> {
         if tx.bytes.len() > self.limits.max_tx_bytes {

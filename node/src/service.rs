@@ -128,6 +128,7 @@ impl Node {
                 }
                 Effect::Committed(c) => self.on_committed(*c),
                 Effect::NeedSync => self.request_sync(),
+                Effect::SubmitTx(bytes) => self.submit_own(&bytes),
             }
         }
         self.publish_status();
@@ -277,6 +278,20 @@ impl Node {
         }
         if response.latest_height > tip {
             self.request_sync();
+        }
+    }
+
+    /// A transaction this node signed itself goes the way of one from RPC: checked against
+    /// the committed state, admitted, gossiped.
+    fn submit_own(&mut self, bytes: &[u8]) {
+        let chain_id = self.driver.chain().chain_id().to_string();
+        let state = CommittedState(self.driver.chain().store().clone());
+        let admitted = ledger::tx::decode_tx(bytes, &chain_id)
+            .map_err(|e| e.to_string())
+            .and_then(|v| crate::rpc::admissible(&state, &v.tx).map(|()| v))
+            .and_then(|v| self.admit(PoolTx { hash: v.hash, tx: v.tx, bytes: v.bytes }));
+        if let Err(error) = admitted {
+            tracing::warn!(%error, "own transaction refused");
         }
     }
 

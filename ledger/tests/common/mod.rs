@@ -1,7 +1,7 @@
 //! Builders shared by the integration tests: keys, transactions, blocks and certificates.
 #![allow(dead_code)]
 
-use ledger::block::{txs_root, validators_hash, Block, Header};
+use ledger::block::{last_commit_hash, txs_root, validators_hash, Block, Header};
 use ledger::certificate::{certificate, precommit_payload};
 use ledger::sign::{Domain, Keypair};
 use ledger::wire::CommitCertificate;
@@ -31,9 +31,11 @@ pub fn validator_set(keys: &[Keypair]) -> Vec<([u8; 32], u64)> {
     keys.iter().map(|k| (k.public(), 10)).collect()
 }
 
-/// A block at `height` after `prev`, proposed by the first validator.
+/// A block at `height` after `prev`, proposed by the first validator. Above height 1 it
+/// carries a last commit for `prev` signed by the first three validators.
 pub fn block(height: u64, prev: Hash, txs: Vec<Vec<u8>>, state_root: Hash) -> Block {
     let keys = validators();
+    let last_commit = (height > 1).then(|| cert_for(height - 1, &prev, 0, &[0, 1, 2]));
     let header = Header {
         chain_id: CHAIN.into(),
         height,
@@ -44,18 +46,24 @@ pub fn block(height: u64, prev: Hash, txs: Vec<Vec<u8>>, state_root: Hash) -> Bl
         state_root: state_root.to_vec(),
         proposer: keys[0].public().to_vec(),
         validators_hash: validators_hash(&validator_set(&keys)).to_vec(),
+        last_commit_hash: last_commit_hash(last_commit.as_ref()).to_vec(),
     };
-    Block { header: Some(header), txs }
+    Block { header: Some(header), txs, last_commit }
 }
 
 /// A certificate for `block` signed by the validators `signers` (indices into `validators()`).
 pub fn cert(block: &Block, round: u32, signers: &[usize]) -> CommitCertificate {
+    cert_for(block.height(), &block.hash(), round, signers)
+}
+
+/// A certificate for the block `hash` at `height` signed by the validators `signers`.
+pub fn cert_for(height: u64, hash: &Hash, round: u32, signers: &[usize]) -> CommitCertificate {
     let keys = validators();
-    let hash = block.hash();
-    let payload = precommit_payload(CHAIN, block.height(), round, &hash);
+    let hash = *hash;
+    let payload = precommit_payload(CHAIN, height, round, &hash);
     let signatures = signers
         .iter()
         .map(|i| (keys[*i].public(), keys[*i].sign(Domain::Precommit, CHAIN, &payload).to_vec()))
         .collect();
-    certificate(block.height(), round, &hash, signatures)
+    certificate(height, round, &hash, signatures)
 }

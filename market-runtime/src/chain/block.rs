@@ -8,7 +8,8 @@ use super::settlement::{self, BidLine};
 use super::state;
 use super::store::StateStore;
 use super::tx::{apply_tx, reservation};
-use super::types::{Account, Address, Side, Tx};
+use super::types::{Account, Address, Side, Tx, TxBody};
+use super::validators;
 
 /// Applies `txs` in order (an invalid one is skipped and its error recorded), clears and settles
 /// `ctx.slot` unless an earlier block already did, and mints. Deterministic: the same store and
@@ -17,6 +18,13 @@ use super::types::{Account, Address, Side, Tx};
 /// Bids for slots before `ctx.slot` that were never cleared (the chain skipped them) expire here:
 /// their reservations are released and the bids deleted, so no balance stays locked forever.
 pub fn execute_block(store: &mut impl StateStore, ctx: &BlockContext, txs: &[Tx]) -> BlockOutcome {
+    let changes_registry =
+        txs.iter().any(|tx| matches!(tx.body, TxBody::ValidatorUpdate { .. } | TxBody::Evidence { .. }));
+    // A registry that cannot be read refuses every validator tx below as well, so there is
+    // nothing to keep; the next block's last-commit check then falls back to the registry.
+    if changes_registry {
+        let _ = validators::snapshot_signing_set(store, ctx.height);
+    }
     let tx_results = txs.iter().map(|tx| apply_tx(store, tx)).collect();
     let mut outcome = BlockOutcome { height: ctx.height, tx_results, clearing: None, expired_bids: 0, minted: Minted::default() };
     // State written by init_genesis is always present; if it is not, nothing can be cleared or minted.

@@ -14,6 +14,7 @@
 //! | `side/<slot BE>` | running totals of a slot's bids: sell Wh, buy Wh (2 x u64 LE) |
 //! | `slot/<slot BE>` | the `SlotClearing` summary (settlements are under `stl/`) |
 //! | `val/<addr>` | validator power (u64 LE) |
+//! | `meta/signing_set` | height (u64 LE), then per validator 32-byte address + power (u64 LE): the set that validated `height`, written when block `height` changes the registry |
 //! | `evid/<addr>/<height BE>/<round BE>` | empty: evidence already handled |
 
 use super::types::Address;
@@ -23,6 +24,7 @@ pub const GRID: &[u8] = b"meta/grid";
 pub const PARAMS: &[u8] = b"meta/params";
 pub const OPEN: &[u8] = b"meta/open";
 pub const CLEARED: &[u8] = b"meta/cleared";
+pub const SIGNING_SET: &[u8] = b"meta/signing_set";
 pub const ACCOUNT_PREFIX: &[u8] = b"acct/";
 pub const HOUSEHOLD_PREFIX: &[u8] = b"hh/";
 pub const BID_PREFIX: &[u8] = b"bid/";

@@ -40,7 +40,7 @@ pub use error::{GenesisError, TxError};
 pub use genesis::init_genesis;
 pub use outcome::{BlockContext, BlockOutcome, Minted, Settlement, SlotClearing};
 pub use params::{AppGenesis, GenesisBalance, GenesisHousehold, GenesisValidator, MarketParams, Mechanism};
-pub use query::{account, household, households, slot_clearing, validators};
+pub use query::{account, household, households, signing_validators, slot_clearing, validators};
 pub use ratio::Ratio;
 pub use store::{MemStore, StateStore};
 pub use tx::check_tx;

@@ -14,7 +14,9 @@ pub struct BlockContext {
     /// The market slot this block clears.
     pub slot: u64,
     pub proposer: Address,
-    /// Validators whose precommits are in the certificate that this block rewards.
+    /// Validators whose precommits are in the block's last commit (the certificate of the
+    /// previous height that the block carries); they share the block reward. Empty at
+    /// height 1, which mints no block reward.
     pub signers: Vec<Address>,
 }
 

@@ -63,6 +63,12 @@ pub fn validators(store: &impl StateStore) -> Result<Vec<(Address, u64)>, TxErro
     super::validators::list(store)
 }
 
+/// The validators that signed the committed block at `latest_height` (what its successor's
+/// last commit is checked against); see `validators::signing_set`.
+pub fn signing_validators(store: &impl StateStore, latest_height: u64) -> Result<Vec<(Address, u64)>, TxError> {
+    super::validators::signing_set(store, latest_height)
+}
+
 /// The last cleared slot, if any.
 pub fn last_cleared_slot(store: &impl StateStore) -> Result<Option<u64>, TxError> {
     state::last_cleared(store)

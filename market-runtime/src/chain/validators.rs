@@ -30,6 +30,44 @@ pub fn list(store: &impl StateStore) -> Result<Vec<(Address, u64)>, TxError> {
         .collect()
 }
 
+/// Before block `height` changes the registry, keeps the set as it was: that set signed
+/// `height`'s certificate, which the next block carries as its last commit and which a
+/// node checks (and the mint pays) against it.
+pub fn snapshot_signing_set(store: &mut impl StateStore, height: u64) -> Result<(), TxError> {
+    let set = list(store)?;
+    let mut value = Vec::with_capacity(8 + set.len() * 40);
+    value.extend_from_slice(&height.to_le_bytes());
+    for (addr, power) in &set {
+        value.extend_from_slice(addr);
+        value.extend_from_slice(&power.to_le_bytes());
+    }
+    store.put(keys::SIGNING_SET, value);
+    Ok(())
+}
+
+/// The validators that signed block `latest_height` (the committed tip): the snapshot if that
+/// block changed the registry, else the registry itself, which then has not changed since.
+pub fn signing_set(store: &impl StateStore, latest_height: u64) -> Result<Vec<(Address, u64)>, TxError> {
+    let Some(raw) = store.get(keys::SIGNING_SET) else { return list(store) };
+    let corrupt = || TxError::CorruptState { key: keys::display(keys::SIGNING_SET) };
+    let (head, body) = raw.split_at_checked(8).ok_or_else(corrupt)?;
+    if codec::decode_u64(head) != Some(latest_height) {
+        return list(store);
+    }
+    if body.len() % 40 != 0 {
+        return Err(corrupt());
+    }
+    body.chunks_exact(40)
+        .map(|entry| {
+            let (addr, power) = entry.split_at(32);
+            match (<[u8; 32]>::try_from(addr), codec::decode_u64(power)) {
+                (Ok(a), Some(p)) => Ok((a, p)),
+                _ => Err(corrupt()),
+            }
+        })
+        .collect()
+}
+
 pub fn plan_update(store: &impl StateStore, plan: &mut Plan, validator: &Address, power: u64) -> Result<(), TxError> {
     let existing = state::validator_power(store, validator)?;
     if power == 0 {
