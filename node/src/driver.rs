@@ -540,4 +540,36 @@ mod tests {
         let step = d.chain().signed_step().unwrap().expect("the signed step was persisted");
         assert_eq!(step.height, 1);
     }
+
+    #[test]
+    fn a_double_vote_from_another_validator_becomes_one_evidence_transaction() {
+        let dir = tempfile::tempdir().unwrap();
+        let keys: Vec<Keypair> = (0..4).map(|i| Keypair::from_seed(&[30 + i; 32])).collect();
+        let g = genesis(&keys.iter().collect::<Vec<_>>());
+        let mut d = driver(dir.path(), &g, &keys[0]);
+        d.start(1_000).unwrap();
+        d.start_height(1, 1_000).unwrap();
+        let cheat = LedgerSigner { keypair: keys[2].clone(), chain_id: g.chain_id.clone() };
+        let vote = |value: u8| {
+            let vote = consensus::Vote {
+                vote_type: consensus::VoteType::Prevote,
+                height: 1,
+                round: 0,
+                value: Some([value; 32]),
+                validator: keys[2].public(),
+            };
+            let signature = consensus::Signer::sign(&cheat, SignDomain::Prevote, &vote.sign_bytes());
+            GossipMessage::Vote(consensus::SignedVote { vote, signature }).encode()
+        };
+        let mut effects = Vec::new();
+        for bytes in [vote(1), vote(2), vote(2)] {
+            effects.extend(d.on_gossip(&bytes, 1_100).unwrap().1);
+        }
+        let reports: Vec<&Vec<u8>> = effects.iter().filter_map(|e| if let Effect::SubmitTx(tx) = e { Some(tx) } else { None }).collect();
+        assert_eq!(reports.len(), 1, "{effects:?}");
+        let tx = ledger::tx::decode_tx(reports[0], &g.chain_id).unwrap().tx;
+        assert_eq!(tx.sender, keys[0].public());
+        assert_eq!(tx.body, market_runtime::TxBody::Evidence { validator: keys[2].public(), height: 1, round: 0 });
+        assert!(effects.iter().any(|e| matches!(e, Effect::Publish(Channel::Evidence, _))), "the evidence is gossiped too");
+    }
 }
