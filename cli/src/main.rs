@@ -1,5 +1,6 @@
 //! The one solartrade binary: run a node, operate it, simulate the market, start testnets, benchmark.
 
+mod chart;
 mod commands;
 
 use clap::{Parser, Subcommand};

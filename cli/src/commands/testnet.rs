@@ -2,6 +2,8 @@
 //! meter-sim load generator, and a report of heights, roots, latency and bids.
 
 use anyhow::Context;
+use crate::chart::{draw, Series};
+use plotters::style::RGBColor;
 use indicatif::{ProgressBar, ProgressStyle};
 use node::client::Client;
 use node::localnet::{LocalnetNode, LocalnetSpec};
@@ -199,6 +201,53 @@ fn wait_healthy(nodes: &[LocalnetNode], timeout: Duration) -> anyhow::Result<()>
     Ok(())
 }
 
+/// Node 0's settled-bids counter sampled while the testnet runs.
+#[derive(Default)]
+struct Throughput {
+    /// (seconds since the load started, bids settled so far, height)
+    samples: Vec<(f64, u64, u64)>,
+}
+
+impl Throughput {
+    fn push(&mut self, at: f64, settled: u64, height: u64) {
+        self.samples.push((at, settled, height));
+    }
+
+    /// Over the last two seconds of samples, for the progress line.
+    fn recent_rate(&self) -> f64 {
+        let Some(&(t1, s1, _)) = self.samples.last() else { return 0.0 };
+        let from = self.samples.iter().find(|(t, _, _)| *t >= t1 - 2.0).copied().unwrap_or((t1, s1, 0));
+        if t1 > from.0 { (s1 - from.1) as f64 / (t1 - from.0) } else { 0.0 }
+    }
+
+    /// From the first settlement to the last sample: the rate once bids flow, without the
+    /// start-up (keys, nonces, the first slot's wait) that the average over the run includes.
+    fn sustained_rate(&self) -> Option<f64> {
+        let first = self.samples.iter().position(|(_, s, _)| *s > 0)?;
+        let (t0, s0, _) = self.samples[first];
+        let &(t1, s1, _) = self.samples.last()?;
+        (t1 - t0 >= 1.0).then(|| (s1 - s0) as f64 / (t1 - t0))
+    }
+
+    /// Bids settled per second (over 1 s steps) and height against time.
+    fn chart(&self, path: &Path) -> anyhow::Result<()> {
+        let mut per_second = Vec::new();
+        let mut last: Option<(f64, u64)> = None;
+        for &(t, s, _) in &self.samples {
+            match last {
+                Some((lt, ls)) if t - lt >= 1.0 => {
+                    per_second.push((t, (s - ls) as f64 / (t - lt)));
+                    last = Some((t, s));
+                }
+                None => last = Some((t, s)),
+                _ => {}
+            }
+        }
+        let series = [Series { name: "bids settled per second (node 0)", color: RGBColor(30, 120, 200), points: per_second }];
+        draw(path, "testnet local: settled bids per second", "seconds since the load started", "bids/s", &series, false)
+    }
+}
+
 /// Heights, equal roots at the common height, latency percentiles, bids.
 pub fn report(nodes: &[LocalnetNode], meter: Option<&Value>, seconds: f64, first_height: u64) -> anyhow::Result<Value> {
     let mut heights = Vec::new();
@@ -264,7 +313,13 @@ pub fn print_report(r: &Value) {
     println!("testnet report ({} validators, {} s)", r["validators"], r["seconds"]);
     println!("  heights              {}", r["heights"]);
     println!("  common height        {}  state roots equal: {}", r["common_height"], r["state_roots_equal"]);
-    println!("  blocks per second    {}   bids settled per second {}", r["blocks_per_second"], r["bids_settled_per_second"]);
+    println!(
+        "  blocks per second    {}   bids settled per second {} (whole run), {} (sustained, from the first settlement)",
+        r["blocks_per_second"], r["bids_settled_per_second"], r["sustained_bids_settled_per_second"]
+    );
+    if let Some(chart) = r["throughput_chart"].as_str() {
+        println!("  throughput chart     {chart}");
+    }
     let l = &r["commit_latency_ms"];
     println!("  commit latency ms    p50 {}  p90 {}  p99 {}  (n = {})", l["p50"], l["p90"], l["p99"], l["count"]);
     let b = &r["bid_settle_latency_ms"];
@@ -329,6 +384,8 @@ pub fn local(a: LocalArgs) -> anyhow::Result<()> {
         meter = Some(spawn_child(&exe, &args, &meter_out)?);
     }
     let started = Instant::now();
+    let metrics_url = format!("http://127.0.0.1:{}/metrics", nodes[0].metrics_port);
+    let mut samples = Throughput::default();
     let bar = ProgressBar::new((a.duration * 10.0) as u64);
     bar.set_style(ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()));
     while started.elapsed().as_secs_f64() < a.duration {
@@ -337,7 +394,11 @@ pub fn local(a: LocalArgs) -> anyhow::Result<()> {
         let h = st.as_ref().and_then(|s| s["latest_height"].as_u64()).unwrap_or(0);
         let pool = st.as_ref().and_then(|s| s["mempool_size"].as_u64()).unwrap_or(0);
         bar.set_position((started.elapsed().as_secs_f64() * 10.0) as u64);
-        bar.set_message(format!("height {h}, mempool {pool}"));
+        let settled = first.get_text(&metrics_url).ok().and_then(|t| prom_read::value(&t, "solartrade_market_bids_settled_total"));
+        if let Some(settled) = settled {
+            samples.push(started.elapsed().as_secs_f64(), settled as u64, h);
+        }
+        bar.set_message(format!("height {h}, mempool {pool}, {:.0} bids/s settled", samples.recent_rate()));
     }
     bar.finish_and_clear();
     let mut meter_summary = None;
@@ -350,7 +411,13 @@ pub fn local(a: LocalArgs) -> anyhow::Result<()> {
     // Let the last slot's bids settle before reading the counters.
     std::thread::sleep(Duration::from_millis(a.slot_ms.max(200) * 2));
     let seconds = started.elapsed().as_secs_f64();
-    let r = report(&nodes, meter_summary.as_ref(), seconds, first_height)?;
+    let mut r = report(&nodes, meter_summary.as_ref(), seconds, first_height)?;
+    r["sustained_bids_settled_per_second"] = json!(samples.sustained_rate().map(|v| v.round()));
+    if a.dir.is_some() && a.households > 0 {
+        let chart = dir.join("throughput.svg");
+        samples.chart(&chart)?;
+        r["throughput_chart"] = json!(chart.display().to_string());
+    }
     if a.json {
         println!("{}", serde_json::to_string_pretty(&r)?);
     } else {
