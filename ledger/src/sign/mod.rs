@@ -2,6 +2,7 @@
 
 mod batch;
 mod domain;
+mod key_cache;
 mod keypair;
 
 pub use batch::{verify_batch, BatchError, BatchItem};
@@ -38,11 +39,15 @@ pub fn parse_public_key(bytes: &[u8]) -> Result<VerifyingKey, SignError> {
     let array: Address = bytes
         .try_into()
         .map_err(|_| SignError::PublicKeyLength(bytes.len()))?;
+    if let Some(key) = key_cache::get(&array) {
+        return Ok(key);
+    }
     let key = VerifyingKey::from_bytes(&array)
         .map_err(|_| SignError::PublicKeyInvalid(to_hex(&array)))?;
     if key.is_weak() {
         return Err(SignError::PublicKeyWeak(to_hex(&array)));
     }
+    key_cache::insert(array, key);
     Ok(key)
 }
 
