@@ -125,7 +125,7 @@ impl Default for ConsensusConfig {
             timeout_prevote_ms: 500,
             timeout_precommit_ms: 500,
             timeout_increase_ms: 500,
-            max_block_txs: 100_000,
+            max_block_txs: ledger::limits::MAX_BLOCK_TXS,
         }
     }
 }
@@ -192,6 +192,15 @@ impl Config {
             if value == 0 {
                 return Err(invalid(field, "0", "must be at least 1"));
             }
+        }
+        if self.consensus.max_block_txs > ledger::limits::MAX_BLOCK_TXS {
+            // Every node refuses a block over the ledger's limit: a proposer that built one
+            // would stall its rounds.
+            return Err(invalid(
+                "consensus.max_block_txs",
+                &self.consensus.max_block_txs.to_string(),
+                &format!("must be at most {} (the ledger's limit on transactions per block)", ledger::limits::MAX_BLOCK_TXS),
+            ));
         }
         Ok(())
     }
@@ -308,5 +317,14 @@ mod tests {
         config.rpc.listen = "localhost".into();
         let err = config.validate().unwrap_err().to_string();
         assert!(err.contains("rpc.listen") && err.contains("localhost"), "{err}");
+    }
+
+    #[test]
+    fn a_block_size_over_the_ledger_limit_is_refused_before_it_can_stall_consensus() {
+        let mut config = Config::default();
+        assert_eq!(config.consensus.max_block_txs, ledger::limits::MAX_BLOCK_TXS);
+        config.consensus.max_block_txs = ledger::limits::MAX_BLOCK_TXS + 1;
+        let err = config.validate().unwrap_err().to_string();
+        assert!(err.contains("consensus.max_block_txs") && err.contains("20001"), "{err}");
     }
 }
