@@ -168,3 +168,31 @@ fn the_block_reward_goes_to_the_signers_of_each_last_commit() {
     assert_eq!(earned, expected, "rewards between heights {h1} and {h2}");
     assert!(earned[3] < earned[0], "validator 3 was down yet earned as much as validator 0: {earned:?}");
 }
+
+#[test]
+fn four_validators_connected_only_over_quic_commit_blocks() {
+    let _g = lock();
+    let mut net = Net::new(4, 0, 50, 27600, &[]);
+    let quic = |n: &node::localnet::LocalnetNode| format!("/ip4/127.0.0.1/udp/{}/quic-v1", n.p2p_port);
+    let peers: Vec<String> = net.nodes.iter().map(|n| format!("{}/p2p/{}", quic(n), n.node_id)).collect();
+    for n in &net.nodes {
+        let path = n.home.join("config/config.toml");
+        let mut config = node::config::Config::load(&path).unwrap();
+        // TCP on a throwaway port nobody dials: every connection has to be QUIC.
+        config.p2p.listen = "/ip4/127.0.0.1/tcp/0".into();
+        config.p2p.quic_listen = quic(n);
+        config.p2p.persistent_peers = peers.clone();
+        config.save(&path).unwrap();
+    }
+    for i in 0..4 {
+        net.start(i);
+    }
+    let common = (0..4).map(|i| net.wait_height(i, 10, Duration::from_secs(30))).min().unwrap();
+    net.assert_same_chain(&[0, 1, 2, 3], common);
+    for i in 0..4 {
+        let log = net.log(i);
+        let connected: Vec<&str> = log.lines().filter(|l| l.contains("peer connected")).collect();
+        assert!(!connected.is_empty(), "node {i} logged no connection");
+        assert!(connected.iter().all(|l| l.contains("quic-v1")), "node {i} has a non-QUIC connection: {connected:?}");
+    }
+}

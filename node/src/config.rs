@@ -23,6 +23,8 @@ pub struct Config {
 #[serde(deny_unknown_fields, default)]
 pub struct P2pConfig {
     pub listen: String,
+    /// A second, QUIC listen address ("/ip4/0.0.0.0/udp/36656/quic-v1"); empty: no QUIC.
+    pub quic_listen: String,
     pub persistent_peers: Vec<String>,
     pub allowed_peers: Vec<String>,
     pub max_message_bytes: usize,
@@ -94,6 +96,7 @@ impl Default for P2pConfig {
     fn default() -> Self {
         P2pConfig {
             listen: format!("/ip4/0.0.0.0/tcp/{DEFAULT_P2P_PORT}"),
+            quic_listen: String::new(),
             persistent_peers: Vec::new(),
             allowed_peers: Vec::new(),
             max_message_bytes: 4 * 1024 * 1024,
@@ -167,6 +170,16 @@ impl Config {
             .listen
             .parse::<libp2p::Multiaddr>()
             .map_err(|e| invalid("p2p.listen", &self.p2p.listen, &e.to_string()))?;
+        if !self.p2p.quic_listen.is_empty() {
+            let addr = self
+                .p2p
+                .quic_listen
+                .parse::<libp2p::Multiaddr>()
+                .map_err(|e| invalid("p2p.quic_listen", &self.p2p.quic_listen, &e.to_string()))?;
+            if !addr.iter().any(|p| matches!(p, libp2p::multiaddr::Protocol::QuicV1)) {
+                return Err(invalid("p2p.quic_listen", &self.p2p.quic_listen, "is not a QUIC address (it needs /udp/<port>/quic-v1)"));
+            }
+        }
         for peer in &self.p2p.persistent_peers {
             crate::network::parse_peer_addr(peer).map_err(|e| invalid("p2p.persistent_peers", peer, &e.to_string()))?;
         }
@@ -224,6 +237,10 @@ moniker = {moniker:?}
 [p2p]
 # Multiaddr the libp2p swarm listens on (TCP, noise, yamux). Default port {DEFAULT_P2P_PORT}.
 listen = {p2p_listen:?}
+# Optional QUIC listen address (UDP; TLS 1.3 and its own multiplexing instead of noise and yamux),
+# e.g. "/ip4/0.0.0.0/udp/{DEFAULT_P2P_PORT}/quic-v1". Empty: TCP only. Peers may be dialled over
+# either: a persistent peer's address decides ("/ip4/1.2.3.4/udp/36656/quic-v1/p2p/<node id>").
+quic_listen = {quic_listen:?}
 # Peers dialled at start and re-dialled with back-off when they drop: "/ip4/1.2.3.4/tcp/36656/p2p/<node id>".
 persistent_peers = {persistent}
 # Node ids admitted in addition to the genesis validators (household and observer nodes).
@@ -269,6 +286,7 @@ level = {log_level:?}
 "#,
             moniker = self.moniker,
             p2p_listen = self.p2p.listen,
+            quic_listen = self.p2p.quic_listen,
             persistent = list(&self.p2p.persistent_peers),
             allowed = list(&self.p2p.allowed_peers),
             max_msg = self.p2p.max_message_bytes,

@@ -458,6 +458,10 @@ pub async fn run(opts: NodeOptions) -> anyhow::Result<()> {
         NetworkSettings {
             chain_id: genesis.chain_id.clone(),
             listen: config.p2p.listen.parse().with_context(|| format!("p2p.listen {:?}", config.p2p.listen))?,
+            quic_listen: match config.p2p.quic_listen.as_str() {
+                "" => None,
+                text => Some(text.parse().with_context(|| format!("p2p.quic_listen {text:?}"))?),
+            },
             persistent_peers: persistent,
             allowed,
             max_message_bytes: config.p2p.max_message_bytes,

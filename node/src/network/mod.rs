@@ -71,6 +71,8 @@ struct Behaviour {
 pub struct NetworkSettings {
     pub chain_id: String,
     pub listen: Multiaddr,
+    /// Also listen over QUIC here.
+    pub quic_listen: Option<Multiaddr>,
     pub persistent_peers: Vec<(PeerId, Multiaddr)>,
     /// Everyone who may stay connected: genesis validators and config's allowed peers.
     pub allowed: HashSet<PeerId>,
@@ -181,6 +183,7 @@ impl Network {
                 libp2p::yamux::Config::default,
             )
             .map_err(|e| NetworkError::Build(e.to_string()))?
+            .with_quic()
             .with_behaviour(|_| Behaviour { allow, gossip, sync })
             .map_err(|e| NetworkError::Build(e.to_string()))?
             .with_swarm_config(|c| c.with_idle_connection_timeout(Duration::from_secs(3600)))
@@ -198,6 +201,9 @@ impl Network {
         swarm
             .listen_on(settings.listen.clone())
             .map_err(|e| NetworkError::Listen { addr: settings.listen.clone(), why: e.to_string() })?;
+        if let Some(quic) = &settings.quic_listen {
+            swarm.listen_on(quic.clone()).map_err(|e| NetworkError::Listen { addr: quic.clone(), why: e.to_string() })?;
+        }
         let now = Instant::now();
         let persistent = settings
             .persistent_peers
@@ -309,13 +315,13 @@ impl Network {
                 tracing::info!(%address, node_id = %self.local_peer_id(), "p2p listening");
                 None
             }
-            SwarmEvent::ConnectionEstablished { peer_id, num_established, .. } => {
+            SwarmEvent::ConnectionEstablished { peer_id, num_established, endpoint, .. } => {
                 if let Some((_, backoff)) = self.persistent.get_mut(&peer_id) {
                     backoff.connected();
                 }
                 if num_established.get() == 1 {
                     self.connected.insert(peer_id);
-                    tracing::info!(peer = %peer_id, "peer connected");
+                    tracing::info!(peer = %peer_id, address = %endpoint.get_remote_address(), "peer connected");
                     return Some(NetEvent::PeerConnected(peer_id));
                 }
                 None
