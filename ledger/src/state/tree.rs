@@ -214,4 +214,35 @@ mod tests {
         }
         assert_eq!(StateTree::new().root(), level[0]);
     }
+
+    #[test]
+    fn key_order_is_the_byte_order_of_the_hashes() {
+        let mut hashes: Vec<Hash> = (0..200u32).map(|i| sha256(&i.to_be_bytes())).collect();
+        // Hashes equal up to each word boundary and beyond, where a word-wise compare could slip.
+        for cut in [1, 7, 8, 9, 16, 24, 31] {
+            let mut twin = hashes[0];
+            twin[cut] ^= 0x80;
+            hashes.push(twin);
+        }
+        hashes.push(hashes[3]);
+        for a in &hashes {
+            for b in &hashes {
+                assert_eq!(key_order(a, b), a.cmp(b));
+            }
+        }
+    }
+
+    #[test]
+    fn bucket_is_named_by_the_first_depth_bits() {
+        let mut hash = [0u8; 32];
+        hash[0] = 0xff;
+        hash[1] = 0xff;
+        hash[2] = 0xff;
+        assert_eq!(bucket_of(&hash), BUCKETS - 1);
+        // Bits 17 and 18 cleared, everything after them set: the last bucket but three.
+        hash[2] = 0x3f;
+        assert_eq!(bucket_of(&hash), BUCKETS - 4);
+        // 1000_0000 1000_0000 10: the top bit of each of the three bytes.
+        assert_eq!(bucket_of(&[0x80; 32]), (1 << 17) + (1 << 9) + (1 << 1));
+    }
 }
