@@ -11,7 +11,7 @@ use crate::store::{ChainStore, PreparedCommit, StateWrites, StoreError};
 use crate::wire::{Block, CommitCertificate};
 
 use super::proof::Proof;
-use super::tree::StateTree;
+use super::tree::{key_order, StateTree};
 
 /// From this many writes on, the state tree is hashed on a second thread while the
 /// committing thread checks the block and lays out its batch; below it, starting a
@@ -209,10 +209,16 @@ struct TreeUpdate {
 
 impl TreeUpdate {
     fn apply(tree: &mut StateTree, writes: &StateWrites) -> Self {
-        let mut undo = Vec::with_capacity(writes.len());
-        for (key, value) in writes {
-            let key_hash = crate::hash::sha256(key);
-            let previous = tree.set_hashed(key_hash, value.as_deref().map(crate::hash::sha256));
+        let mut hashed: Vec<(Hash, Option<Hash>)> = writes
+            .iter()
+            .map(|(key, value)| (crate::hash::sha256(key), value.as_deref().map(crate::hash::sha256)))
+            .collect();
+        // In key-hash order the buckets are visited in memory order, and the tree's
+        // dirty list comes out sorted.
+        hashed.sort_unstable_by(|a, b| key_order(&a.0, &b.0));
+        let mut undo = Vec::with_capacity(hashed.len());
+        for (key_hash, value_hash) in hashed {
+            let previous = tree.set_hashed(key_hash, value_hash);
             undo.push((key_hash, previous));
         }
         Self { root: tree.root(), undo }
