@@ -14,8 +14,9 @@ use super::proof::Proof;
 use super::tree::{key_order, StateTree};
 
 /// From this many writes on, the state tree is hashed on a second thread while the
-/// committing thread checks the block and lays out its batch; below it, starting a
-/// thread costs more than the overlap saves.
+/// committing thread checks the block and lays out its batch. Below it the hashing is a
+/// fraction of a millisecond (10,000 keys take about 13 ms) and a block gains too little
+/// to pay for a thread; the value is a judgement, not tuned.
 const OVERLAP_MIN_WRITES: usize = 256;
 
 /// The committed state in RocksDB, the authenticated tree over it, and the writes of
@@ -213,8 +214,9 @@ impl TreeUpdate {
             .iter()
             .map(|(key, value)| (crate::hash::sha256(key), value.as_deref().map(crate::hash::sha256)))
             .collect();
-        // In key-hash order the buckets are visited in memory order, and the tree's
-        // dirty list comes out sorted.
+        // In key-hash order the bucket vectors are visited in index order (fewer cache
+        // misses: process CPU per 10,000-write commit went from 26.0 to 25.0 ms over a
+        // larger state) and the tree's dirty list comes out sorted.
         hashed.sort_unstable_by(|a, b| key_order(&a.0, &b.0));
         let mut undo = Vec::with_capacity(hashed.len());
         for (key_hash, value_hash) in hashed {
