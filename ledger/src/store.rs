@@ -45,12 +45,28 @@ pub enum StoreError {
     ReadFailed(String),
 }
 
-/// The writes of one block's execution: `None` deletes the key. The root is the state
-/// root after applying them.
+/// The state writes of one block's execution, by key: `None` deletes the key.
+pub type StateWrites = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
+
+/// The writes of one block's execution and the state root after applying them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StateChanges {
-    pub writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+    pub writes: StateWrites,
     pub root: Hash,
+}
+
+/// A checked commit laid out in its WriteBatch, waiting only for its state root, which
+/// goes into the same batch. Splitting the commit lets the state tree be hashed on
+/// another thread while this batch is built; nothing reaches the disk before
+/// [`ChainStore::write_prepared`], so a crash in between loses the whole commit.
+pub struct PreparedCommit {
+    batch: WriteBatch,
+}
+
+impl std::fmt::Debug for PreparedCommit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PreparedCommit({} bytes)", self.batch.size_in_bytes())
+    }
 }
 
 /// Key-value pairs in key order.
@@ -109,18 +125,37 @@ impl ChainStore {
 
     /// Writes the genesis state (height 0) in one synced batch; only once.
     pub fn commit_genesis(&self, changes: &StateChanges) -> Result<(), StoreError> {
-        if self.get(CF_META, META_GENESIS)?.is_some() {
-            return Err(StoreError::GenesisDone);
-        }
-        let mut batch = WriteBatch::default();
-        self.add_state(&mut batch, changes)?;
-        batch.put_cf(self.cf(CF_META)?, META_GENESIS, [1u8]);
-        self.db.write_opt(batch, &Self::synced()).map_err(|e| self.rocks(e))
+        let prepared = self.prepare_genesis(&changes.writes)?;
+        self.write_prepared(prepared, &changes.root)
     }
 
     /// Commits a block, its certificate and the state it produced in one synced
     /// WriteBatch: after a crash either all of it is there or none of it.
     pub fn commit(&self, block: &Block, cert: &CommitCertificate, changes: &StateChanges) -> Result<(), StoreError> {
+        let prepared = self.prepare_commit(block, cert, &changes.writes)?;
+        self.write_prepared(prepared, &changes.root)
+    }
+
+    /// Checks and lays out the genesis batch, all but its state root: the root can be
+    /// computed meanwhile (see [`PreparedCommit`]).
+    pub fn prepare_genesis(&self, writes: &StateWrites) -> Result<PreparedCommit, StoreError> {
+        if self.get(CF_META, META_GENESIS)?.is_some() {
+            return Err(StoreError::GenesisDone);
+        }
+        let mut batch = WriteBatch::default();
+        self.add_state(&mut batch, writes)?;
+        batch.put_cf(self.cf(CF_META)?, META_GENESIS, [1u8]);
+        Ok(PreparedCommit { batch })
+    }
+
+    /// Checks a block and its certificate against the chain and lays out their batch
+    /// with the state writes, all but the state root (see [`PreparedCommit`]).
+    pub fn prepare_commit(
+        &self,
+        block: &Block,
+        cert: &CommitCertificate,
+        writes: &StateWrites,
+    ) -> Result<PreparedCommit, StoreError> {
         let height = block.height();
         let hash = block.hash();
         let latest = self.latest_height()?.unwrap_or(0);
@@ -151,19 +186,25 @@ impl ChainStore {
         let meta = self.cf(CF_META)?;
         batch.put_cf(meta, META_LATEST_HEIGHT, key);
         batch.put_cf(meta, META_LATEST_HASH, hash);
-        self.add_state(&mut batch, changes)?;
+        self.add_state(&mut batch, writes)?;
+        Ok(PreparedCommit { batch })
+    }
+
+    /// Adds the state root to a prepared batch and writes it, synced.
+    pub fn write_prepared(&self, prepared: PreparedCommit, root: &Hash) -> Result<(), StoreError> {
+        let mut batch = prepared.batch;
+        batch.put_cf(self.cf(CF_META)?, META_STATE_ROOT, root);
         self.db.write_opt(batch, &Self::synced()).map_err(|e| self.rocks(e))
     }
 
-    fn add_state(&self, batch: &mut WriteBatch, changes: &StateChanges) -> Result<(), StoreError> {
+    fn add_state(&self, batch: &mut WriteBatch, writes: &StateWrites) -> Result<(), StoreError> {
         let state = self.cf(CF_STATE)?;
-        for (key, value) in &changes.writes {
+        for (key, value) in writes {
             match value {
                 Some(value) => batch.put_cf(state, key, value),
                 None => batch.delete_cf(state, key),
             }
         }
-        batch.put_cf(self.cf(CF_META)?, META_STATE_ROOT, changes.root);
         Ok(())
     }
 

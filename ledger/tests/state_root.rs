@@ -221,3 +221,39 @@ fn failed_commit_keeps_overlay_and_root() {
     fresh.set(b"acct/a", Some(b"1"));
     assert_eq!(root1, fresh.root());
 }
+
+#[test]
+fn failed_commit_of_a_large_block_restores_the_tree_hashed_on_the_second_thread() {
+    // 1,000 writes take the path where the tree is hashed on its own thread while the
+    // block is checked; the check fails, so the tree must come back to the committed state.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut db = open_db(dir.path());
+    for i in 0..500u32 {
+        db.put(format!("acct/{i}").as_bytes(), i.to_le_bytes().to_vec());
+    }
+    let root0 = db.commit_genesis().expect("genesis commits");
+    for i in 250..1250u32 {
+        db.put(format!("acct/{i}").as_bytes(), (i + 7).to_le_bytes().to_vec());
+    }
+    db.delete(b"acct/3");
+    let wrong_height = block(2, [0; 32], vec![], root0);
+    let err = db.commit(&wrong_height, &cert(&wrong_height, 0, &[0, 1, 2])).unwrap_err();
+    assert!(matches!(err, ledger::store::StoreError::NotNext { latest: 0, got: 2 }), "{err}");
+    assert_eq!(db.root(), root0);
+    assert_eq!(db.pending().len(), 1001);
+    assert_eq!(db.prove(b"acct/300").verify(&root0, b"acct/300", Some(&300u32.to_le_bytes())), Ok(()));
+    assert_eq!(db.prove(b"acct/3").verify(&root0, b"acct/3", Some(&3u32.to_le_bytes())), Ok(()));
+
+    let b1 = block(1, [0; 32], vec![], root0);
+    let root1 = db.commit(&b1, &cert(&b1, 0, &[0, 1, 2])).expect("retry commits");
+    let mut fresh = StateTree::new();
+    for i in 0..1250u32 {
+        let value = if i < 250 { i } else { i + 7 };
+        if i != 3 {
+            fresh.set(format!("acct/{i}").as_bytes(), Some(&value.to_le_bytes()));
+        }
+    }
+    assert_eq!(root1, fresh.root());
+    drop(db);
+    assert_eq!(open_db(dir.path()).root(), root1, "the reopened state gives the root written with the block");
+}

@@ -7,11 +7,17 @@ use std::sync::{Arc, Mutex};
 use market_runtime::StateStore;
 
 use crate::hash::{to_hex, Hash};
-use crate::store::{ChainStore, StateChanges, StoreError};
+use crate::store::{ChainStore, PreparedCommit, StateWrites, StoreError};
 use crate::wire::{Block, CommitCertificate};
 
 use super::proof::Proof;
-use super::tree::StateTree;
+use super::tree::{key_order, StateTree};
+
+/// From this many writes on, the state tree is hashed on a second thread while the
+/// committing thread checks the block and lays out its batch. Below it the hashing is a
+/// fraction of a millisecond (10,000 keys take about 13 ms) and a block gains too little
+/// to pay for a thread; the value is a judgement, not tuned.
+const OVERLAP_MIN_WRITES: usize = 256;
 
 /// The committed state in RocksDB, the authenticated tree over it, and the writes of
 /// the block being executed (the overlay) that only reach the disk on commit.
@@ -89,13 +95,13 @@ impl StateDb {
 
     /// Writes the genesis state (the overlay after `init_genesis`) and returns its root.
     pub fn commit_genesis(&mut self) -> Result<Hash, StoreError> {
-        self.commit_with(|store, changes| store.commit_genesis(changes))
+        self.commit_with(|store, writes| store.prepare_genesis(writes))
     }
 
     /// Commits `block`, `cert` and the overlay in one synced batch and returns the new
     /// state root. On failure nothing changes: the overlay is kept and the tree restored.
     pub fn commit(&mut self, block: &Block, cert: &CommitCertificate) -> Result<Hash, StoreError> {
-        self.commit_with(|store, changes| store.commit(block, cert, changes))
+        self.commit_with(|store, writes| store.prepare_commit(block, cert, writes))
     }
 
     fn take_read_error(&self) -> Option<String> {
@@ -107,31 +113,35 @@ impl StateDb {
 
     fn commit_with(
         &mut self,
-        write: impl FnOnce(&ChainStore, &StateChanges) -> Result<(), StoreError>,
+        prepare: impl FnOnce(&ChainStore, &StateWrites) -> Result<PreparedCommit, StoreError>,
     ) -> Result<Hash, StoreError> {
         if let Some(error) = self.take_read_error() {
             self.overlay.clear();
             return Err(StoreError::ReadFailed(error));
         }
-        let mut undo = Vec::with_capacity(self.overlay.len());
-        for (key, value) in &self.overlay {
-            let key_hash = crate::hash::sha256(key);
-            let previous = self.tree.set_hashed(key_hash, value.as_deref().map(crate::hash::sha256));
-            undo.push((key_hash, previous));
-        }
-        let root = self.tree.root();
-        let changes = StateChanges { writes: std::mem::take(&mut self.overlay), root };
-        match write(&self.store, &changes) {
+        let Self { store, tree, overlay, .. } = self;
+        // The root goes into the same batch as the block, so the batch cannot be written
+        // before the tree is hashed; what can overlap is everything before the write.
+        let (update, prepared) = if overlay.len() >= OVERLAP_MIN_WRITES {
+            std::thread::scope(|scope| {
+                let worker = scope.spawn(|| TreeUpdate::apply(tree, overlay));
+                let prepared = prepare(store, overlay);
+                match worker.join() {
+                    Ok(update) => (update, prepared),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            })
+        } else {
+            (TreeUpdate::apply(tree, overlay), prepare(store, overlay))
+        };
+        match prepared.and_then(|prepared| store.write_prepared(prepared, &update.root)) {
             Ok(()) => {
-                self.root = root;
-                Ok(root)
+                self.root = update.root;
+                self.overlay.clear();
+                Ok(update.root)
             }
             Err(error) => {
-                for (key_hash, previous) in undo.into_iter().rev() {
-                    self.tree.set_hashed(key_hash, previous);
-                }
-                self.tree.root();
-                self.overlay = changes.writes;
+                update.undo(tree);
                 Err(error)
             }
         }
@@ -189,5 +199,37 @@ impl StateStore for StateDb {
             };
         }
         merged.into_iter().collect()
+    }
+}
+
+/// The overlay applied to the tree, with what it replaced so a failed write can be undone.
+struct TreeUpdate {
+    root: Hash,
+    undo: Vec<(Hash, Option<Hash>)>,
+}
+
+impl TreeUpdate {
+    fn apply(tree: &mut StateTree, writes: &StateWrites) -> Self {
+        let mut hashed: Vec<(Hash, Option<Hash>)> = writes
+            .iter()
+            .map(|(key, value)| (crate::hash::sha256(key), value.as_deref().map(crate::hash::sha256)))
+            .collect();
+        // In key-hash order the bucket vectors are visited in index order (fewer cache
+        // misses: process CPU per 10,000-write commit went from 26.0 to 25.0 ms over a
+        // larger state) and the tree's dirty list comes out sorted.
+        hashed.sort_unstable_by(|a, b| key_order(&a.0, &b.0));
+        let mut undo = Vec::with_capacity(hashed.len());
+        for (key_hash, value_hash) in hashed {
+            let previous = tree.set_hashed(key_hash, value_hash);
+            undo.push((key_hash, previous));
+        }
+        Self { root: tree.root(), undo }
+    }
+
+    fn undo(self, tree: &mut StateTree) {
+        for (key_hash, previous) in self.undo.into_iter().rev() {
+            tree.set_hashed(key_hash, previous);
+        }
+        tree.root();
     }
 }
