@@ -55,6 +55,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/market/slots", get(slots))
         .route("/market/slots/{slot}", get(slot))
         .route("/validators", get(validators))
+        .route("/consensus/latency", get(commit_latencies))
         .route("/txs", post(submit_tx))
         .route("/txs/batch", post(submit_batch))
         .route("/txs/{hash}", get(tx_status))
@@ -99,6 +100,20 @@ async fn block(State(s): State<AppState>, Path(which): Path<String>) -> RpcResul
         .ok_or_else(|| RpcError::not_found(format!("no block at height {height} (latest is {latest})")))?;
     let cert = s.store.certificate(height).map_err(|e| RpcError::internal(e.to_string()))?;
     Ok(Json(json::block(&block, cert.as_ref(), &s.genesis.chain_id, s.commit_latency_of(height), power_of(&s))))
+}
+
+#[derive(serde::Deserialize)]
+struct FromQuery {
+    from: Option<u64>,
+}
+
+/// `GET /consensus/latency?from=H`: this node's commit latency (proposal time to commit, ms)
+/// of every height from H that it decided itself (not synced), oldest first; the last
+/// 100,000 heights are kept. The raw data behind the latency histogram, for researchers.
+async fn commit_latencies(State(s): State<AppState>, Query(q): Query<FromQuery>) -> RpcResult {
+    let rows = s.commit_latencies_from(q.from.unwrap_or(0));
+    let rows: Vec<Value> = rows.into_iter().map(|(height, ms)| json!({ "height": height, "commit_latency_ms": ms })).collect();
+    Ok(Json(Value::Array(rows)))
 }
 
 async fn account(State(s): State<AppState>, Path(addr): Path<String>) -> RpcResult {

@@ -142,7 +142,7 @@ impl Node {
         m.rounds_total.inc_by(u64::from(c.round));
         if !c.synced {
             m.commit_latency.observe(c.latency_ms / 1000.0);
-        } else {
+            } else {
             m.blocks_synced.inc();
         }
         m.txs_committed.inc_by(c.txs.len() as u64);

@@ -112,6 +112,13 @@ impl Shared {
         }
     }
 
+    /// Every recorded (height, latency ms) from `from` on, oldest first.
+    pub fn commit_latencies_from(&self, from: u64) -> Vec<(u64, f64)> {
+        let Ok(q) = self.commit_latency_ms.lock() else { return Vec::new() };
+        let start = q.partition_point(|(h, _)| *h < from);
+        q.range(start..).copied().collect()
+    }
+
     pub fn commit_latency_of(&self, height: u64) -> Option<f64> {
         let q = self.commit_latency_ms.lock().ok()?;
         let idx = q.binary_search_by_key(&height, |(h, _)| *h).ok()?;

@@ -201,6 +201,38 @@ fn wait_healthy(nodes: &[LocalnetNode], timeout: Duration) -> anyhow::Result<()>
     Ok(())
 }
 
+/// Every node's commit latency per height (`/consensus/latency`) as CSV
+/// (`node,height,commit_latency_ms`) and as a chart of latency against height.
+fn write_commit_latencies(nodes: &[LocalnetNode], first_height: u64, dir: &Path) -> anyhow::Result<(PathBuf, PathBuf)> {
+    const COLORS: [RGBColor; 4] = [RGBColor(30, 120, 200), RGBColor(220, 120, 0), RGBColor(40, 160, 70), RGBColor(180, 40, 40)];
+    let csv_path = dir.join("commit_latency.csv");
+    let mut csv = String::from("node,height,commit_latency_ms\n");
+    let mut per_node = Vec::new();
+    for n in nodes {
+        let c = Client::new(&format!("127.0.0.1:{}", n.rpc_port));
+        let rows = c.get(&format!("/consensus/latency?from={}", first_height + 1)).unwrap_or(Value::Null);
+        let points: Vec<(f64, f64)> = rows
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|r| Some((r["height"].as_u64()? as f64, r["commit_latency_ms"].as_f64()?)))
+            .collect();
+        for (h, ms) in &points {
+            csv.push_str(&format!("{},{},{:.3}\n", n.moniker, *h as u64, ms));
+        }
+        per_node.push((n.moniker.clone(), points));
+    }
+    std::fs::write(&csv_path, csv).with_context(|| format!("cannot write {}", csv_path.display()))?;
+    let chart_path = dir.join("commit_latency.svg");
+    let series: Vec<Series> = per_node
+        .iter()
+        .enumerate()
+        .map(|(i, (name, points))| Series { name, color: COLORS[i % COLORS.len()], points: points.clone() })
+        .collect();
+    draw(&chart_path, "testnet local: commit latency per height", "height", "ms (proposal time to commit)", &series, true)?;
+    Ok((csv_path, chart_path))
+}
+
 /// Node 0's settled-bids counter sampled while the testnet runs.
 #[derive(Default)]
 struct Throughput {
@@ -320,6 +352,9 @@ pub fn print_report(r: &Value) {
     if let Some(chart) = r["throughput_chart"].as_str() {
         println!("  throughput chart     {chart}");
     }
+    if let (Some(csv), Some(chart)) = (r["commit_latency_csv"].as_str(), r["commit_latency_chart"].as_str()) {
+        println!("  commit latency       {csv} (raw, per node and height), {chart}");
+    }
     let l = &r["commit_latency_ms"];
     println!("  commit latency ms    p50 {}  p90 {}  p99 {}  (n = {})", l["p50"], l["p90"], l["p99"], l["count"]);
     let b = &r["bid_settle_latency_ms"];
@@ -417,6 +452,11 @@ pub fn local(a: LocalArgs) -> anyhow::Result<()> {
         let chart = dir.join("throughput.svg");
         samples.chart(&chart)?;
         r["throughput_chart"] = json!(chart.display().to_string());
+    }
+    if a.dir.is_some() {
+        let (csv, chart) = write_commit_latencies(&nodes, first_height, &dir)?;
+        r["commit_latency_csv"] = json!(csv.display().to_string());
+        r["commit_latency_chart"] = json!(chart.display().to_string());
     }
     if a.json {
         println!("{}", serde_json::to_string_pretty(&r)?);
