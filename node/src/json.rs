@@ -1,7 +1,8 @@
 //! JSON shapes of the RPC (docs/rpc.md), built from the ledger's and the runtime's types.
 
 use ledger::wire::{Block, CommitCertificate};
-use market_runtime::{Household, HouseholdStatus, SlotClearing, TxBody};
+use market_runtime::chain::meter::LatestReading;
+use market_runtime::{Household, HouseholdStatus, MeterReading, SlotClearing, TxBody};
 use serde_json::{json, Value};
 
 pub fn hex32(b: &[u8]) -> String {
@@ -14,10 +15,35 @@ pub fn tx_body(body: &TxBody) -> Value {
         TxBody::ApproveHousehold { household } => json!({ "household": hex32(household) }),
         TxBody::RejectHousehold { household, reason } => json!({ "household": hex32(household), "reason": reason }),
         TxBody::OpenMarket | TxBody::CloseMarket => json!({}),
-        TxBody::Bid { slot, side, quantity_wh } => json!({ "slot": slot, "side": side.to_string(), "quantity_wh": quantity_wh }),
+        TxBody::Bid { slot, side, quantity_wh, meter } => {
+            let mut v = json!({ "slot": slot, "side": side.to_string(), "quantity_wh": quantity_wh });
+            if let Some(m) = meter {
+                v["meter"] = meter_reading(m);
+            }
+            v
+        }
         TxBody::Transfer { to, amount } => json!({ "to": hex32(to), "amount": amount }),
         TxBody::ValidatorUpdate { validator, power } => json!({ "validator": hex32(validator), "power": power }),
         TxBody::Evidence { validator, height, round } => json!({ "validator": hex32(validator), "height": height, "round": round }),
+    }
+}
+
+pub fn meter_reading(m: &MeterReading) -> Value {
+    json!({
+        "generation_wh": m.generation_wh, "load_wh": m.load_wh,
+        "battery_soc_wh": m.battery_soc_wh, "battery_capacity_wh": m.battery_capacity_wh,
+    })
+}
+
+/// A household's latest reading as `/households` and `/accounts` show it (`null` without one).
+pub fn latest_meter(m: Option<&LatestReading>) -> Value {
+    match m {
+        None => Value::Null,
+        Some(m) => {
+            let mut v = meter_reading(&m.reading);
+            v["slot"] = json!(m.slot);
+            v
+        }
     }
 }
 
