@@ -73,6 +73,13 @@ pub fn decode_tx(bytes: &[u8], chain_id: &str) -> Result<VerifiedTx, WireError> 
     Ok(VerifiedTx { hash: sha256(bytes), tx, bytes: bytes.to_vec() })
 }
 
+/// Decodes a transaction of a block this node already committed, without verifying its
+/// signature again: the signature was checked before the block was executed, and the store
+/// is trusted. For read paths (indexes rebuilt at start), never for admission.
+pub fn decode_committed_tx(bytes: &[u8], chain_id: &str) -> Result<Tx, WireError> {
+    decode_unverified(bytes, chain_id).map(|(_, tx)| tx)
+}
+
 /// Decodes and checks many transactions, verifying all signatures in one batch (a
 /// block's transactions, a mempool batch). The first failure is returned with its
 /// index in `txs` (`Batch { index }` for a bad signature).

@@ -1,10 +1,12 @@
-//! `solartrade meter-sim`: signs each slot's bids for many simulated households and
-//! submits them over RPC (the load generator of testnets).
+//! `solartrade meter-sim`: meters each slot for many simulated households (PV, load and
+//! a battery whose charge carries over from slot to slot), signs their bids with the
+//! readings attached and submits them over RPC (the load generator of testnets).
 
 use anyhow::Context;
 use ledger::sign::Keypair;
 use node::client::Client;
-use node::localnet::{community, household_keypair};
+use node::agent::HouseholdMeter;
+use node::localnet::{community, household_keypair, household_spec};
 use serde::Serialize;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -66,6 +68,22 @@ struct Household {
     index: usize,
     key: Keypair,
     nonce: u64,
+    meter: HouseholdMeter,
+}
+
+/// The battery a household registered, as its node reports it; `None` if it is not registered.
+fn registered_spec(client: &Client, address: &[u8; 32]) -> Option<market_runtime::HouseholdSpec> {
+    let acct = client.get(&format!("/accounts/{}", hex::encode(address))).ok()?;
+    let h = acct.get("household")?;
+    let field = |name: &str| h[name].as_u64();
+    Some(market_runtime::HouseholdSpec {
+        pv_capacity_w: field("pv_capacity_w")?,
+        battery_wh: field("battery_wh")?,
+        battery_w: field("battery_w")?,
+        import_limit_w: field("import_limit_w")?,
+        kind: market_runtime::HouseholdKind::Villa,
+        lot: String::new(),
+    })
 }
 
 fn fetch_nonces(client: &Client, households: &mut [Household]) -> anyhow::Result<()> {
@@ -110,12 +128,26 @@ pub fn simulate(args: &Args, stop: Arc<AtomicBool>) -> anyhow::Result<Summary> {
     let chain_id = status["chain_id"].as_str().context("/status has no chain_id")?.to_string();
     let slot_ms = status["slot_ms"].as_u64().unwrap_or(0);
     let genesis_ms = status["genesis_time_ms"].as_u64().unwrap_or(0);
-    let mut households: Vec<Household> = match &args.key {
-        Some(path) => vec![Household { index: args.profile_index, key: Keypair::load(path)?, nonce: 0 }],
-        None => (0..args.households).map(|i| Household { index: i, key: household_keypair(args.seed, i), nonce: 0 }).collect(),
-    };
     let size = if args.key.is_some() { args.households.max(args.profile_index + 1) } else { args.households };
-    let (_, profile) = community(size, args.seed);
+    let (simulated, profile) = community(size, args.seed);
+    let spec_of = |i: usize| simulated.households.get(i).map(household_spec);
+    let mut households: Vec<Household> = match &args.key {
+        Some(path) => {
+            let key = Keypair::load(path)?;
+            // A household running its own agent may have registered another battery than the
+            // simulated one; its readings must match what it registered.
+            let spec = registered_spec(first, &key.public())
+                .or_else(|| spec_of(args.profile_index))
+                .context("--profile-index is outside the simulated community")?;
+            vec![Household { index: args.profile_index, key, nonce: 0, meter: HouseholdMeter::new(args.profile_index, &spec) }]
+        }
+        None => (0..args.households)
+            .filter_map(|i| {
+                let spec = spec_of(i)?;
+                Some(Household { index: i, key: household_keypair(args.seed, i), nonce: 0, meter: HouseholdMeter::new(i, &spec) })
+            })
+            .collect(),
+    };
     fetch_nonces(first, &mut households)?;
 
     let submitted = AtomicU64::new(0);
@@ -141,16 +173,10 @@ pub fn simulate(args: &Args, stop: Arc<AtomicBool>) -> anyhow::Result<Summary> {
         };
         // Aim far enough ahead that the whole round of bids arrives before the slot closes.
         let margin = args.margin_ms.max(last_round_ms * 3 / 2);
-        let slot = node::agent::target_slot(height, genesis_ms, slot_ms, node::service::now_ms(), margin);
+        let slot = node::agent::bid_slot(height, genesis_ms, slot_ms, node::service::now_ms(), margin);
         if slot <= last_slot {
             // Wait for the chain (back-to-back slots) or the clock (timed slots) to move on.
             std::thread::sleep(Duration::from_millis(if slot_ms == 0 { 2 } else { 20 }));
-            continue;
-        }
-        // With back-to-back slots, bid a few slots ahead so the bids are in the mempool
-        // before the block is built; with timed slots the margin does that.
-        let slot = if slot_ms == 0 { height + 2 } else { slot };
-        if slot <= last_slot {
             continue;
         }
         if summary.first_slot == 0 {
@@ -176,8 +202,9 @@ pub fn simulate(args: &Args, stop: Arc<AtomicBool>) -> anyhow::Result<Summary> {
                     };
                     let mut signed: Vec<(&mut Household, Vec<u8>)> = Vec::new();
                     for h in part.iter_mut() {
-                        let Some((side, qty)) = node::agent::bid_for(profile, h.index, slot) else { continue };
-                        let tx = node::agent::bid_tx(h.key.public(), h.nonce, slot, side, qty);
+                        let Some(decision) = h.meter.step(profile, slot) else { continue };
+                        let Some((side, qty)) = decision.bid else { continue };
+                        let tx = node::agent::bid_tx(h.key.public(), h.nonce, slot, side, qty, Some(decision.reading));
                         let Ok(bytes) = ledger::tx::encode_tx(&h.key, chain_id, &tx) else { continue };
                         signed.push((h, bytes));
                     }
