@@ -103,13 +103,13 @@ fn a_peer_not_in_the_genesis_cannot_join() {
 
 /// A household node started with `solartrade start` and `[agent] enabled = true` meters its
 /// simulated home, signs its own bids and gossips them from its own mempool: they settle, the
-/// readings reach the chain, and the battery's state of charge moves from slot to slot.
+/// readings (the profile's PV and load, the battery's state of charge) reach the chain.
 #[test]
 fn a_household_node_with_its_agent_enabled_gets_its_bids_settled() {
     let _g = lock();
-    let mut net = Net::new(4, 8, 300, 27500, &[]);
-    // A home with PV (and so, in the simulated community, a battery).
-    let (community, _) = node::localnet::community(8, net.seed);
+    let mut net = Net::new(4, 40, 300, 27500, &[]);
+    // A home with PV and so, in the simulated community, a battery.
+    let (community, profile) = node::localnet::community(40, net.seed);
     let household = community.households.iter().position(|h| h.pv_capacity_w > 0.0).expect("a home with PV");
     let address = hex::encode(node::localnet::household_keypair(net.seed, household).public());
     let hh_node = net.add_household_node(household, 27540);
@@ -133,10 +133,16 @@ fn a_household_node_with_its_agent_enabled_gets_its_bids_settled() {
         );
         std::thread::sleep(Duration::from_millis(200));
     };
-    // Every settled bid carried a reading, and the battery is not stuck at one value.
-    assert!(settled.iter().all(|e| e["meter"]["battery_capacity_wh"].as_u64() == Some(5_000)), "{settled:?}");
-    let socs: std::collections::BTreeSet<u64> = settled.iter().filter_map(|e| e["meter"]["battery_soc_wh"].as_u64()).collect();
-    assert!(socs.len() > 1 || readings["meter"]["battery_soc_wh"].as_u64() != Some(500), "battery never moved: {settled:?}");
+    // Every settled bid carried its slot's profile hour and a reading of the registered
+    // 5 kWh battery, within its 10-100 % state-of-charge bounds.
+    for e in &settled {
+        let slot = e["slot"].as_u64().expect("slot");
+        let at = profile.at(((slot - 1) % profile.slots as u64) as usize, household);
+        let m = &e["meter"];
+        assert_eq!((m["load_wh"].as_u64(), m["generation_wh"].as_u64()), (Some(profile.load_wh[at]), Some(profile.pv_wh[at])), "{e}");
+        assert_eq!(m["battery_capacity_wh"].as_u64(), Some(5_000), "{e}");
+        assert!(m["battery_soc_wh"].as_u64().is_some_and(|soc| (500..=5_000).contains(&soc)), "{e}");
+    }
     assert!(!readings["meter"].is_null(), "no latest reading in state: {readings}");
     // The household node itself follows the chain and saw its bids committed.
     let acct = net.client(hh_node).get(&format!("/accounts/{address}")).expect("household node RPC");
