@@ -278,8 +278,15 @@ fn dashboard_shows_623_live_homes_a_home_matching_its_account_and_approves_a_reg
     assert!(compared > 0, "no tile shows a battery state of charge for slot {bar_slot}: {bars}");
 
     // A home's detail matches its account over RPC (retried: a block may land between the two reads).
-    let address = browser.eval("(() => { const t = document.querySelectorAll('#tiles .tile')[42]; t.click(); return t.dataset.address; })()")?;
-    let address = address.as_str().ok_or_else(|| anyhow!("tile has no address"))?.to_string();
+    // A home with PV and a battery, so its generation and state of charge are not all zero.
+    let registry = rpc(&base, "/households")?;
+    let address = registry["households"]
+        .as_array()
+        .and_then(|all| all.iter().find(|h| h["status"] == "approved" && h["battery_wh"].as_u64().unwrap_or(0) > 0))
+        .and_then(|h| h["address"].as_str())
+        .ok_or_else(|| anyhow!("no approved home with a battery"))?
+        .to_string();
+    browser.eval(&format!("document.querySelector('#tiles .tile[data-address=\"{address}\"]').click()"))?;
     browser.wait_for(
         "the home's detail",
         &format!("(() => {{ const d = document.getElementById('home-detail'); return d.dataset.loaded === 'true' && d.dataset.address === '{address}'; }})()"),
