@@ -1,5 +1,6 @@
 //! Bids carrying meter readings: out-of-range readings are refused with the field and value,
-//! old bids without a reading still apply, and state keeps one latest reading per household.
+//! old bids without a reading still apply, a 0 Wh bid with a reading only records it, and state
+//! keeps one latest reading per household.
 
 mod common;
 
@@ -69,6 +70,23 @@ fn a_bid_without_a_reading_still_applies() {
     let mut s = fresh();
     assert_eq!(run(&mut s, bid(household_addr(0), 0, 5, Side::Buy, 100)), Ok(()));
     assert_eq!(meter_reading(&s, &household_addr(0)), Ok(None));
+}
+
+#[test]
+fn a_zero_bid_with_a_reading_records_the_reading_and_bids_nothing() {
+    let mut s = fresh();
+    let h = household_addr(2);
+    let balanced = Tx { sender: h, nonce: 0, body: TxBody::Bid { slot: 4, side: Side::Buy, quantity_wh: 0, meter: Some(reading()) } };
+    assert_eq!(run(&mut s, balanced), Ok(()));
+    assert_eq!(meter_reading(&s, &h).expect("readable").map(|m| (m.slot, m.reading)), Some((4, reading())));
+    assert_eq!(account(&s, &h).expect("account").reserved, 0);
+    assert!(!s.iter().any(|(k, _)| k.starts_with(b"bid/")), "a reading-only bid leaves no bid record");
+    // Its slot clears without it.
+    let out = execute_block(&mut s, &ctx(2, 4), &[]);
+    assert!(out.clearing.expect("cleared").settlements.is_empty());
+    // Still out of range is still refused.
+    let bad = Tx { sender: h, nonce: 1, body: TxBody::Bid { slot: 6, side: Side::Buy, quantity_wh: 0, meter: Some(MeterReading { battery_soc_wh: 6_000, ..reading() }) } };
+    assert_eq!(run(&mut s, bad), Err(TxError::MeterSocAboveCapacity { soc_wh: 6_000, capacity_wh: 5_000 }));
 }
 
 #[test]

@@ -20,6 +20,14 @@ pub struct SlotDecision {
     pub bid: Option<(Side, u64)>,
 }
 
+impl SlotDecision {
+    /// The side and quantity to sign: the net position, or a 0 Wh bid when the battery
+    /// balanced the home exactly (the runtime records its reading and nothing else).
+    pub fn side_and_quantity(&self) -> (Side, u64) {
+        self.bid.unwrap_or((Side::Buy, 0))
+    }
+}
+
 impl HouseholdMeter {
     /// A meter for profile row `index` with the battery the household registered
     /// (capacity and power from `spec`; efficiencies and SoC bounds from `Battery::default`).
@@ -159,6 +167,7 @@ mod tests {
         assert_eq!(noon.reading.battery_soc_wh, 2_460);
         assert_eq!(noon.reading.battery_capacity_wh, 5_000);
         assert_eq!(noon.bid, None);
+        assert_eq!(noon.side_and_quantity(), (Side::Buy, 0), "a balanced slot still sends its reading");
         let evening = meter.step(&profile(), 2).expect("in profile");
         // The 1,500 Wh deficit comes from the battery (1,500 / 0.9999 Wh of charge).
         assert_eq!(evening.bid, None);

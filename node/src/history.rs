@@ -48,7 +48,10 @@ impl History {
                 continue;
             }
             let record = self.slots.entry(*slot).or_default().entry(tx.sender).or_default();
-            record.bid = Some((*side, *quantity_wh));
+            // A 0 Wh bid only carries a reading (the battery balanced the home).
+            if *quantity_wh > 0 {
+                record.bid = Some((*side, *quantity_wh));
+            }
             record.meter = *meter;
         }
         if let Some(c) = clearing {
@@ -87,7 +90,9 @@ impl History {
     /// Rebuilds the index from the last `HISTORY_SLOTS` committed blocks and their clearings.
     /// The transactions' results are not stored, so a bid counts as accepted when the state
     /// holds this household's bid record for its slot with the same side and quantity, and
-    /// only the first such bid of a slot counts (a later duplicate was refused).
+    /// only the first such bid of a slot counts (a later duplicate was refused); a 0 Wh
+    /// reading-only bid counts when its reading passes the runtime's check against today's
+    /// registration (an approximation: the nonce and market state at the time are not re-checked).
     pub fn rebuild(store: &ChainStore, state: &impl StateStore, chain_id: &str) -> Result<History, HistoryError> {
         let mut history = History::default();
         let Some(tip) = store.latest_height()? else { return Ok(history) };
@@ -101,6 +106,17 @@ impl History {
             let accepted: Vec<bool> = txs
                 .iter()
                 .map(|tx| match &tx.body {
+                    // A reading-only bid leaves no bid record; it counts when its reading is valid,
+                    // which is all the runtime checked of it beyond the slot.
+                    TxBody::Bid { slot, quantity_wh: 0, meter: Some(reading), .. } => {
+                        let hh = market_runtime::household(state, &tx.sender).ok().flatten();
+                        let params = market_runtime::query::market_params(state).ok();
+                        let plausible = match (hh, params) {
+                            (Some(hh), Some(params)) => market_runtime::chain::meter::check_reading(reading, &hh.spec, &params).is_ok(),
+                            _ => false,
+                        };
+                        plausible && !seen.contains(&(*slot, tx.sender))
+                    }
                     TxBody::Bid { slot, side, quantity_wh, .. } => {
                         let stored = state.get(&keys::bid(*slot, &tx.sender)).and_then(|raw| codec::decode_bid(&raw));
                         stored.is_some_and(|b| b.side == *side && b.quantity_wh == *quantity_wh) && seen.insert((*slot, tx.sender))

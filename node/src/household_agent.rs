@@ -67,8 +67,9 @@ impl HouseholdAgent {
     }
 }
 
-/// Bids for every slot until the node stops. A slot is skipped (and logged) when the household
-/// is not approved yet, when it is exactly balanced, or when the runtime refuses the bid.
+/// Bids for every slot until the node stops (a slot its battery balanced exactly gets a 0 Wh
+/// bid that carries only the reading). A slot is skipped (and logged) when the household is
+/// not approved yet or when the runtime refuses the bid.
 pub async fn run(agent: HouseholdAgent, shared: Arc<Shared>) {
     let address = agent.address();
     let chain_id = shared.genesis.chain_id.clone();
@@ -109,7 +110,7 @@ pub async fn run(agent: HouseholdAgent, shared: Arc<Shared>) {
         last_slot = slot;
         let meter = meter.get_or_insert_with(|| HouseholdMeter::new(agent.index, &spec));
         let Some(decision) = meter.step(&agent.profile, slot) else { continue };
-        let Some((side, quantity_wh)) = decision.bid else { continue };
+        let (side, quantity_wh) = decision.side_and_quantity();
 
         // A bid the mempool evicted (its slot closed) leaves a nonce gap: start again from
         // the committed nonce once any of ours was refused.

@@ -154,7 +154,8 @@ impl Node {
             };
             self.shared.set_tx_status(tx.hash, status);
             if let Some(at) = self.submitted_at.remove(&tx.hash) {
-                if result.is_ok() && matches!(tx.tx.body, market_runtime::TxBody::Bid { .. }) {
+                // A 0 Wh bid only carries a meter reading: nothing of it is settled.
+                if result.is_ok() && matches!(tx.tx.body, market_runtime::TxBody::Bid { quantity_wh, .. } if quantity_wh > 0) {
                     m.bid_latency.observe(now.duration_since(at).as_secs_f64());
                 }
             }

@@ -203,7 +203,7 @@ pub fn simulate(args: &Args, stop: Arc<AtomicBool>) -> anyhow::Result<Summary> {
                     let mut signed: Vec<(&mut Household, Vec<u8>)> = Vec::new();
                     for h in part.iter_mut() {
                         let Some(decision) = h.meter.step(profile, slot) else { continue };
-                        let Some((side, qty)) = decision.bid else { continue };
+                        let (side, qty) = decision.side_and_quantity();
                         let tx = node::agent::bid_tx(h.key.public(), h.nonce, slot, side, qty, Some(decision.reading));
                         let Ok(bytes) = ledger::tx::encode_tx(&h.key, chain_id, &tx) else { continue };
                         signed.push((h, bytes));

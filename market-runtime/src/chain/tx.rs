@@ -171,7 +171,13 @@ fn bid(
         return Err(TxError::DuplicateBid { household: sender, slot });
     }
     if quantity_wh == 0 {
-        return Err(TxError::ZeroQuantity);
+        // A home its battery balanced exactly neither buys nor sells, but its meter still
+        // reads: a 0 Wh bid carrying a reading records the reading and nothing else (no bid
+        // record, no reservation, nothing to settle). Without a reading it means nothing.
+        let Some(reading) = meter else { return Err(TxError::ZeroQuantity) };
+        check_reading(reading, &hh.spec, &params)?;
+        record_reading(store, plan, sender, slot, reading)?;
+        return Ok(());
     }
     let limit_wh = bid_limit_wh(&hh.spec, side, &params);
     if quantity_wh > limit_wh {
@@ -212,14 +218,25 @@ fn bid(
     plan.put(totals_key, encode_totals(sell_wh, buy_wh));
     plan.put(bid_key, codec::encode_bid(&BidRecord { side, quantity_wh }));
     if let Some(reading) = meter {
-        // Bids may target future slots in any order; keep the reading of the latest slot.
-        let newer = match state::meter_reading(store, &sender)? {
-            Some(latest) => slot >= latest.slot,
-            None => true,
-        };
-        if newer {
-            plan.put(keys::meter(&sender), codec::encode_meter(&LatestReading { slot, reading: *reading }));
-        }
+        record_reading(store, plan, sender, slot, reading)?;
+    }
+    Ok(())
+}
+
+/// Bids may target future slots in any order; `meter/<addr>` keeps the reading of the latest slot.
+fn record_reading(
+    store: &impl StateStore,
+    plan: &mut Plan,
+    sender: Address,
+    slot: u64,
+    reading: &MeterReading,
+) -> Result<(), TxError> {
+    let newer = match state::meter_reading(store, &sender)? {
+        Some(latest) => slot >= latest.slot,
+        None => true,
+    };
+    if newer {
+        plan.put(keys::meter(&sender), codec::encode_meter(&LatestReading { slot, reading: *reading }));
     }
     Ok(())
 }

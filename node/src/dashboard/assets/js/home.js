@@ -73,9 +73,9 @@ export class HomeDetail {
       rows.push(`<tr data-slot="${e.slot}"${meterAttrs}><td>${e.slot}</td>`
         + `<td>${m ? kwh(m.generation_wh) : '—'}</td><td>${m ? kwh(m.load_wh) : '—'}</td>`
         + `<td>${m && m.battery_capacity_wh ? kwh(m.battery_soc_wh) : '—'}</td>`
-        + `<td>${b ? `${b.side} ${kwh(b.quantity_wh)}` : '—'}</td>`
+        + `<td>${b ? `${b.side} ${kwh(b.quantity_wh)}` : m ? 'none (balanced)' : '—'}</td>`
         + `<td>${s ? kwh(s.p2p_wh) : '—'}</td><td>${s ? kwh(s.grid_wh) : '—'}</td>`
-        + `<td>${s && b ? `${b.side === 'buy' ? '−' : '+'}${tokens(s.amount)}` : 'pending'}</td></tr>`);
+        + `<td>${!b ? '—' : s ? `${b.side === 'buy' ? '−' : '+'}${tokens(s.amount)}` : 'pending'}</td></tr>`);
     }
     const reg = h ? [
       fact('kind', h.kind), fact('lot', h.lot), fact('status', h.status),
@@ -105,7 +105,7 @@ export class HomeDetail {
       </dl>
       <div class="home-chart" id="home-energy"></div>
       <div class="home-chart" id="home-bids"></div>
-      <p class="hint">Generation, demand and battery are the meter's readings, signed with each bid; a bid is the net position after the home's own PV and battery. A slot the battery balanced exactly has no bid and so no reading.</p>
+      <p class="hint">Generation, demand and battery are the meter's readings, signed with each bid; a bid is the net position after the home's own PV and battery. In a slot the battery balanced exactly, the home sends its reading with a 0 kWh bid.</p>
       <div class="scroll"><table class="table" id="home-history">
         <thead><tr><th scope="col">slot</th><th scope="col">generation</th><th scope="col">demand</th><th scope="col">battery</th><th scope="col">bid</th><th scope="col">P2P</th><th scope="col">grid</th><th scope="col">amount</th></tr></thead>
         <tbody>${rows.reverse().join('') || '<tr><td colspan="8">no bids in the last 48 slots</td></tr>'}</tbody>
