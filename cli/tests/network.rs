@@ -152,6 +152,22 @@ fn a_household_node_with_its_agent_enabled_gets_its_bids_settled() {
     let view = net.client(0).get(&format!("/market/slots/{slot}")).expect("slot");
     let mine = view["settlements"].as_array().and_then(|s| s.iter().find(|x| x["household"] == address.as_str()).cloned()).expect("settled");
     assert_eq!(mine["battery_soc_wh"], settled[0]["meter"]["battery_soc_wh"]);
+
+    // The history is in memory: a validator restarted after SIGKILL rebuilds it from its blocks.
+    net.kill9(1);
+    net.start(1);
+    let now = net.height(0).expect("node 0 height");
+    net.wait_height(1, now, Duration::from_secs(30));
+    let rebuilt = net.client(1).get(&format!("/households/{address}")).expect("restarted node's household detail");
+    let rebuilt_history = rebuilt["history"].as_array().cloned().unwrap_or_default();
+    let mut compared = 0;
+    for e in &settled {
+        if let Some(r) = rebuilt_history.iter().find(|r| r["slot"] == e["slot"]) {
+            assert_eq!((&r["meter"], &r["bid"], &r["settlement"]), (&e["meter"], &e["bid"], &e["settlement"]), "slot {}", e["slot"]);
+            compared += 1;
+        }
+    }
+    assert!(compared > 0, "the restarted node's history shares no settled slot with node 0's: {rebuilt}");
 }
 
 fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
