@@ -45,6 +45,17 @@ impl HouseholdMeter {
         Self { index, battery }
     }
 
+    /// Continues from the state of charge in the household's latest reading on chain, so a
+    /// restarted agent does not reset the battery. Ignored for a reading of another capacity.
+    pub fn resume_from(&mut self, reading: &MeterReading) {
+        if let Some(battery) = &mut self.battery {
+            if reading.battery_capacity_wh == battery.capacity_wh as u64 {
+                let (lo, hi) = (battery.soc_min * battery.capacity_wh, battery.soc_max * battery.capacity_wh);
+                battery.soc_wh = (reading.battery_soc_wh as f64).clamp(lo, hi);
+            }
+        }
+    }
+
     /// Meters `slot` (profile hour `(slot - 1) mod profile.slots`), lets the battery absorb
     /// surplus or cover deficit, and bids the rest. Call once per slot, in slot order: each
     /// call moves the battery on by one hour. `None` when the index is outside the profile.
@@ -157,6 +168,15 @@ mod tests {
         assert_eq!(sunny.reading, MeterReading { generation_wh: 3_000, load_wh: 1_000, battery_soc_wh: 0, battery_capacity_wh: 0 });
         assert_eq!(meter.step(&profile(), 2).expect("in profile").bid, Some((Side::Buy, 1_500)));
         assert_eq!(HouseholdMeter::new(1, &spec(0)).step(&profile(), 1), None);
+    }
+
+    #[test]
+    fn a_restarted_meter_continues_from_the_reading_on_chain() {
+        let mut meter = HouseholdMeter::new(0, &spec(5_000));
+        meter.resume_from(&MeterReading { generation_wh: 0, load_wh: 0, battery_soc_wh: 3_000, battery_capacity_wh: 5_000 });
+        // The evening's 1,500 Wh come from the battery: 3,000 - 1,500 / 0.9999.
+        let evening = meter.step(&profile(), 2).expect("in profile");
+        assert_eq!((evening.bid, evening.reading.battery_soc_wh), (None, 1_499));
     }
 
     #[test]

@@ -108,7 +108,13 @@ pub async fn run(agent: HouseholdAgent, shared: Arc<Shared>) {
             }
         };
         last_slot = slot;
-        let meter = meter.get_or_insert_with(|| HouseholdMeter::new(agent.index, &spec));
+        let meter = meter.get_or_insert_with(|| {
+            let mut meter = HouseholdMeter::new(agent.index, &spec);
+            if let Ok(Some(latest)) = market_runtime::meter_reading(&state, &address) {
+                meter.resume_from(&latest.reading);
+            }
+            meter
+        });
         let Some(decision) = meter.step(&agent.profile, slot) else { continue };
         let (side, quantity_wh) = decision.side_and_quantity();
 

@@ -86,10 +86,21 @@ fn registered_spec(client: &Client, address: &[u8; 32]) -> Option<market_runtime
     })
 }
 
-fn fetch_nonces(client: &Client, households: &mut [Household]) -> anyhow::Result<()> {
+/// Reads each household's next nonce; with `resume`, also continues its battery from the
+/// state of charge of its latest reading on chain (so a restarted meter-sim does not reset it).
+fn fetch_nonces(client: &Client, households: &mut [Household], resume: bool) -> anyhow::Result<()> {
     for h in households {
         let acct = client.get(&format!("/accounts/{}", hex::encode(h.key.public())))?;
         h.nonce = acct["nonce"].as_u64().unwrap_or(0);
+        let m = &acct["household"]["meter"];
+        if let (true, Some(soc), Some(capacity)) = (resume, m["battery_soc_wh"].as_u64(), m["battery_capacity_wh"].as_u64()) {
+            h.meter.resume_from(&market_runtime::MeterReading {
+                generation_wh: 0,
+                load_wh: 0,
+                battery_soc_wh: soc,
+                battery_capacity_wh: capacity,
+            });
+        }
     }
     Ok(())
 }
@@ -148,7 +159,7 @@ pub fn simulate(args: &Args, stop: Arc<AtomicBool>) -> anyhow::Result<Summary> {
             })
             .collect(),
     };
-    fetch_nonces(first, &mut households)?;
+    fetch_nonces(first, &mut households, true)?;
 
     let submitted = AtomicU64::new(0);
     let accepted = AtomicU64::new(0);
@@ -243,7 +254,7 @@ pub fn simulate(args: &Args, stop: Arc<AtomicBool>) -> anyhow::Result<Summary> {
         let failed = rejected.load(Ordering::Relaxed) + unreachable.load(Ordering::Relaxed);
         if failed > 0 && summary.slots % 10 == 0 {
             // A bid that was refused or evicted leaves a nonce gap; re-read the accounts.
-            let _ = fetch_nonces(first, &mut households);
+            let _ = fetch_nonces(first, &mut households, false);
         }
     }
     summary.last_slot = last_slot;
