@@ -101,9 +101,8 @@ pub fn bid_tx(sender: [u8; 32], nonce: u64, slot: u64, side: Side, quantity_wh: 
 /// next slot closes within `margin_ms` (the bid could not reach the proposer in time).
 pub fn target_slot(latest_height: u64, genesis_time_ms: u64, slot_ms: u64, now_ms: u64, margin_ms: u64) -> u64 {
     let mut slot = latest_height + 1;
-    if slot_ms > 0 {
-        let elapsed = now_ms.saturating_sub(genesis_time_ms);
-        slot = slot.max(elapsed / slot_ms + 1);
+    if let Some(elapsed_slots) = now_ms.saturating_sub(genesis_time_ms).checked_div(slot_ms) {
+        slot = slot.max(elapsed_slots + 1);
         while genesis_time_ms + slot * slot_ms < now_ms + margin_ms {
             slot += 1;
         }

@@ -73,8 +73,7 @@ impl Net {
         node::localnet::household_keypair(self.seed, household).save(&home_dir.join("config/household_key.json")).expect("household key");
         std::fs::copy(Path::new(&self.nodes[0].home).join("config/genesis.json"), home.genesis_file()).expect("genesis");
         let node_id = node::localnet::node_id_of(&node_key).expect("node id");
-        let mut config = node::config::Config::default();
-        config.moniker = format!("household-{household}");
+        let mut config = node::config::Config { moniker: format!("household-{household}"), ..Default::default() };
         config.p2p.listen = format!("/ip4/127.0.0.1/tcp/{port}");
         config.rpc.listen = format!("127.0.0.1:{}", port + 1);
         config.metrics.listen = format!("127.0.0.1:{}", port + 2);
