@@ -261,9 +261,32 @@ fn dashboard_shows_623_live_homes_a_home_matching_its_account_and_approves_a_reg
     let bidding = detail["settlements"].as_array().map(|s| s.iter().filter(|x| x["quantity_wh"].as_u64().unwrap_or(0) > 0).count()).unwrap_or(0);
     assert_eq!(painted["bidding"].as_u64(), Some(bidding as u64), "coloured tiles = homes with a settled bid in slot {slot}");
 
+    // Battery bars: a home's bar is the state of charge its meter reported for the tiles' slot, as the RPC has it.
+    let bars = browser.eval(
+        "(() => { const t = document.getElementById('tiles'); const socs = {}; for (const x of t.querySelectorAll('.tile[data-soc]')) socs[x.dataset.address] = Number(x.dataset.soc); return {slot: Number(t.dataset.slot), socs}; })()",
+    )?;
+    let bar_slot = bars["slot"].as_u64().ok_or_else(|| anyhow!("tiles have no slot"))?;
+    let settled = rpc(&base, &format!("/market/slots/{bar_slot}"))?;
+    let mut compared = 0;
+    for s in settled["settlements"].as_array().into_iter().flatten() {
+        let (Some(address), Some(soc)) = (s["household"].as_str(), s["battery_soc_wh"].as_u64()) else { continue };
+        if let Some(shown) = bars["socs"].get(address) {
+            assert_eq!(shown.as_u64(), Some(soc), "tile {address}: battery bar {shown} Wh, slot {bar_slot} reading {soc} Wh");
+            compared += 1;
+        }
+    }
+    assert!(compared > 0, "no tile shows a battery state of charge for slot {bar_slot}: {bars}");
+
     // A home's detail matches its account over RPC (retried: a block may land between the two reads).
-    let address = browser.eval("(() => { const t = document.querySelectorAll('#tiles .tile')[42]; t.click(); return t.dataset.address; })()")?;
-    let address = address.as_str().ok_or_else(|| anyhow!("tile has no address"))?.to_string();
+    // A home with PV and a battery, so its generation and state of charge are not all zero.
+    let registry = rpc(&base, "/households")?;
+    let address = registry["households"]
+        .as_array()
+        .and_then(|all| all.iter().find(|h| h["status"] == "approved" && h["battery_wh"].as_u64().unwrap_or(0) > 0))
+        .and_then(|h| h["address"].as_str())
+        .ok_or_else(|| anyhow!("no approved home with a battery"))?
+        .to_string();
+    browser.eval(&format!("document.querySelector('#tiles .tile[data-address=\"{address}\"]').click()"))?;
     browser.wait_for(
         "the home's detail",
         &format!("(() => {{ const d = document.getElementById('home-detail'); return d.dataset.loaded === 'true' && d.dataset.address === '{address}'; }})()"),
@@ -290,6 +313,33 @@ fn dashboard_shows_623_live_homes_a_home_matching_its_account_and_approves_a_reg
     let micro = last.1["balance"].as_u64().ok_or_else(|| anyhow!("/accounts has no balance"))?;
     assert!(shown.ends_with(" tokens"), "balance shown with its unit: {shown:?}");
     assert_eq!((tokens * 1e6).round() as u64, micro, "balance shown as {shown:?}, the account holds {micro} micro-tokens");
+    // Its hourly generation and demand (and battery) are its meter's readings as /households/{addr} reports them,
+    // and its latest reading is the one in state.
+    let mut last_meter = (Value::Null, Value::Null);
+    let mut meter_matched = false;
+    for _ in 0..30 {
+        let page = browser.eval(
+            "(() => { const d = document.getElementById('home-detail'); const m = d.querySelector('.meter'); const rows = [...d.querySelectorAll('#home-history tr[data-generation]')].map(r => ({slot: Number(r.dataset.slot), generation_wh: Number(r.dataset.generation), load_wh: Number(r.dataset.load), battery_soc_wh: Number(r.dataset.soc)})); return {latest: m ? {slot: Number(m.dataset.slot), generation_wh: Number(m.dataset.generation), load_wh: Number(m.dataset.load), battery_soc_wh: Number(m.dataset.soc)} : null, rows, lines: d.querySelectorAll('#home-energy path.series').length}; })()",
+        )?;
+        let detail = rpc(&base, &format!("/households/{address}"))?;
+        let rpc_meter = &detail["meter"];
+        let latest_ok = ["slot", "generation_wh", "load_wh", "battery_soc_wh"].iter().all(|k| page["latest"][k] == rpc_meter[k]);
+        let history = detail["history"].as_array().cloned().unwrap_or_default();
+        let rows = page["rows"].as_array().cloned().unwrap_or_default();
+        let mut rows_ok = !rows.is_empty() && page["lines"].as_u64().unwrap_or(0) >= 2;
+        for row in &rows {
+            if let Some(entry) = history.iter().find(|e| e["slot"] == row["slot"]) {
+                rows_ok &= ["generation_wh", "load_wh", "battery_soc_wh"].iter().all(|k| entry["meter"][k] == row[k]);
+            }
+        }
+        meter_matched = latest_ok && rows_ok;
+        last_meter = (page, detail);
+        if meter_matched {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    assert!(meter_matched, "home detail's readings {} do not match /households/{address}: {}", last_meter.0, last_meter.1);
     let kind = browser.eval("document.querySelector('#home-detail .facts:first-of-type').textContent")?;
     let household = &last.1["household"];
     if let (Some(text), Some(expected)) = (kind.as_str(), household["kind"].as_str()) {

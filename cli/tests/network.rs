@@ -101,6 +101,75 @@ fn a_peer_not_in_the_genesis_cannot_join() {
     assert!(refused, "no validator logged the refused connection");
 }
 
+/// A household node started with `solartrade start` and `[agent] enabled = true` meters its
+/// simulated home, signs its own bids and gossips them from its own mempool: they settle, the
+/// readings (the profile's PV and load, the battery's state of charge) reach the chain.
+#[test]
+fn a_household_node_with_its_agent_enabled_gets_its_bids_settled() {
+    let _g = lock();
+    let mut net = Net::new(4, 40, 300, 27500, &[]);
+    // A home with PV and so, in the simulated community, a battery.
+    let (community, profile) = node::localnet::community(40, net.seed);
+    let household = community.households.iter().position(|h| h.pv_capacity_w > 0.0).expect("a home with PV");
+    let address = hex::encode(node::localnet::household_keypair(net.seed, household).public());
+    let hh_node = net.add_household_node(household, 27540);
+    for i in 0..=hh_node {
+        net.start(i);
+    }
+    net.wait_height(0, 3, Duration::from_secs(30));
+    let started = std::time::Instant::now();
+    let (settled, readings) = loop {
+        let detail = net.client(0).get(&format!("/households/{address}")).expect("household detail");
+        let history = detail["history"].as_array().cloned().unwrap_or_default();
+        let settled: Vec<serde_json::Value> = history.iter().filter(|e| !e["settlement"].is_null()).cloned().collect();
+        if settled.len() >= 6 {
+            break (settled, detail);
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "household {household} has {} settled slots after 60 s: {detail}\nhousehold node log:\n{}",
+            settled.len(),
+            net.log_tail(hh_node)
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    // Every settled bid carried its slot's profile hour and a reading of the registered
+    // 5 kWh battery, within its 10-100 % state-of-charge bounds.
+    for e in &settled {
+        let slot = e["slot"].as_u64().expect("slot");
+        let at = profile.at(((slot - 1) % profile.slots as u64) as usize, household);
+        let m = &e["meter"];
+        assert_eq!((m["load_wh"].as_u64(), m["generation_wh"].as_u64()), (Some(profile.load_wh[at]), Some(profile.pv_wh[at])), "{e}");
+        assert_eq!(m["battery_capacity_wh"].as_u64(), Some(5_000), "{e}");
+        assert!(m["battery_soc_wh"].as_u64().is_some_and(|soc| (500..=5_000).contains(&soc)), "{e}");
+    }
+    assert!(!readings["meter"].is_null(), "no latest reading in state: {readings}");
+    // The household node itself follows the chain and saw its bids committed.
+    let acct = net.client(hh_node).get(&format!("/accounts/{address}")).expect("household node RPC");
+    assert!(acct["nonce"].as_u64().unwrap_or(0) >= 6, "{acct}");
+    // And the validator's slot view shows the home's battery for a slot it settled in.
+    let slot = settled[0]["slot"].as_u64().expect("slot");
+    let view = net.client(0).get(&format!("/market/slots/{slot}")).expect("slot");
+    let mine = view["settlements"].as_array().and_then(|s| s.iter().find(|x| x["household"] == address.as_str()).cloned()).expect("settled");
+    assert_eq!(mine["battery_soc_wh"], settled[0]["meter"]["battery_soc_wh"]);
+
+    // The history is in memory: a validator restarted after SIGKILL rebuilds it from its blocks.
+    net.kill9(1);
+    net.start(1);
+    let now = net.height(0).expect("node 0 height");
+    net.wait_height(1, now, Duration::from_secs(30));
+    let rebuilt = net.client(1).get(&format!("/households/{address}")).expect("restarted node's household detail");
+    let rebuilt_history = rebuilt["history"].as_array().cloned().unwrap_or_default();
+    let mut compared = 0;
+    for e in &settled {
+        if let Some(r) = rebuilt_history.iter().find(|r| r["slot"] == e["slot"]) {
+            assert_eq!((&r["meter"], &r["bid"], &r["settlement"]), (&e["meter"], &e["bid"], &e["settlement"]), "slot {}", e["slot"]);
+            compared += 1;
+        }
+    }
+    assert!(compared > 0, "the restarted node's history shares no settled slot with node 0's: {rebuilt}");
+}
+
 fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {

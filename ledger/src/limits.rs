@@ -17,6 +17,10 @@ pub const MAX_PROPOSAL_BYTES: usize = MAX_BLOCK_BYTES + 1024;
 pub const MAX_CERT_SIGNATURES: usize = 1_000;
 /// Largest encoded commit certificate.
 pub const MAX_CERT_BYTES: usize = MAX_CERT_SIGNATURES * 110 + 128;
+/// Largest value of a bid's meter reading field, in Wh (the runtime's `MAX_METER_WH`; the
+/// runtime checks it, so the refusal names the field). A reading adds at most 4 varints of
+/// 10 bytes plus tags to a bid, well inside `MAX_TX_BYTES`.
+pub const MAX_METER_WH: u64 = market_runtime::params::MAX_METER_WH;
 /// Longest rejection reason, in bytes.
 pub const MAX_REASON_LEN: usize = 256;
 /// Most blocks in one sync response.

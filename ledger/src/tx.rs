@@ -1,6 +1,6 @@
 //! Transactions on the wire: a `market_runtime::Tx` into a signed envelope, and back after every check.
 
-use market_runtime::{HouseholdKind, HouseholdSpec, Side, Tx, TxBody};
+use market_runtime::{HouseholdKind, HouseholdSpec, MeterReading, Side, Tx, TxBody};
 use prost::Message;
 
 use crate::consensus_msg::decode_vote;
@@ -71,6 +71,13 @@ pub fn decode_tx(bytes: &[u8], chain_id: &str) -> Result<VerifiedTx, WireError> 
     let (opened, tx) = decode_unverified(bytes, chain_id)?;
     opened.verify(chain_id)?;
     Ok(VerifiedTx { hash: sha256(bytes), tx, bytes: bytes.to_vec() })
+}
+
+/// Decodes a transaction of a block this node already committed, without verifying its
+/// signature again: the signature was checked before the block was executed, and the store
+/// is trusted. For read paths (indexes rebuilt at start), never for admission.
+pub fn decode_committed_tx(bytes: &[u8], chain_id: &str) -> Result<Tx, WireError> {
+    decode_unverified(bytes, chain_id).map(|(_, tx)| tx)
 }
 
 /// Decodes and checks many transactions, verifying all signatures in one batch (a
@@ -151,13 +158,19 @@ fn body_to_wire(body: &TxBody) -> Body {
         }),
         TxBody::OpenMarket => Body::OpenMarket(wire::OpenMarket {}),
         TxBody::CloseMarket => Body::CloseMarket(wire::CloseMarket {}),
-        TxBody::Bid { slot, side, quantity_wh } => Body::Bid(wire::Bid {
+        TxBody::Bid { slot, side, quantity_wh, meter } => Body::Bid(wire::Bid {
             slot: *slot,
             side: match side {
                 Side::Buy => wire::Side::Buy,
                 Side::Sell => wire::Side::Sell,
             } as i32,
             quantity_wh: *quantity_wh,
+            meter: meter.map(|m| wire::MeterReading {
+                generation_wh: m.generation_wh,
+                load_wh: m.load_wh,
+                battery_soc_wh: m.battery_soc_wh,
+                battery_capacity_wh: m.battery_capacity_wh,
+            }),
         }),
         TxBody::Transfer { to, amount } => Body::Transfer(wire::Transfer { to: to.to_vec(), amount: *amount }),
         TxBody::ValidatorUpdate { validator, power } => Body::ValidatorUpdate(wire::ValidatorUpdate {
@@ -208,7 +221,15 @@ fn body_from_wire(body: Body, chain_id: &str) -> Result<TxBody, WireError> {
                 Ok(wire::Side::Sell) => Side::Sell,
                 _ => return Err(WireError::UnknownKind { what: "bid side", value: bid.side }),
             };
-            TxBody::Bid { slot: bid.slot, side, quantity_wh: bid.quantity_wh }
+            // Range checks are the runtime's (`market_runtime::chain::meter`), so that a
+            // rejected reading gets a typed error naming the field, like every other bid check.
+            let meter = bid.meter.map(|m| MeterReading {
+                generation_wh: m.generation_wh,
+                load_wh: m.load_wh,
+                battery_soc_wh: m.battery_soc_wh,
+                battery_capacity_wh: m.battery_capacity_wh,
+            });
+            TxBody::Bid { slot: bid.slot, side, quantity_wh: bid.quantity_wh, meter }
         }
         Body::Transfer(transfer) => TxBody::Transfer { to: bytes32(WHAT, "to", &transfer.to)?, amount: transfer.amount },
         Body::ValidatorUpdate(update) => TxBody::ValidatorUpdate {

@@ -9,7 +9,7 @@ use ledger::consensus_msg::{decode_proposal, decode_vote, encode_proposal, encod
 use ledger::sync::{decode_sync_request, decode_sync_response};
 use ledger::tx::{decode_tx, encode_tx};
 use ledger::wire::{CommittedBlock, SignStep, SignerState, SyncRequest, SyncResponse, VoteType};
-use market_runtime::{HouseholdKind, HouseholdSpec, Side, Tx, TxBody};
+use market_runtime::{HouseholdKind, HouseholdSpec, MeterReading, Side, Tx, TxBody};
 use prost::Message;
 use proptest::prelude::*;
 
@@ -33,11 +33,19 @@ fn body() -> impl Strategy<Value = TxBody> {
         (address(), "\\PC{0,60}").prop_map(|(household, reason)| TxBody::RejectHousehold { household, reason }),
         Just(TxBody::OpenMarket),
         Just(TxBody::CloseMarket),
-        (any::<u64>(), any::<bool>(), any::<u64>()).prop_map(|(slot, buy, quantity_wh)| TxBody::Bid {
-            slot,
-            side: if buy { Side::Buy } else { Side::Sell },
-            quantity_wh
-        }),
+        (any::<u64>(), any::<bool>(), any::<u64>(), proptest::option::of(any::<[u64; 4]>())).prop_map(
+            |(slot, buy, quantity_wh, meter)| TxBody::Bid {
+                slot,
+                side: if buy { Side::Buy } else { Side::Sell },
+                quantity_wh,
+                meter: meter.map(|[generation_wh, load_wh, battery_soc_wh, battery_capacity_wh]| MeterReading {
+                    generation_wh,
+                    load_wh,
+                    battery_soc_wh,
+                    battery_capacity_wh,
+                }),
+            }
+        ),
         (address(), any::<u64>()).prop_map(|(to, amount)| TxBody::Transfer { to, amount }),
         (address(), any::<u64>()).prop_map(|(validator, power)| TxBody::ValidatorUpdate { validator, power }),
     ]

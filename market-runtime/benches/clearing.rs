@@ -44,7 +44,7 @@ fn store_with_bids(n: u32) -> MemStore {
     let txs: Vec<Tx> = random_bids(n)
         .into_iter()
         .enumerate()
-        .map(|(i, b)| Tx { sender: addr(i as u32), nonce: 0, body: TxBody::Bid { slot: 2, side: b.side, quantity_wh: b.quantity_wh } })
+        .map(|(i, b)| Tx { sender: addr(i as u32), nonce: 0, body: TxBody::Bid { slot: 2, side: b.side, quantity_wh: b.quantity_wh, meter: None } })
         .collect();
     let ctx = BlockContext { height: 1, slot: 1, proposer: [0x77; 32], signers: vec![[0x77; 32]] };
     let out = execute_block(&mut store, &ctx, &txs);

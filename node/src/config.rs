@@ -17,6 +17,48 @@ pub struct Config {
     pub mempool: MempoolConfig,
     pub consensus: ConsensusConfig,
     pub log: LogConfig,
+    pub agent: AgentConfig,
+}
+
+/// Where the household agent's bids come from.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ProfileSource {
+    /// Household `profile_index` of the community simulated from `seed` (the same one
+    /// `testnet local` and `meter-sim` use).
+    Simulated,
+    /// Household `profile_index` (first-appearance order) of the meter CSV at `csv_file`.
+    Csv,
+}
+
+/// `[agent]`: a household node meters and bids for itself each slot.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct AgentConfig {
+    pub enabled: bool,
+    /// The household's meter key (its address); relative paths are under the home directory.
+    pub key_file: String,
+    pub profile: ProfileSource,
+    pub profile_index: usize,
+    pub seed: u64,
+    /// Relative paths are under the home directory.
+    pub csv_file: String,
+    /// Do not bid for a slot that closes sooner than this.
+    pub margin_ms: u64,
+}
+
+impl Default for AgentConfig {
+    fn default() -> Self {
+        AgentConfig {
+            enabled: false,
+            key_file: "config/household_key.json".into(),
+            profile: ProfileSource::Simulated,
+            profile_index: 0,
+            seed: 1,
+            csv_file: String::new(),
+            margin_ms: 150,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -89,6 +131,7 @@ impl Default for Config {
             mempool: MempoolConfig::default(),
             consensus: ConsensusConfig::default(),
             log: LogConfig::default(),
+            agent: AgentConfig::default(),
         }
     }
 }
@@ -215,6 +258,14 @@ impl Config {
                 &format!("must be at most {} (the ledger's limit on transactions per block)", ledger::limits::MAX_BLOCK_TXS),
             ));
         }
+        if self.agent.enabled {
+            if self.agent.key_file.is_empty() {
+                return Err(invalid("agent.key_file", "", "the agent needs the household's key file"));
+            }
+            if self.agent.profile == ProfileSource::Csv && self.agent.csv_file.is_empty() {
+                return Err(invalid("agent.csv_file", "", "profile = \"csv\" needs a CSV file"));
+            }
+        }
         Ok(())
     }
 
@@ -223,6 +274,10 @@ impl Config {
         let list = |v: &[String]| {
             let items: Vec<String> = v.iter().map(|s| format!("{s:?}")).collect();
             format!("[{}]", items.join(", "))
+        };
+        let profile = match self.agent.profile {
+            ProfileSource::Simulated => "simulated",
+            ProfileSource::Csv => "csv",
         };
         let log_format = match self.log.format {
             LogFormat::Text => "text",
@@ -283,6 +338,23 @@ max_block_txs = {max_block_txs}
 format = "{log_format}"
 # A tracing filter, e.g. "info" or "node=debug,libp2p=warn".
 level = {log_level:?}
+
+[agent]
+# Run this household's agent inside the node: each slot it meters PV, load and battery,
+# signs its bid with the reading attached and puts it in this node's own mempool (gossiped
+# from here, no RPC round trip).
+enabled = {agent_enabled}
+# The household's meter key (its address on chain); relative to the home directory.
+key_file = {agent_key:?}
+# "simulated": household `profile_index` of the community simulated from `seed` (as
+# `testnet local` and `meter-sim` generate it). "csv": household `profile_index`, in order of
+# first appearance, of the meter CSV `csv_file` (relative to the home directory).
+profile = "{profile}"
+profile_index = {agent_index}
+seed = {agent_seed}
+csv_file = {agent_csv:?}
+# Do not bid for a slot that closes sooner than this, in ms.
+margin_ms = {agent_margin}
 "#,
             moniker = self.moniker,
             p2p_listen = self.p2p.listen,
@@ -306,6 +378,12 @@ level = {log_level:?}
             t_increase = self.consensus.timeout_increase_ms,
             max_block_txs = self.consensus.max_block_txs,
             log_level = self.log.level,
+            agent_enabled = self.agent.enabled,
+            agent_key = self.agent.key_file,
+            agent_index = self.agent.profile_index,
+            agent_seed = self.agent.seed,
+            agent_csv = self.agent.csv_file,
+            agent_margin = self.agent.margin_ms,
         )
     }
 }
@@ -319,6 +397,7 @@ mod tests {
         let mut config = Config::default();
         config.moniker = "val-3".into();
         config.p2p.allowed_peers = vec!["12D3KooWGzP1sZ7yYqLz9Zr4bW3bq1k2Xb1rW6wHn3o5Xq5Q1mZp".into()];
+        config.agent = AgentConfig { enabled: true, profile: ProfileSource::Csv, csv_file: "meter.csv".into(), profile_index: 3, ..AgentConfig::default() };
         let back: Config = toml::from_str(&config.to_documented_toml()).unwrap();
         assert_eq!(back, config);
     }

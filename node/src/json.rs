@@ -1,7 +1,8 @@
 //! JSON shapes of the RPC (docs/rpc.md), built from the ledger's and the runtime's types.
 
 use ledger::wire::{Block, CommitCertificate};
-use market_runtime::{Household, HouseholdStatus, SlotClearing, TxBody};
+use market_runtime::chain::meter::LatestReading;
+use market_runtime::{Household, HouseholdStatus, MeterReading, SlotClearing, TxBody};
 use serde_json::{json, Value};
 
 pub fn hex32(b: &[u8]) -> String {
@@ -14,10 +15,35 @@ pub fn tx_body(body: &TxBody) -> Value {
         TxBody::ApproveHousehold { household } => json!({ "household": hex32(household) }),
         TxBody::RejectHousehold { household, reason } => json!({ "household": hex32(household), "reason": reason }),
         TxBody::OpenMarket | TxBody::CloseMarket => json!({}),
-        TxBody::Bid { slot, side, quantity_wh } => json!({ "slot": slot, "side": side.to_string(), "quantity_wh": quantity_wh }),
+        TxBody::Bid { slot, side, quantity_wh, meter } => {
+            let mut v = json!({ "slot": slot, "side": side.to_string(), "quantity_wh": quantity_wh });
+            if let Some(m) = meter {
+                v["meter"] = meter_reading(m);
+            }
+            v
+        }
         TxBody::Transfer { to, amount } => json!({ "to": hex32(to), "amount": amount }),
         TxBody::ValidatorUpdate { validator, power } => json!({ "validator": hex32(validator), "power": power }),
         TxBody::Evidence { validator, height, round } => json!({ "validator": hex32(validator), "height": height, "round": round }),
+    }
+}
+
+pub fn meter_reading(m: &MeterReading) -> Value {
+    json!({
+        "generation_wh": m.generation_wh, "load_wh": m.load_wh,
+        "battery_soc_wh": m.battery_soc_wh, "battery_capacity_wh": m.battery_capacity_wh,
+    })
+}
+
+/// A household's latest reading as `/households` and `/accounts` show it (`null` without one).
+pub fn latest_meter(m: Option<&LatestReading>) -> Value {
+    match m {
+        None => Value::Null,
+        Some(m) => {
+            let mut v = meter_reading(&m.reading);
+            v["slot"] = json!(m.slot);
+            v
+        }
     }
 }
 
@@ -57,6 +83,25 @@ pub fn block(block: &Block, cert: Option<&CommitCertificate>, chain_id: &str, la
     })
 }
 
+/// `/households/{addr}`'s `history`: one entry per kept slot, oldest first; a field is `null`
+/// when the slot has no reading, bid or settlement for the household.
+pub fn history(slots: &[(u64, crate::history::SlotRecord)]) -> Value {
+    let entries: Vec<Value> = slots
+        .iter()
+        .map(|(slot, r)| {
+            json!({
+                "slot": slot,
+                "meter": r.meter.as_ref().map(meter_reading),
+                "bid": r.bid.map(|(side, q)| json!({ "side": side.to_string(), "quantity_wh": q })),
+                "settlement": r.settlement.map(|s| json!({
+                    "p2p_wh": s.p2p_wh, "grid_wh": s.grid_wh, "amount": s.amount, "solar_reward": s.solar_reward,
+                })),
+            })
+        })
+        .collect();
+    Value::Array(entries)
+}
+
 pub fn block_summary(block: &Block, latency_ms: Option<f64>) -> Value {
     let h = block.header.clone().unwrap_or_default();
     json!({
@@ -65,7 +110,8 @@ pub fn block_summary(block: &Block, latency_ms: Option<f64>) -> Value {
     })
 }
 
-pub fn household(h: &Household, balance: u64) -> Value {
+/// A household with its balance and its latest meter reading (`meter`, `null` without one).
+pub fn household(h: &Household, balance: u64, meter: Option<&LatestReading>) -> Value {
     let kind = match h.spec.kind {
         market_runtime::HouseholdKind::Villa => "villa",
         market_runtime::HouseholdKind::Flat => "flat",
@@ -73,7 +119,7 @@ pub fn household(h: &Household, balance: u64) -> Value {
     let mut v = json!({
         "address": hex32(&h.address), "status": h.status.name(), "kind": kind, "lot": h.spec.lot,
         "pv_capacity_w": h.spec.pv_capacity_w, "battery_wh": h.spec.battery_wh, "battery_w": h.spec.battery_w,
-        "import_limit_w": h.spec.import_limit_w, "balance": balance,
+        "import_limit_w": h.spec.import_limit_w, "balance": balance, "meter": latest_meter(meter),
     });
     if let HouseholdStatus::Rejected { reason } = &h.status {
         v["reason"] = json!(reason);
@@ -82,6 +128,7 @@ pub fn household(h: &Household, balance: u64) -> Value {
 }
 
 /// A slot clearing; `with_settlements` false gives the summary form of `/market/slots?last`.
+/// Settlements carry `battery_soc_wh: null`; the RPC fills it from the node's history.
 pub fn slot(c: &SlotClearing, height: Option<u64>, minted: Option<u64>, with_settlements: bool) -> Value {
     let mut v = json!({
         "slot": c.slot, "height": height, "mechanism": c.mechanism.name(),

@@ -188,7 +188,7 @@ mod tests {
     use market_runtime::Side;
 
     fn bid(sender: u8, nonce: u64, slot: u64) -> PoolTx {
-        let tx = Tx { sender: [sender; 32], nonce, body: TxBody::Bid { slot, side: Side::Buy, quantity_wh: 100 } };
+        let tx = Tx { sender: [sender; 32], nonce, body: TxBody::Bid { slot, side: Side::Buy, quantity_wh: 100, meter: None } };
         let mut hash = [0u8; 32];
         hash[0] = sender;
         hash[1..9].copy_from_slice(&nonce.to_be_bytes());

@@ -52,6 +52,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/blocks/{height}", get(block))
         .route("/accounts/{addr}", get(account))
         .route("/households", get(households))
+        .route("/households/{addr}", get(household_detail))
         .route("/market/slots", get(slots))
         .route("/market/slots/{slot}", get(slot))
         .route("/validators", get(validators))
@@ -121,10 +122,30 @@ async fn account(State(s): State<AppState>, Path(addr): Path<String>) -> RpcResu
     let state = s.state();
     let acct = market_runtime::account(&state, &address).map_err(|e| RpcError::internal(e.to_string()))?;
     let household = market_runtime::household(&state, &address).map_err(|e| RpcError::internal(e.to_string()))?;
+    let meter = market_runtime::meter_reading(&state, &address).map_err(|e| RpcError::internal(e.to_string()))?;
     Ok(Json(json!({
         "address": addr, "balance": acct.balance, "reserved": acct.reserved, "nonce": acct.nonce,
-        "household": household.map(|h| json::household(&h, acct.balance)),
+        "household": household.map(|h| json::household(&h, acct.balance, meter.as_ref())),
     })))
+}
+
+/// One household: its registration, balance, latest reading, and its last slots from the
+/// node's in-memory history (readings, bids, settlements).
+async fn household_detail(State(s): State<AppState>, Path(addr): Path<String>) -> RpcResult {
+    let address = parse_addr(&addr)?;
+    let state = s.state();
+    let household = market_runtime::household(&state, &address)
+        .map_err(|e| RpcError::internal(e.to_string()))?
+        .ok_or_else(|| RpcError::not_found(format!("{addr} is not a registered household")))?;
+    let acct = market_runtime::account(&state, &address).map_err(|e| RpcError::internal(e.to_string()))?;
+    let meter = market_runtime::meter_reading(&state, &address).map_err(|e| RpcError::internal(e.to_string()))?;
+    let slots = s.history.lock().map_err(|_| RpcError::internal("history lock poisoned"))?.of(&address);
+    let mut out = json::household(&household, acct.balance, meter.as_ref());
+    out["reserved"] = json!(acct.reserved);
+    out["nonce"] = json!(acct.nonce);
+    out["history_slots"] = json!(crate::history::HISTORY_SLOTS);
+    out["history"] = json::history(&slots);
+    Ok(Json(out))
 }
 
 async fn households(State(s): State<AppState>) -> RpcResult {
@@ -134,7 +155,8 @@ async fn households(State(s): State<AppState>) -> RpcResult {
         .iter()
         .map(|h| {
             let balance = market_runtime::account(&state, &h.address).map(|a| a.balance).unwrap_or(0);
-            json::household(h, balance)
+            let meter = market_runtime::meter_reading(&state, &h.address).ok().flatten();
+            json::household(h, balance, meter.as_ref())
         })
         .collect();
     Ok(Json(json!({ "households": out })))
@@ -154,7 +176,15 @@ async fn slot(State(s): State<AppState>, Path(which): Path<String>) -> RpcResult
         .map_err(|e| RpcError::internal(e.to_string()))?
         .ok_or_else(|| RpcError::not_found(format!("slot {slot} has not cleared")))?;
     // One block per slot: the block at height `slot` cleared it.
-    Ok(Json(json::slot(&clearing, Some(slot), None, true)))
+    let mut out = json::slot(&clearing, Some(slot), None, true);
+    if let (Ok(history), Some(settlements)) = (s.history.lock(), out["settlements"].as_array_mut()) {
+        for (entry, settlement) in settlements.iter_mut().zip(&clearing.settlements) {
+            if let Some(m) = history.reading(&settlement.household, slot) {
+                entry["battery_soc_wh"] = json!(m.battery_soc_wh);
+            }
+        }
+    }
+    Ok(Json(out))
 }
 
 #[derive(serde::Deserialize)]

@@ -155,7 +155,8 @@ impl Node {
             };
             self.shared.set_tx_status(tx.hash, status);
             if let Some(at) = self.submitted_at.remove(&tx.hash) {
-                if result.is_ok() && matches!(tx.tx.body, market_runtime::TxBody::Bid { .. }) {
+                // A 0 Wh bid only carries a meter reading: nothing of it is settled.
+                if result.is_ok() && matches!(tx.tx.body, market_runtime::TxBody::Bid { quantity_wh, .. } if quantity_wh > 0) {
                     m.bid_latency.observe(now.duration_since(at).as_secs_f64());
                 }
             }
@@ -163,6 +164,11 @@ impl Node {
         for hash in &c.evicted {
             self.submitted_at.remove(hash);
             self.shared.set_tx_status(*hash, TxStatus { status: TxState::Rejected, height: None, error: Some("evicted: its slot closed or its nonce was used".into()) });
+        }
+        if let Ok(mut history) = self.shared.history.lock() {
+            let txs: Vec<&market_runtime::Tx> = c.txs.iter().map(|v| &v.tx).collect();
+            let slot = c.block.header.as_ref().map_or(height, |h| h.slot);
+            history.record_block(slot, &txs, |i| c.outcome.tx_results.get(i).is_some_and(Result::is_ok), c.outcome.clearing.as_ref());
         }
         let latency = (!c.synced).then_some(c.latency_ms);
         let _ = self.shared.events.send(NodeEvent::Block(crate::json::block_summary(&c.block, latency)));
@@ -418,9 +424,17 @@ pub async fn run(opts: NodeOptions) -> anyhow::Result<()> {
         None
     };
 
+    // Load the agent's key and profile before anything starts, so a bad [agent] section fails start-up.
+    let household_agent = if config.agent.enabled {
+        Some(crate::household_agent::HouseholdAgent::load(&home, &config.agent).context("cannot start the household agent")?)
+    } else {
+        None
+    };
     std::fs::create_dir_all(home.data_dir()).with_context(|| format!("cannot create {}", home.data_dir().display()))?;
     let chain = Chain::open(&home.chain_db(), genesis.clone()).context("cannot open the chain store")?;
     let tip = chain.tip().height;
+    let history = crate::history::History::rebuild(chain.store(), &CommittedState(chain.store().clone()), &genesis.chain_id)
+        .context("cannot rebuild the households' recent history")?;
     let mempool = Mempool::new(
         Limits {
             max_txs: config.mempool.max_txs,
@@ -485,6 +499,7 @@ pub async fn run(opts: NodeOptions) -> anyhow::Result<()> {
         txs: Mutex::new(Default::default()),
         commit_latency_ms: Mutex::new(Default::default()),
         events,
+        history: Mutex::new(history),
         submit: submit_tx,
         metrics: metrics.clone(),
     });
@@ -500,6 +515,9 @@ pub async fn run(opts: NodeOptions) -> anyhow::Result<()> {
         tokio::spawn(crate::metrics::serve(listener, metrics));
     }
     tracing::info!(chain_id = %genesis.chain_id, node_id = %peer_id, validator = is_validator, height = tip, rpc = %rpc_addr, "node started");
+    if let Some(agent) = household_agent {
+        tokio::spawn(crate::household_agent::run(agent, shared.clone()));
+    }
 
     let start_effects = driver.start(now_ms())?;
     let mut node = Node {

@@ -3,6 +3,7 @@
 
 use crate::chain::CommittedState;
 use crate::genesis::Genesis;
+use crate::history::History;
 use crate::mempool::PoolTx;
 use crate::metrics::Metrics;
 use ledger::store::ChainStore;
@@ -88,6 +89,8 @@ pub struct Shared {
     /// Commit latency per recent height in ms (bounded), for /blocks.
     pub commit_latency_ms: Mutex<VecDeque<(u64, f64)>>,
     pub events: broadcast::Sender<NodeEvent>,
+    /// Each household's last slots (readings, bids, settlements), for `/households/{addr}`.
+    pub history: Mutex<History>,
     pub submit: mpsc::Sender<Submission>,
     pub metrics: Metrics,
 }
@@ -101,6 +104,11 @@ impl Shared {
         if let Ok(mut txs) = self.txs.lock() {
             txs.set(hash, status);
         }
+    }
+
+    /// The reading `household` sent for `slot`, if the history still holds it.
+    pub fn reading_at(&self, household: &[u8; 32], slot: u64) -> Option<market_runtime::MeterReading> {
+        self.history.lock().ok()?.reading(household, slot)
     }
 
     pub fn record_commit_latency(&self, height: u64, ms: f64) {

@@ -1,10 +1,12 @@
-//! `solartrade meter-sim`: signs each slot's bids for many simulated households and
-//! submits them over RPC (the load generator of testnets).
+//! `solartrade meter-sim`: meters each slot for many simulated households (PV, load and
+//! a battery whose charge carries over from slot to slot), signs their bids with the
+//! readings attached and submits them over RPC (the load generator of testnets).
 
 use anyhow::Context;
 use ledger::sign::Keypair;
 use node::client::Client;
-use node::localnet::{community, household_keypair};
+use node::agent::HouseholdMeter;
+use node::localnet::{community, household_keypair, household_spec};
 use serde::Serialize;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -66,11 +68,28 @@ struct Household {
     index: usize,
     key: Keypair,
     nonce: u64,
+    meter: HouseholdMeter,
 }
 
-/// Each household's next nonce, asked of the node on `threads` connections at once (10,000
-/// households one by one take seconds before the first bid).
-fn fetch_nonces(client: &Client, households: &mut [Household], threads: usize) -> anyhow::Result<()> {
+/// The battery a household registered, as its node reports it; `None` if it is not registered.
+fn registered_spec(client: &Client, address: &[u8; 32]) -> Option<market_runtime::HouseholdSpec> {
+    let acct = client.get(&format!("/accounts/{}", hex::encode(address))).ok()?;
+    let h = acct.get("household")?;
+    let field = |name: &str| h[name].as_u64();
+    Some(market_runtime::HouseholdSpec {
+        pv_capacity_w: field("pv_capacity_w")?,
+        battery_wh: field("battery_wh")?,
+        battery_w: field("battery_w")?,
+        import_limit_w: field("import_limit_w")?,
+        kind: market_runtime::HouseholdKind::Villa,
+        lot: String::new(),
+    })
+}
+
+/// Reads each household's next nonce, on `threads` connections at once (10,000 households one
+/// by one take seconds before the first bid); with `resume`, also continues its battery from
+/// the state of charge of its latest reading on chain (so a restarted meter-sim does not reset it).
+fn fetch_nonces(client: &Client, households: &mut [Household], threads: usize, resume: bool) -> anyhow::Result<()> {
     let chunk = households.len().div_ceil(threads.max(1)).max(1);
     std::thread::scope(|scope| {
         let workers: Vec<_> = households
@@ -80,6 +99,15 @@ fn fetch_nonces(client: &Client, households: &mut [Household], threads: usize) -
                     for h in part {
                         let acct = client.get(&format!("/accounts/{}", hex::encode(h.key.public())))?;
                         h.nonce = acct["nonce"].as_u64().unwrap_or(0);
+                        let m = &acct["household"]["meter"];
+                        if let (true, Some(soc), Some(capacity)) = (resume, m["battery_soc_wh"].as_u64(), m["battery_capacity_wh"].as_u64()) {
+                            h.meter.resume_from(&market_runtime::MeterReading {
+                                generation_wh: 0,
+                                load_wh: 0,
+                                battery_soc_wh: soc,
+                                battery_capacity_wh: capacity,
+                            });
+                        }
                     }
                     Ok(())
                 })
@@ -123,13 +151,27 @@ pub fn simulate(args: &Args, stop: Arc<AtomicBool>) -> anyhow::Result<Summary> {
     let chain_id = status["chain_id"].as_str().context("/status has no chain_id")?.to_string();
     let slot_ms = status["slot_ms"].as_u64().unwrap_or(0);
     let genesis_ms = status["genesis_time_ms"].as_u64().unwrap_or(0);
-    let mut households: Vec<Household> = match &args.key {
-        Some(path) => vec![Household { index: args.profile_index, key: Keypair::load(path)?, nonce: 0 }],
-        None => (0..args.households).map(|i| Household { index: i, key: household_keypair(args.seed, i), nonce: 0 }).collect(),
-    };
     let size = if args.key.is_some() { args.households.max(args.profile_index + 1) } else { args.households };
-    let (_, profile) = community(size, args.seed);
-    fetch_nonces(first, &mut households, args.threads)?;
+    let (simulated, profile) = community(size, args.seed);
+    let spec_of = |i: usize| simulated.households.get(i).map(household_spec);
+    let mut households: Vec<Household> = match &args.key {
+        Some(path) => {
+            let key = Keypair::load(path)?;
+            // A household running its own agent may have registered another battery than the
+            // simulated one; its readings must match what it registered.
+            let spec = registered_spec(first, &key.public())
+                .or_else(|| spec_of(args.profile_index))
+                .context("--profile-index is outside the simulated community")?;
+            vec![Household { index: args.profile_index, key, nonce: 0, meter: HouseholdMeter::new(args.profile_index, &spec) }]
+        }
+        None => (0..args.households)
+            .filter_map(|i| {
+                let spec = spec_of(i)?;
+                Some(Household { index: i, key: household_keypair(args.seed, i), nonce: 0, meter: HouseholdMeter::new(i, &spec) })
+            })
+            .collect(),
+    };
+    fetch_nonces(first, &mut households, args.threads, true)?;
 
     let submitted = AtomicU64::new(0);
     let accepted = AtomicU64::new(0);
@@ -155,16 +197,10 @@ pub fn simulate(args: &Args, stop: Arc<AtomicBool>) -> anyhow::Result<Summary> {
         };
         // Aim far enough ahead that the whole round of bids arrives before the slot closes.
         let margin = args.margin_ms.max(last_round_ms * 3 / 2);
-        let slot = node::agent::target_slot(height, genesis_ms, slot_ms, node::service::now_ms(), margin);
+        let slot = node::agent::bid_slot(height, genesis_ms, slot_ms, node::service::now_ms(), margin);
         if slot <= last_slot {
             // Wait for the chain (back-to-back slots) or the clock (timed slots) to move on.
             std::thread::sleep(Duration::from_millis(if slot_ms == 0 { 2 } else { 20 }));
-            continue;
-        }
-        // With back-to-back slots, bid a few slots ahead so the bids are in the mempool
-        // before the block is built; with timed slots the margin does that.
-        let slot = if slot_ms == 0 { height + 2 } else { slot };
-        if slot <= last_slot {
             continue;
         }
         if summary.first_slot == 0 {
@@ -190,8 +226,9 @@ pub fn simulate(args: &Args, stop: Arc<AtomicBool>) -> anyhow::Result<Summary> {
                     };
                     let mut signed: Vec<(&mut Household, Vec<u8>)> = Vec::new();
                     for h in part.iter_mut() {
-                        let Some((side, qty)) = node::agent::bid_for(profile, h.index, slot) else { continue };
-                        let tx = node::agent::bid_tx(h.key.public(), h.nonce, slot, side, qty);
+                        let Some(decision) = h.meter.step(profile, slot) else { continue };
+                        let (side, qty) = decision.side_and_quantity();
+                        let tx = node::agent::bid_tx(h.key.public(), h.nonce, slot, side, qty, Some(decision.reading));
                         let Ok(bytes) = ledger::tx::encode_tx(&h.key, chain_id, &tx) else { continue };
                         signed.push((h, bytes));
                     }
@@ -233,7 +270,7 @@ pub fn simulate(args: &Args, stop: Arc<AtomicBool>) -> anyhow::Result<Summary> {
             // leaving a nonce gap; re-read the accounts, but only after new failures: for
             // 10,000 households a re-read is 10,000 requests.
             failed_at_refetch = failed;
-            let _ = fetch_nonces(first, &mut households, threads);
+            let _ = fetch_nonces(first, &mut households, threads, false);
         }
     }
     summary.last_slot = last_slot;

@@ -59,6 +59,19 @@ enum Body {
         side: String,
         #[arg(long)]
         quantity_wh: u64,
+        /// Attach a meter reading: PV generation over the slot (Wh). With any of the four
+        /// meter flags the bid carries a reading; unset fields count 0.
+        #[arg(long)]
+        generation_wh: Option<u64>,
+        /// Meter reading: load over the slot (Wh).
+        #[arg(long)]
+        load_wh: Option<u64>,
+        /// Meter reading: battery state of charge at the end of the slot (Wh).
+        #[arg(long)]
+        battery_soc_wh: Option<u64>,
+        /// Meter reading: usable battery capacity (Wh).
+        #[arg(long)]
+        battery_capacity_wh: Option<u64>,
     },
     /// Transfer micro-tokens.
     Transfer {
@@ -85,13 +98,20 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Body::Reject { household, reason } => TxBody::RejectHousehold { household: addr(&household)?, reason },
         Body::OpenMarket => TxBody::OpenMarket,
         Body::CloseMarket => TxBody::CloseMarket,
-        Body::Bid { slot, side, quantity_wh } => {
+        Body::Bid { slot, side, quantity_wh, generation_wh, load_wh, battery_soc_wh, battery_capacity_wh } => {
             let side = match side.as_str() {
                 "buy" => Side::Buy,
                 "sell" => Side::Sell,
                 other => anyhow::bail!("--side {other:?} is neither buy nor sell"),
             };
-            TxBody::Bid { slot, side, quantity_wh }
+            let given = [generation_wh, load_wh, battery_soc_wh, battery_capacity_wh];
+            let meter = given.iter().any(Option::is_some).then(|| market_runtime::MeterReading {
+                generation_wh: generation_wh.unwrap_or(0),
+                load_wh: load_wh.unwrap_or(0),
+                battery_soc_wh: battery_soc_wh.unwrap_or(0),
+                battery_capacity_wh: battery_capacity_wh.unwrap_or(0),
+            });
+            TxBody::Bid { slot, side, quantity_wh, meter }
         }
         Body::Transfer { to, amount } => TxBody::Transfer { to: addr(&to)?, amount },
     };

@@ -60,6 +60,48 @@ impl Net {
         net
     }
 
+    /// Adds a household node (no validator key) whose `[agent]` bids for simulated household
+    /// `household`, peered with every validator, which admit its node id. Call before the
+    /// validators start; it is started with them (`start(index)`) and its index is returned.
+    pub fn add_household_node(&mut self, household: usize, port: u16) -> usize {
+        let index = self.nodes.len();
+        let home_dir = self.dir.path().join(format!("household{household}"));
+        let home = node::home::Home::new(&home_dir);
+        home.create_dirs().expect("household home");
+        let node_key = ledger::sign::Keypair::generate();
+        node_key.save(&home.node_key_file()).expect("node key");
+        node::localnet::household_keypair(self.seed, household).save(&home_dir.join("config/household_key.json")).expect("household key");
+        std::fs::copy(Path::new(&self.nodes[0].home).join("config/genesis.json"), home.genesis_file()).expect("genesis");
+        let node_id = node::localnet::node_id_of(&node_key).expect("node id");
+        let mut config = node::config::Config { moniker: format!("household-{household}"), ..Default::default() };
+        config.p2p.listen = format!("/ip4/127.0.0.1/tcp/{port}");
+        config.rpc.listen = format!("127.0.0.1:{}", port + 1);
+        config.metrics.listen = format!("127.0.0.1:{}", port + 2);
+        config.p2p.persistent_peers =
+            self.nodes.iter().map(|v| format!("/ip4/127.0.0.1/tcp/{}/p2p/{}", v.p2p_port, v.node_id)).collect();
+        config.agent.enabled = true;
+        config.agent.profile_index = household;
+        config.agent.seed = self.seed;
+        config.save(&home.config_file()).expect("household config");
+        for v in &self.nodes {
+            let path = Path::new(&v.home).join("config/config.toml");
+            let mut vc = node::config::Config::load(&path).expect("validator config");
+            vc.p2p.allowed_peers.push(node_id.clone());
+            vc.save(&path).expect("validator config");
+        }
+        self.nodes.push(LocalnetNode {
+            home: home_dir,
+            moniker: config.moniker,
+            node_id,
+            validator: [0; 32],
+            p2p_port: port,
+            rpc_port: port + 1,
+            metrics_port: port + 2,
+        });
+        self.children.push(None);
+        index
+    }
+
     pub fn start(&mut self, i: usize) {
         let home = self.nodes[i].home.display().to_string();
         let log = self.nodes[i].home.join("node.log");

@@ -3,10 +3,11 @@
 //! Hand-written rather than a general format because the hot path decodes a million bid records
 //! and accounts per slot, and the encoding is part of the state root (it must never change silently).
 
+use super::meter::LatestReading;
 use super::outcome::SlotClearing;
 use super::params::{MarketParams, Mechanism};
 use super::ratio::Ratio;
-use super::types::{Account, Address, Household, HouseholdKind, HouseholdSpec, HouseholdStatus, Side};
+use super::types::{Account, Address, Household, HouseholdKind, HouseholdSpec, HouseholdStatus, MeterReading, Side};
 
 /// Reads a value back; `None` means the bytes are not a valid encoding.
 struct Reader<'a> {
@@ -165,6 +166,26 @@ pub fn decode_bid(bytes: &[u8]) -> Option<BidRecord> {
     Some(BidRecord { side, quantity_wh })
 }
 
+/// `meter/<addr>`: slot, generation, load, battery SoC, battery capacity (5 x u64 LE).
+pub fn encode_meter(m: &LatestReading) -> Vec<u8> {
+    let r = &m.reading;
+    let mut out = Vec::with_capacity(40);
+    for v in [m.slot, r.generation_wh, r.load_wh, r.battery_soc_wh, r.battery_capacity_wh] {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    out
+}
+
+pub fn decode_meter(bytes: &[u8]) -> Option<LatestReading> {
+    let mut r = Reader { bytes };
+    let m = LatestReading {
+        slot: r.u64()?,
+        reading: MeterReading { generation_wh: r.u64()?, load_wh: r.u64()?, battery_soc_wh: r.u64()?, battery_capacity_wh: r.u64()? },
+    };
+    r.end()?;
+    Some(m)
+}
+
 const SETTLED_LEN: usize = 32;
 
 /// A slot's settlements as one value: 32 bytes per bid, in the slot's bid-key order. One write
@@ -314,6 +335,8 @@ mod tests {
         assert_eq!(decode_household(&encode_household(&hh)), Some(hh));
         let bid = BidRecord { side: Side::Sell, quantity_wh: 1234 };
         assert_eq!(decode_bid(&encode_bid(&bid)), Some(bid));
+        let meter = LatestReading { slot: 9, reading: MeterReading { generation_wh: 1, load_wh: 2, battery_soc_wh: 3, battery_capacity_wh: 4 } };
+        assert_eq!(decode_meter(&encode_meter(&meter)), Some(meter));
         let parts = vec![SettledPart { p2p_wh: 1, grid_wh: 2, amount: 3, solar_reward: 4 }; 3];
         assert_eq!(decode_settlements(&encode_settlements(parts.iter().copied())), Some(parts));
         let params = MarketParams { mechanism: Mechanism::BillSharing, ..MarketParams::default() };

@@ -55,6 +55,12 @@ pub enum TxError {
     ZeroQuantity,
     #[error("{side} bid of {quantity_wh} Wh exceeds the household's limit of {limit_wh} Wh per slot")]
     QuantityAboveLimit { side: Side, quantity_wh: u64, limit_wh: u64 },
+    #[error("meter reading {field} is {value} Wh, above the limit of {max} Wh")]
+    MeterValueTooLarge { field: String, value: u64, max: u64 },
+    #[error("meter reading battery_soc_wh is {soc_wh} Wh, above the reading's battery_capacity_wh of {capacity_wh} Wh")]
+    MeterSocAboveCapacity { soc_wh: u64, capacity_wh: u64 },
+    #[error("meter reading {field} is {value} Wh, more than the household's registration allows in one slot ({limit} Wh: {basis})")]
+    MeterImplausible { field: String, value: u64, limit: u64, basis: String },
     #[error("slot {slot} {side} side would reach {total_wh} Wh, above the limit of {limit_wh} Wh")]
     SlotSideFull { slot: u64, side: Side, total_wh: u64, limit_wh: u64 },
     #[error("balance of {} cannot cover {needed} micro-tokens (available {available})", short(.account))]

@@ -9,6 +9,7 @@
 //! | `meta/cleared` | u64 BE: last cleared slot (absent: none yet) |
 //! | `acct/<addr>` | `Account`: balance, reserved, nonce (3 x u64 LE) |
 //! | `hh/<addr>` | `Household` |
+//! | `meter/<addr>` | the household's latest meter reading: slot, then 4 x u64 LE (see `codec`) |
 //! | `bid/<slot BE>/<addr>` | `BidRecord`: side (1 byte), quantity Wh (u64 LE) |
 //! | `stl/<slot BE>` | the slot's settlements, 32 bytes per bid in `bid/` key order |
 //! | `side/<slot BE>` | running totals of a slot's bids: sell Wh, buy Wh (2 x u64 LE) |
@@ -49,6 +50,11 @@ pub fn account(addr: &Address) -> Vec<u8> {
 
 pub fn household(addr: &Address) -> Vec<u8> {
     join(HOUSEHOLD_PREFIX, &[addr])
+}
+
+/// One key per household, overwritten by each newer reading, so state does not grow per slot.
+pub fn meter(addr: &Address) -> Vec<u8> {
+    join(b"meter/", &[addr])
 }
 
 /// All bids of a slot share this prefix; a scan returns them in address order.

@@ -9,6 +9,9 @@ use super::types::{Address, HouseholdSpec};
 pub const MAX_PRICE: u64 = 10_000_000;
 /// Highest total of one side (buy or sell) of one slot, in Wh (100 GWh).
 pub const MAX_SIDE_WH: u64 = 100_000_000_000;
+/// Largest value of any field of a meter reading, in Wh (10 MWh): far above what one home
+/// produces, consumes or stores in a slot, and small enough that sums of readings never overflow.
+pub const MAX_METER_WH: u64 = 10_000_000;
 /// Longest lot identifier, in bytes.
 pub const MAX_LOT_LEN: usize = 64;
 /// Longest rejection reason, in bytes.

@@ -3,6 +3,7 @@
 use super::codec;
 use super::error::TxError;
 use super::keys;
+use super::meter::LatestReading;
 use super::outcome::{Settlement, SlotClearing};
 use super::state;
 use super::store::StateStore;
@@ -14,6 +15,11 @@ pub fn account(store: &impl StateStore, addr: &Address) -> Result<Account, TxErr
 
 pub fn household(store: &impl StateStore, addr: &Address) -> Result<Option<Household>, TxError> {
     state::household(store, addr)
+}
+
+/// The household's latest meter reading and its slot, if it ever sent one.
+pub fn meter_reading(store: &impl StateStore, addr: &Address) -> Result<Option<LatestReading>, TxError> {
+    state::meter_reading(store, addr)
 }
 
 /// Every registered household (any status), in ascending address order.

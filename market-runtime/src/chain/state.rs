@@ -3,6 +3,7 @@
 use super::codec;
 use super::error::TxError;
 use super::keys;
+use super::meter::LatestReading;
 use super::params::MarketParams;
 use super::store::StateStore;
 use super::types::{Account, Address, Household};
@@ -54,6 +55,14 @@ pub fn household(store: &impl StateStore, addr: &Address) -> Result<Option<House
     match store.get(&key) {
         None => Ok(None),
         Some(raw) => codec::decode_household(&raw).map(Some).ok_or_else(|| corrupt(&key)),
+    }
+}
+
+pub fn meter_reading(store: &impl StateStore, addr: &Address) -> Result<Option<LatestReading>, TxError> {
+    let key = keys::meter(addr);
+    match store.get(&key) {
+        None => Ok(None),
+        Some(raw) => codec::decode_meter(&raw).map(Some).ok_or_else(|| corrupt(&key)),
     }
 }
 

@@ -5,10 +5,11 @@
 use super::codec::{self, BidRecord};
 use super::error::TxError;
 use super::keys;
+use super::meter::{check_reading, LatestReading};
 use super::params::{MarketParams, MAX_LOT_LEN, MAX_REASON_LEN, MAX_SIDE_WH};
 use super::state::{self, Plan};
 use super::store::StateStore;
-use super::types::{Address, Household, HouseholdSpec, HouseholdStatus, Side, Tx, TxBody};
+use super::types::{Address, Household, HouseholdSpec, HouseholdStatus, MeterReading, Side, Tx, TxBody};
 use super::validators;
 
 const MS_PER_HOUR: u128 = 3_600_000;
@@ -50,7 +51,9 @@ fn plan(store: &impl StateStore, tx: &Tx) -> Result<Plan, TxError> {
                 _ => plan.put(keys::OPEN.to_vec(), vec![open as u8]),
             }
         }
-        TxBody::Bid { slot, side, quantity_wh } => bid(store, &mut plan, tx.sender, *slot, *side, *quantity_wh)?,
+        TxBody::Bid { slot, side, quantity_wh, meter } => {
+            bid(store, &mut plan, tx.sender, *slot, *side, *quantity_wh, meter.as_ref())?
+        }
         TxBody::Transfer { to, amount } => transfer(store, &mut plan, tx.sender, to, *amount)?,
         TxBody::ValidatorUpdate { validator, power } => {
             require_admin(store, &tx.sender)?;
@@ -144,6 +147,7 @@ fn bid(
     slot: u64,
     side: Side,
     quantity_wh: u64,
+    meter: Option<&MeterReading>,
 ) -> Result<(), TxError> {
     let hh = state::household(store, &sender)?.ok_or(TxError::UnknownHousehold { household: sender })?;
     if hh.status != HouseholdStatus::Approved {
@@ -167,11 +171,20 @@ fn bid(
         return Err(TxError::DuplicateBid { household: sender, slot });
     }
     if quantity_wh == 0 {
-        return Err(TxError::ZeroQuantity);
+        // A home its battery balanced exactly neither buys nor sells, but its meter still
+        // reads: a 0 Wh bid carrying a reading records the reading and nothing else (no bid
+        // record, no reservation, nothing to settle). Without a reading it means nothing.
+        let Some(reading) = meter else { return Err(TxError::ZeroQuantity) };
+        check_reading(reading, &hh.spec, &params)?;
+        record_reading(store, plan, sender, slot, reading)?;
+        return Ok(());
     }
     let limit_wh = bid_limit_wh(&hh.spec, side, &params);
     if quantity_wh > limit_wh {
         return Err(TxError::QuantityAboveLimit { side, quantity_wh, limit_wh });
+    }
+    if let Some(reading) = meter {
+        check_reading(reading, &hh.spec, &params)?;
     }
     let totals_key = keys::side_totals(slot);
     let (mut sell_wh, mut buy_wh) = match store.get(&totals_key) {
@@ -204,6 +217,27 @@ fn bid(
     acct.reserved += needed;
     plan.put(totals_key, encode_totals(sell_wh, buy_wh));
     plan.put(bid_key, codec::encode_bid(&BidRecord { side, quantity_wh }));
+    if let Some(reading) = meter {
+        record_reading(store, plan, sender, slot, reading)?;
+    }
+    Ok(())
+}
+
+/// Bids may target future slots in any order; `meter/<addr>` keeps the reading of the latest slot.
+fn record_reading(
+    store: &impl StateStore,
+    plan: &mut Plan,
+    sender: Address,
+    slot: u64,
+    reading: &MeterReading,
+) -> Result<(), TxError> {
+    let newer = match state::meter_reading(store, &sender)? {
+        Some(latest) => slot >= latest.slot,
+        None => true,
+    };
+    if newer {
+        plan.put(keys::meter(&sender), codec::encode_meter(&LatestReading { slot, reading: *reading }));
+    }
     Ok(())
 }
 

@@ -23,7 +23,14 @@ pub enum TxBody {
     RejectHousehold { household: Address, reason: String },
     OpenMarket,
     CloseMarket,
-    Bid { slot: u64, side: Side, quantity_wh: u64 },
+    /// `meter` is optional so that bids signed before readings existed still decode and apply.
+    Bid {
+        slot: u64,
+        side: Side,
+        quantity_wh: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        meter: Option<MeterReading>,
+    },
     Transfer { to: Address, amount: u64 },
     /// Power 0 removes the validator.
     ValidatorUpdate { validator: Address, power: u64 },
@@ -46,6 +53,21 @@ impl TxBody {
             TxBody::Evidence { .. } => "evidence",
         }
     }
+}
+
+/// What a household's meter reports for the slot its bid is for: the evidence behind the
+/// bid, which the runtime bounds (`chain::meter`) but does not require to equal the bid's
+/// quantity (a bid placed ahead of its slot is a forecast; the reading may be, too).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeterReading {
+    /// PV energy produced over the slot (Wh).
+    pub generation_wh: u64,
+    /// Energy the household consumed over the slot (Wh).
+    pub load_wh: u64,
+    /// Battery state of charge at the end of the slot (Wh).
+    pub battery_soc_wh: u64,
+    /// Usable battery capacity (Wh); 0 = no battery.
+    pub battery_capacity_wh: u64,
 }
 
 /// What a household declares when it registers (paper eqs. 2-5 bound its bids).

@@ -312,7 +312,7 @@ mod tests {
                     let net = run.households[slot.slot * 40 + h].net_wh;
                     (net != 0).then(|| {
                         let side = if net > 0 { Side::Buy } else { Side::Sell };
-                        let tx = Tx { sender: addr(h), nonce: nonces[h], body: TxBody::Bid { slot: slot.slot as u64, side, quantity_wh: net.unsigned_abs() } };
+                        let tx = Tx { sender: addr(h), nonce: nonces[h], body: TxBody::Bid { slot: slot.slot as u64, side, quantity_wh: net.unsigned_abs(), meter: None } };
                         nonces[h] += 1;
                         tx
                     })

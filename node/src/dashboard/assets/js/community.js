@@ -39,7 +39,7 @@ export class Community {
       tile.innerHTML = '<span class="soc"></span>';
       tile.addEventListener('click', () => this.select(h.address));
       this.tiles.set(h.address, tile);
-      this.label(tile, h, null);
+      this.label(tile, h, null, null);
       frag.appendChild(tile);
     }
     this.root.replaceChildren(frag);
@@ -47,9 +47,9 @@ export class Community {
     this.root.dataset.count = String(this.tiles.size);
   }
 
-  label(tile, h, s) {
+  label(tile, h, s, socWh) {
     const pos = s ? `${s.side === 'buy' ? 'buys' : 'sells'} ${kwh(s.quantity_wh)}` : 'no bid';
-    const soc = s && s.battery_soc_wh !== null && s.battery_soc_wh !== undefined ? `, battery ${kwh(s.battery_soc_wh)}` : '';
+    const soc = socWh !== null && socWh !== undefined ? `, battery ${kwh(socWh)}` : '';
     tile.setAttribute('aria-label', `${h.kind} lot ${h.lot} (${shortHex(h.address)}): ${pos}${soc}`);
     tile.title = tile.getAttribute('aria-label');
   }
@@ -68,10 +68,15 @@ export class Community {
       const bin = netBin(net);
       tile.dataset.bin = bin.key;
       tile.style.setProperty('--c', bin.color);
+      // The slot's own reading when the home bid in it, else its latest reading on chain.
+      const socWh = s && s.battery_soc_wh !== null && s.battery_soc_wh !== undefined
+        ? s.battery_soc_wh
+        : (h && h.meter ? h.meter.battery_soc_wh : null);
       const cap = h && h.battery_wh ? h.battery_wh : 0;
-      const soc = s && s.battery_soc_wh !== null && s.battery_soc_wh !== undefined && cap > 0 ? Math.min(1, s.battery_soc_wh / cap) : 0;
+      const soc = socWh !== null && cap > 0 ? Math.min(1, socWh / cap) : 0;
       tile.style.setProperty('--soc', soc.toFixed(3));
-      if (h) this.label(tile, h, s);
+      if (socWh !== null && cap > 0) tile.dataset.soc = String(socWh); else delete tile.dataset.soc;
+      if (h) this.label(tile, h, s, cap > 0 ? socWh : null);
     }
     this.subtitle.textContent = `${this.tiles.size} homes · slot ${slot} · ${buyers} buying, ${sellers} selling`;
     this.root.dataset.slot = String(slot);

@@ -1,21 +1,25 @@
-// One home's detail: its registration, token balance and, per recent slot, its bid, trades, battery and bill.
+// One home's detail: its registration, token balance, latest meter reading and, per recent slot
+// (the node's last 48), its metered generation and demand, battery, bid, trades and bill.
 
 import { get } from './api.js';
-import { kwh, kw, tokens, integer } from './format.js';
+import { kwh, kw, tokens, integer, percent } from './format.js';
 import { renderChart } from './svgchart.js';
 import { COLORS } from './palette.js';
-
-const HISTORY = 24;
 
 function fact(label, value, raw) {
   const rawAttr = raw === undefined ? '' : ` data-value="${raw}"`;
   return `<div><dt>${label}</dt><dd${rawAttr}>${value}</dd></div>`;
 }
 
+function socText(m) {
+  if (!m) return '—';
+  if (!m.battery_capacity_wh) return 'no battery';
+  return `${kwh(m.battery_soc_wh)} of ${kwh(m.battery_capacity_wh)} (${percent(m.battery_soc_wh / m.battery_capacity_wh)})`;
+}
+
 export class HomeDetail {
-  constructor(root, slots) {
+  constructor(root) {
     this.root = root;
-    this.slots = slots;
     this.address = null;
     this.generation = 0;
   }
@@ -27,45 +31,65 @@ export class HomeDetail {
     await this.refresh();
   }
 
-  // Re-read on every new block: the balance moves with each settlement and mint.
+  // Re-read on every new block: the balance moves with each settlement and mint, the history with each slot.
   async refresh() {
     if (!this.address) return;
     const address = this.address;
     const generation = ++this.generation;
     const account = await get(`/accounts/${address}`);
-    let history = [];
-    try {
-      history = await this.slots.recentDetails(HISTORY);
-    } catch (err) {
-      console.warn(`home history: ${err.message}`);
-    }
+    let detail = null;
+    if (account.household) detail = await get(`/households/${address}`);
     if (generation !== this.generation || address !== this.address) return;
-    this.render(account, history);
+    this.render(account, detail);
   }
 
-  render(account, history) {
+  render(account, detail) {
     const h = account.household;
+    const history = detail ? detail.history : [];
+    const meter = h ? h.meter : null;
     const rows = [];
     let paid = 0;
     let received = 0;
     const xs = [];
+    const generated = [];
+    const demanded = [];
+    const soc = [];
     const bought = [];
     const sold = [];
-    for (const slot of history) {
-      const s = (slot.settlements || []).find((x) => x.household === account.address);
-      xs.push(slot.slot);
-      bought.push(s && s.side === 'buy' ? s.quantity_wh / 1000 : 0);
-      sold.push(s && s.side === 'sell' ? -s.quantity_wh / 1000 : 0);
-      if (!s) continue;
-      if (s.side === 'buy') paid += s.amount; else received += s.amount;
-      rows.push(`<tr><td>${slot.slot}</td><td>${s.side}</td><td>${kwh(s.quantity_wh)}</td><td>${kwh(s.p2p_wh)}</td><td>${kwh(s.grid_wh)}</td><td>${s.side === 'buy' ? '−' : '+'}${tokens(s.amount)}</td><td>${s.battery_soc_wh === null || s.battery_soc_wh === undefined ? '—' : kwh(s.battery_soc_wh)}</td></tr>`);
+    for (const e of history) {
+      const m = e.meter;
+      const b = e.bid;
+      const s = e.settlement;
+      xs.push(e.slot);
+      generated.push(m ? m.generation_wh / 1000 : null);
+      demanded.push(m ? m.load_wh / 1000 : null);
+      soc.push(m && m.battery_capacity_wh ? m.battery_soc_wh / 1000 : null);
+      bought.push(b && b.side === 'buy' ? b.quantity_wh / 1000 : 0);
+      sold.push(b && b.side === 'sell' ? -b.quantity_wh / 1000 : 0);
+      if (s && b) {
+        if (b.side === 'buy') paid += s.amount; else received += s.amount;
+      }
+      const meterAttrs = m ? ` data-generation="${m.generation_wh}" data-load="${m.load_wh}" data-soc="${m.battery_soc_wh}"` : '';
+      rows.push(`<tr data-slot="${e.slot}"${meterAttrs}><td>${e.slot}</td>`
+        + `<td>${m ? kwh(m.generation_wh) : '—'}</td><td>${m ? kwh(m.load_wh) : '—'}</td>`
+        + `<td>${m && m.battery_capacity_wh ? kwh(m.battery_soc_wh) : '—'}</td>`
+        + `<td>${b ? `${b.side} ${kwh(b.quantity_wh)}` : m ? 'none (balanced)' : '—'}</td>`
+        + `<td>${s ? kwh(s.p2p_wh) : '—'}</td><td>${s ? kwh(s.grid_wh) : '—'}</td>`
+        + `<td>${!b ? '—' : s ? `${b.side === 'buy' ? '−' : '+'}${tokens(s.amount)}` : 'pending'}</td></tr>`);
     }
     const reg = h ? [
       fact('kind', h.kind), fact('lot', h.lot), fact('status', h.status),
       fact('PV capacity', kw(h.pv_capacity_w)), fact('battery', `${kwh(h.battery_wh)} · ${kw(h.battery_w)}`),
       fact('import limit', kw(h.import_limit_w)),
     ].join('') : fact('household', 'not registered');
+    const reading = meter ? `
+      <dl class="facts meter" data-slot="${meter.slot}" data-generation="${meter.generation_wh}" data-load="${meter.load_wh}" data-soc="${meter.battery_soc_wh}" data-capacity="${meter.battery_capacity_wh}">
+        ${fact(`generation, slot ${meter.slot}`, kwh(meter.generation_wh))}
+        ${fact(`demand, slot ${meter.slot}`, kwh(meter.load_wh))}
+        ${fact('battery state of charge', socText(meter))}
+      </dl>` : '<p class="hint">No meter reading on chain yet.</p>';
     const net = paid - received;
+    const settledCount = history.filter((e) => e.settlement).length;
     this.root.innerHTML = `
       <p class="addr" id="home-address">${account.address}</p>
       <dl class="facts">
@@ -73,18 +97,32 @@ export class HomeDetail {
         ${fact('nonce', integer(account.nonce), account.nonce)}
         ${reg}
       </dl>
+      ${reading}
       <dl class="facts">
-        ${fact(`paid, last ${history.length} slots`, tokens(paid), paid)}
-        ${fact(`received, last ${history.length} slots`, tokens(received), received)}
+        ${fact(`paid, ${settledCount} settled slots`, tokens(paid), paid)}
+        ${fact(`received, ${settledCount} settled slots`, tokens(received), received)}
         ${fact('net bill', `${net >= 0 ? '' : '−'}${tokens(Math.abs(net))}`, net)}
       </dl>
-      <div class="home-chart"></div>
-      <p class="hint">A bid is the home's net position after its own PV, battery and flexible load: the meter's separate generation and demand stay off chain.</p>
-      <div class="scroll"><table class="table">
-        <thead><tr><th scope="col">slot</th><th scope="col">side</th><th scope="col">bid</th><th scope="col">P2P</th><th scope="col">grid</th><th scope="col">amount</th><th scope="col">battery</th></tr></thead>
-        <tbody>${rows.reverse().join('') || '<tr><td colspan="7">no bids in these slots</td></tr>'}</tbody>
+      <div class="home-chart" id="home-energy"></div>
+      <div class="home-chart" id="home-bids"></div>
+      <p class="hint">Generation, demand and battery are the meter's readings, signed with each bid; a bid is the net position after the home's own PV and battery. In a slot the battery balanced exactly, the home sends its reading with a 0 kWh bid.</p>
+      <div class="scroll"><table class="table" id="home-history">
+        <thead><tr><th scope="col">slot</th><th scope="col">generation</th><th scope="col">demand</th><th scope="col">battery</th><th scope="col">bid</th><th scope="col">P2P</th><th scope="col">grid</th><th scope="col">amount</th></tr></thead>
+        <tbody>${rows.reverse().join('') || '<tr><td colspan="8">no bids in the last 48 slots</td></tr>'}</tbody>
       </table></div>`;
-    renderChart(this.root.querySelector('.home-chart'), {
+    renderChart(this.root.querySelector('#home-energy'), {
+      title: 'Generation and demand per slot (kWh)',
+      xs,
+      series: [
+        { label: 'generation (PV)', values: generated, color: COLORS.supply },
+        { label: 'demand (load)', values: demanded, color: COLORS.demand },
+        { label: 'battery state of charge', values: soc, color: COLORS.sdr, dash: '4 3' },
+      ],
+      yFormat: (v) => `${v.toFixed(1)}`,
+      yMin: 0,
+      height: 150,
+    });
+    renderChart(this.root.querySelector('#home-bids'), {
       title: 'Bids per slot (kWh)',
       xs,
       series: [
@@ -92,7 +130,7 @@ export class HomeDetail {
         { label: 'sold', values: sold, color: COLORS.supply, kind: 'bar' },
       ],
       yFormat: (v) => `${v.toFixed(1)}`,
-      height: 130,
+      height: 110,
     });
     this.root.dataset.loaded = 'true';
     this.root.dataset.balance = String(account.balance);

@@ -16,7 +16,7 @@ const BACKFILL_BLOCKS = 12;
 const SLOW_REFRESH_BLOCKS = 5;
 
 const slots = new Slots();
-const home = new HomeDetail($('home-detail'), slots);
+const home = new HomeDetail($('home-detail'));
 const community = new Community($('tiles'), $('tile-legend'), $('community-sub'), (address) => {
   home.show(address).catch(showError);
   if (window.matchMedia('(max-width: 900px)').matches) $('home-panel').scrollIntoView({ behavior: 'smooth' });

@@ -47,10 +47,4 @@ export class Slots {
     this.inflight.set(slot, p);
     return p;
   }
-
-  // The last `count` slots' details, oldest first.
-  async recentDetails(count) {
-    const wanted = this.summaries.slice(-count).map((s) => s.slot);
-    return Promise.all(wanted.map((slot) => this.detail(slot)));
-  }
 }

@@ -1,0 +1,160 @@
+//! The household agent inside `solartrade start` (`[agent]` in config.toml): each slot it
+//! meters the household's profile, signs its bid with the reading attached and hands it to
+//! this node's own mempool, which gossips it like any other transaction.
+
+use crate::agent::{bid_slot, bid_tx, HouseholdMeter};
+use crate::config::{AgentConfig, ProfileSource};
+use crate::home::Home;
+use crate::mempool::PoolTx;
+use crate::shared::{Shared, Submission, TxState};
+use ledger::sign::Keypair;
+use market_runtime::model::community::Profile;
+use market_runtime::HouseholdStatus;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A loaded agent: the household's key, its profile and its row in it.
+pub struct HouseholdAgent {
+    key: Keypair,
+    profile: Profile,
+    index: usize,
+    margin_ms: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AgentError {
+    #[error("agent.key_file: {0}")]
+    Key(#[from] ledger::sign::KeyFileError),
+    #[error("agent.csv_file {path}: {source}")]
+    CsvOpen { path: PathBuf, source: std::io::Error },
+    #[error("agent.csv_file {path}: {source}")]
+    Csv { path: PathBuf, source: market_runtime::model::CsvError },
+    #[error("agent.profile_index {index} is outside the profile's {households} households")]
+    Index { index: usize, households: usize },
+}
+
+fn under_home(home: &Home, path: &str) -> PathBuf {
+    let p = Path::new(path);
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        home.root().join(p)
+    }
+}
+
+impl HouseholdAgent {
+    pub fn load(home: &Home, config: &AgentConfig) -> Result<Self, AgentError> {
+        let key = Keypair::load(&under_home(home, &config.key_file))?;
+        let profile = match config.profile {
+            ProfileSource::Simulated => crate::localnet::community(config.profile_index + 1, config.seed).1,
+            ProfileSource::Csv => {
+                let path = under_home(home, &config.csv_file);
+                let file = std::fs::File::open(&path).map_err(|source| AgentError::CsvOpen { path: path.clone(), source })?;
+                let rows = market_runtime::model::read_csv(std::io::BufReader::new(file))
+                    .map_err(|source| AgentError::Csv { path: path.clone(), source })?;
+                Profile::from_rows(&rows)
+            }
+        };
+        if config.profile_index >= profile.households {
+            return Err(AgentError::Index { index: config.profile_index, households: profile.households });
+        }
+        Ok(Self { key, profile, index: config.profile_index, margin_ms: config.margin_ms })
+    }
+
+    pub fn address(&self) -> [u8; 32] {
+        self.key.public()
+    }
+}
+
+/// Bids for every slot until the node stops (a slot its battery balanced exactly gets a 0 Wh
+/// bid that carries only the reading). A slot is skipped (and logged) when the household is
+/// not approved yet or when the runtime refuses the bid.
+pub async fn run(agent: HouseholdAgent, shared: Arc<Shared>) {
+    let address = agent.address();
+    let chain_id = shared.genesis.chain_id.clone();
+    let (genesis_ms, slot_ms) = (shared.genesis.genesis_time_ms, shared.genesis.slot_ms);
+    let poll = Duration::from_millis(if slot_ms == 0 { 2 } else { 20 });
+    tracing::info!(household = %hex::encode(address), profile_index = agent.index, "household agent started");
+    let mut meter: Option<HouseholdMeter> = None;
+    let mut last_slot = 0u64;
+    let mut next_nonce: Option<u64> = None;
+    let mut in_flight: Vec<[u8; 32]> = Vec::new();
+    let mut waiting_logged = false;
+    loop {
+        tokio::time::sleep(poll).await;
+        let height = match shared.status.read() {
+            Ok(st) => st.latest_height,
+            Err(_) => return,
+        };
+        let slot = bid_slot(height, genesis_ms, slot_ms, crate::service::now_ms(), agent.margin_ms);
+        if slot <= last_slot {
+            continue;
+        }
+        let state = shared.state();
+        let spec = match market_runtime::household(&state, &address) {
+            Ok(Some(h)) if h.status == HouseholdStatus::Approved => h.spec,
+            other => {
+                if !waiting_logged {
+                    let status = match other {
+                        Ok(Some(h)) => h.status.name().to_string(),
+                        Ok(None) => "not registered".to_string(),
+                        Err(e) => e.to_string(),
+                    };
+                    tracing::warn!(household = %hex::encode(address), status, "household agent waits: the household is not approved");
+                    waiting_logged = true;
+                }
+                continue;
+            }
+        };
+        last_slot = slot;
+        let meter = meter.get_or_insert_with(|| {
+            let mut meter = HouseholdMeter::new(agent.index, &spec);
+            if let Ok(Some(latest)) = market_runtime::meter_reading(&state, &address) {
+                meter.resume_from(&latest.reading);
+            }
+            meter
+        });
+        let Some(decision) = meter.step(&agent.profile, slot) else { continue };
+        let (side, quantity_wh) = decision.side_and_quantity();
+
+        // A bid the mempool evicted (its slot closed) leaves a nonce gap: start again from
+        // the committed nonce once any of ours was refused.
+        if let Ok(statuses) = shared.txs.lock() {
+            let refused = in_flight.iter().any(|h| statuses.get(h).is_some_and(|s| matches!(s.status, TxState::Rejected)));
+            in_flight.retain(|h| statuses.get(h).is_some_and(|s| matches!(s.status, TxState::Pending)));
+            if refused {
+                next_nonce = None;
+                in_flight.clear();
+            }
+        }
+        let committed = market_runtime::account(&state, &address).map(|a| a.nonce).unwrap_or(0);
+        let nonce = next_nonce.map_or(committed, |n| n.max(committed));
+        let tx = bid_tx(address, nonce, slot, side, quantity_wh, Some(decision.reading));
+        if let Err(e) = crate::rpc::admissible(&state, &tx) {
+            tracing::warn!(slot, error = %e, "household agent: bid refused");
+            continue;
+        }
+        let bytes = match ledger::tx::encode_tx(&agent.key, &chain_id, &tx) {
+            Ok(b) => b,
+            Err(e) => {
+                tracing::warn!(slot, error = %e, "household agent: cannot sign the bid");
+                continue;
+            }
+        };
+        let hash = ledger::hash::sha256(&bytes);
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        if shared.submit.send(Submission { txs: vec![PoolTx { hash, tx, bytes }], reply }).await.is_err() {
+            return;
+        }
+        match answer.await.map(|mut a| a.pop()) {
+            Ok(Some(Ok(()))) => {
+                next_nonce = Some(nonce + 1);
+                in_flight.push(hash);
+                tracing::debug!(slot, nonce, %side, quantity_wh, "household agent: bid submitted");
+            }
+            Ok(Some(Err(e))) => tracing::warn!(slot, error = %e, "household agent: the mempool refused the bid"),
+            Ok(None) | Err(_) => return,
+        }
+    }
+}
