@@ -71,7 +71,7 @@ fn a_late_node_syncs_the_chain_it_missed() {
 #[test]
 fn a_peer_not_in_the_genesis_cannot_join() {
     let _g = lock();
-    let mut net = Net::new(4, 0, 100, 27400, &[0, 1, 2, 3]);
+    let net = Net::new(4, 0, 100, 27400, &[0, 1, 2, 3]);
     net.wait_height(0, 3, Duration::from_secs(30));
     // An outsider with the same genesis and config but its own, unlisted node key.
     let outsider = net.dir.path().join("outsider");

@@ -49,7 +49,7 @@ pub fn submit(client: &Client, via: usize, seed: u64, index: usize, step: usize)
     // Two slots past the earliest one: under load, gossip to the next proposer can take
     // longer than the slot margin, and a bid that misses its slot is refused, not settled.
     let slot = node::agent::target_slot(height, genesis_ms, slot_ms, node::service::now_ms(), 300) + 2;
-    let tx = node::agent::bid_tx(key.public(), nonce, slot, Side::Buy, 100);
+    let tx = node::agent::bid_tx(key.public(), nonce, slot, Side::Buy, 100, None);
     let bytes = ledger::tx::encode_tx(&key, &chain_id, &tx).map_err(|e| ProbeError::Sign(e.to_string()))?;
     let hash = client.submit(&bytes)?;
     Ok(Probe { step, via, household: address, slot, hash })

@@ -57,6 +57,9 @@ pub struct Summary {
     pub last_slot: u64,
     pub submitted: u64,
     pub accepted: u64,
+    /// Accepted 0 Wh bids that only carry a meter reading (a battery balanced the home):
+    /// nothing of theirs is settled.
+    pub accepted_reading_only: u64,
     pub rejected: u64,
     pub unreachable: u64,
     pub seconds: f64,
@@ -175,6 +178,7 @@ pub fn simulate(args: &Args, stop: Arc<AtomicBool>) -> anyhow::Result<Summary> {
 
     let submitted = AtomicU64::new(0);
     let accepted = AtomicU64::new(0);
+    let accepted_reading_only = AtomicU64::new(0);
     let rejected = AtomicU64::new(0);
     let unreachable = AtomicU64::new(0);
     let errors = std::sync::Mutex::new(Vec::<String>::new());
@@ -215,6 +219,7 @@ pub fn simulate(args: &Args, stop: Arc<AtomicBool>) -> anyhow::Result<Summary> {
                 let client = &clients[t % clients.len()];
                 let (profile, chain_id) = (&profile, &chain_id);
                 let (submitted, accepted, rejected, unreachable, errors) = (&submitted, &accepted, &rejected, &unreachable, &errors);
+                let accepted_reading_only = &accepted_reading_only;
                 let batch = args.batch.max(1);
                 scope.spawn(move || {
                     let note = |index: usize, e: String| {
@@ -224,20 +229,20 @@ pub fn simulate(args: &Args, stop: Arc<AtomicBool>) -> anyhow::Result<Summary> {
                             }
                         }
                     };
-                    let mut signed: Vec<(&mut Household, Vec<u8>)> = Vec::new();
+                    let mut signed: Vec<(&mut Household, Vec<u8>, bool)> = Vec::new();
                     for h in part.iter_mut() {
                         let Some(decision) = h.meter.step(profile, slot) else { continue };
                         let (side, qty) = decision.side_and_quantity();
                         let tx = node::agent::bid_tx(h.key.public(), h.nonce, slot, side, qty, Some(decision.reading));
                         let Ok(bytes) = ledger::tx::encode_tx(&h.key, chain_id, &tx) else { continue };
-                        signed.push((h, bytes));
+                        signed.push((h, bytes, qty == 0));
                     }
                     for group in signed.chunks_mut(batch) {
                         submitted.fetch_add(group.len() as u64, Ordering::Relaxed);
                         let answers: Vec<Result<(), String>> = if batch == 1 {
-                            group.iter().map(|(_, b)| client.submit(b).map(|_| ()).map_err(|e| e.to_string())).collect()
+                            group.iter().map(|(_, b, _)| client.submit(b).map(|_| ()).map_err(|e| e.to_string())).collect()
                         } else {
-                            let bytes: Vec<Vec<u8>> = group.iter().map(|(_, b)| b.clone()).collect();
+                            let bytes: Vec<Vec<u8>> = group.iter().map(|(_, b, _)| b.clone()).collect();
                             match client.submit_batch(&bytes) {
                                 Ok(a) => a,
                                 Err(e) => {
@@ -247,10 +252,13 @@ pub fn simulate(args: &Args, stop: Arc<AtomicBool>) -> anyhow::Result<Summary> {
                                 }
                             }
                         };
-                        for ((h, _), answer) in group.iter_mut().zip(answers) {
+                        for ((h, _, reading_only), answer) in group.iter_mut().zip(answers) {
                             match answer {
                                 Ok(()) => {
                                     accepted.fetch_add(1, Ordering::Relaxed);
+                                    if *reading_only {
+                                        accepted_reading_only.fetch_add(1, Ordering::Relaxed);
+                                    }
                                     h.nonce += 1;
                                 }
                                 Err(e) => {
@@ -276,6 +284,7 @@ pub fn simulate(args: &Args, stop: Arc<AtomicBool>) -> anyhow::Result<Summary> {
     summary.last_slot = last_slot;
     summary.submitted = submitted.load(Ordering::Relaxed);
     summary.accepted = accepted.load(Ordering::Relaxed);
+    summary.accepted_reading_only = accepted_reading_only.load(Ordering::Relaxed);
     summary.rejected = rejected.load(Ordering::Relaxed);
     summary.unreachable = unreachable.load(Ordering::Relaxed);
     summary.seconds = started.elapsed().as_secs_f64();

@@ -332,6 +332,7 @@ pub fn report(nodes: &[LocalnetNode], meter: Option<&Value>, seconds: f64, first
         "bids": {
             "submitted": meter.and_then(|m| m["submitted"].as_u64()),
             "accepted": meter.and_then(|m| m["accepted"].as_u64()),
+            "accepted_reading_only": meter.and_then(|m| m["accepted_reading_only"].as_u64()),
             "rejected": meter.and_then(|m| m["rejected"].as_u64()),
             "settled": settled,
             "txs_committed": committed_txs,
@@ -360,7 +361,10 @@ pub fn print_report(r: &Value) {
     let b = &r["bid_settle_latency_ms"];
     println!("  bid->settled ms      p50 {}  p90 {}  p99 {}  (n = {})", b["p50"], b["p90"], b["p99"], b["count"]);
     let bids = &r["bids"];
-    println!("  bids                 submitted {}  accepted {}  rejected {}  settled {}", bids["submitted"], bids["accepted"], bids["rejected"], bids["settled"]);
+    println!(
+        "  bids                 submitted {}  accepted {} (of which {} reading-only, 0 Wh)  rejected {}  settled {}",
+        bids["submitted"], bids["accepted"], bids["accepted_reading_only"], bids["rejected"], bids["settled"]
+    );
     if let Some(errs) = bids["meter_errors"].as_array() {
         for e in errs {
             println!("    meter-sim error: {}", e.as_str().unwrap_or(""));
