@@ -108,9 +108,11 @@ fn a_peer_not_in_the_genesis_cannot_join() {
 fn a_household_node_with_its_agent_enabled_gets_its_bids_settled() {
     let _g = lock();
     let mut net = Net::new(4, 40, 300, 27500, &[]);
-    // A home with PV and so, in the simulated community, a battery.
+    // A home with PV and a battery.
     let (community, profile) = node::localnet::community(40, net.seed);
-    let household = community.households.iter().position(|h| h.pv_capacity_w > 0.0).expect("a home with PV");
+    let household = (0..community.households.len())
+        .find(|&i| node::localnet::household_spec(i, &community.households[i]).battery_wh > 0)
+        .expect("a home with PV and a battery");
     let address = hex::encode(node::localnet::household_keypair(net.seed, household).public());
     let hh_node = net.add_household_node(household, 27540);
     for i in 0..=hh_node {
@@ -203,7 +205,7 @@ fn balances_at_a_stable_height(net: &Net) -> (u64, Vec<u64>) {
 #[test]
 fn the_block_reward_goes_to_the_signers_of_each_last_commit() {
     let _g = lock();
-    let mut net = Net::new(4, 0, 50, 27500, &[0, 1, 2, 3]);
+    let mut net = Net::new(4, 0, 50, 27700, &[0, 1, 2, 3]);
     net.wait_height(0, 5, Duration::from_secs(30));
     let genesis = node::genesis::Genesis::load(&net.nodes[0].home.join("config/genesis.json")).unwrap();
     let reward = genesis.app_state.params.block_reward;

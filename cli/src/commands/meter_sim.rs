@@ -156,7 +156,7 @@ pub fn simulate(args: &Args, stop: Arc<AtomicBool>) -> anyhow::Result<Summary> {
     let genesis_ms = status["genesis_time_ms"].as_u64().unwrap_or(0);
     let size = if args.key.is_some() { args.households.max(args.profile_index + 1) } else { args.households };
     let (simulated, profile) = community(size, args.seed);
-    let spec_of = |i: usize| simulated.households.get(i).map(household_spec);
+    let spec_of = |i: usize| simulated.households.get(i).map(|h| household_spec(i, h));
     let mut households: Vec<Household> = match &args.key {
         Some(path) => {
             let key = Keypair::load(path)?;
