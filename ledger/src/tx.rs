@@ -53,12 +53,23 @@ pub fn encode_evidence_tx(
     first_vote: &[u8],
     second_vote: &[u8],
 ) -> Result<Vec<u8>, WireError> {
-    let evidence = wire::EquivocationEvidence {
-        first: Some(SignedEnvelope::decode(first_vote).map_err(|e| WireError::malformed("evidence vote", e))?),
-        second: Some(SignedEnvelope::decode(second_vote).map_err(|e| WireError::malformed("evidence vote", e))?),
-    };
+    let evidence = evidence_of(first_vote, second_vote)?;
     check_evidence(&evidence, chain_id)?;
     Ok(seal_transaction(keypair, chain_id, nonce, Body::EquivocationEvidence(evidence)))
+}
+
+/// Checks that two vote envelopes prove a double vote, as a block would check them, without
+/// signing anything: for nodes that relay evidence but cannot report it. Returns
+/// (validator, height, round).
+pub fn verify_evidence_votes(first_vote: &[u8], second_vote: &[u8], chain_id: &str) -> Result<([u8; 32], u64, u32), WireError> {
+    check_evidence(&evidence_of(first_vote, second_vote)?, chain_id)
+}
+
+fn evidence_of(first_vote: &[u8], second_vote: &[u8]) -> Result<wire::EquivocationEvidence, WireError> {
+    Ok(wire::EquivocationEvidence {
+        first: Some(SignedEnvelope::decode(first_vote).map_err(|e| WireError::malformed("evidence vote", e))?),
+        second: Some(SignedEnvelope::decode(second_vote).map_err(|e| WireError::malformed("evidence vote", e))?),
+    })
 }
 
 fn seal_transaction(keypair: &Keypair, chain_id: &str, nonce: u64, body: Body) -> Vec<u8> {

@@ -345,8 +345,13 @@ impl Driver {
     }
 
     /// A validator reports a double vote once, as an evidence transaction; executing it slashes
-    /// the signer. Returns false when the evidence does not prove a double vote (forged).
+    /// the signer. Returns false when the evidence does not prove a double vote (forged), on
+    /// every node, so that none relays it.
     fn report(&mut self, evidence: &consensus::Evidence, effects: &mut Vec<Effect>) -> bool {
+        if let Err(error) = crate::evidence::verify(self.chain.chain_id(), evidence) {
+            tracing::warn!(%error, "evidence does not prove a double vote; ignored");
+            return false;
+        }
         let key = (evidence.validator(), evidence.height(), evidence.round());
         let Some(me) = self.me.as_ref().filter(|k| self.chain.validators().index_of(&k.public()).is_some()) else {
             return true;

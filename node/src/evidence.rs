@@ -26,6 +26,13 @@ pub fn vote_envelope(chain_id: &str, vote: &SignedVote) -> Vec<u8> {
     .encode_to_vec()
 }
 
+/// Whether `evidence` proves a double vote (forged or mismatched votes do not); conflicting
+/// proposals are not checked here (see `evidence_tx`).
+pub fn verify(chain_id: &str, evidence: &Evidence) -> Result<(), WireError> {
+    let Evidence::ConflictingVotes(first, second) = evidence else { return Ok(()) };
+    ledger::tx::verify_evidence_votes(&vote_envelope(chain_id, first), &vote_envelope(chain_id, second), chain_id).map(|_| ())
+}
+
 /// The evidence transaction `reporter` signs with `nonce`, or `None` for conflicting
 /// proposals, which the ledger does not punish (a proposer that equivocates gains nothing
 /// the votes do not already stop). Fails when the votes do not prove a double vote.
@@ -75,5 +82,7 @@ mod tests {
         forged.signature[0] ^= 1;
         let evidence = Evidence::ConflictingVotes(signed(&cheat, 1), forged);
         assert!(evidence_tx(&Keypair::from_seed(&[4; 32]), CHAIN, 0, &evidence).is_err());
+        assert!(verify(CHAIN, &evidence).is_err(), "a node that cannot report it still refuses to relay it");
+        assert!(verify(CHAIN, &Evidence::ConflictingVotes(signed(&cheat, 1), signed(&cheat, 2))).is_ok());
     }
 }
