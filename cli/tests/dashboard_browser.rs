@@ -261,21 +261,32 @@ fn dashboard_shows_623_live_homes_a_home_matching_its_account_and_approves_a_reg
     let bidding = detail["settlements"].as_array().map(|s| s.iter().filter(|x| x["quantity_wh"].as_u64().unwrap_or(0) > 0).count()).unwrap_or(0);
     assert_eq!(painted["bidding"].as_u64(), Some(bidding as u64), "coloured tiles = homes with a settled bid in slot {slot}");
 
-    // Battery bars: a home's bar is the state of charge its meter reported for the tiles' slot, as the RPC has it.
-    let bars = browser.eval(
-        "(() => { const t = document.getElementById('tiles'); const socs = {}; for (const x of t.querySelectorAll('.tile[data-soc]')) socs[x.dataset.address] = Number(x.dataset.soc); return {slot: Number(t.dataset.slot), socs}; })()",
-    )?;
-    let bar_slot = bars["slot"].as_u64().ok_or_else(|| anyhow!("tiles have no slot"))?;
-    let settled = rpc(&base, &format!("/market/slots/{bar_slot}"))?;
+    // Battery bars: a home's bar is the state of charge its meter reported for the tiles' slot, as
+    // the RPC has it. Only a home with energy to trade has a settlement carrying its reading; in
+    // the morning every battery absorbs its home's surplus (0 Wh, reading-only bids), so a slot
+    // may have none to compare: then wait for a later slot that has.
     let mut compared = 0;
-    for s in settled["settlements"].as_array().into_iter().flatten() {
-        let (Some(address), Some(soc)) = (s["household"].as_str(), s["battery_soc_wh"].as_u64()) else { continue };
-        if let Some(shown) = bars["socs"].get(address) {
-            assert_eq!(shown.as_u64(), Some(soc), "tile {address}: battery bar {shown} Wh, slot {bar_slot} reading {soc} Wh");
-            compared += 1;
+    let mut last_bars = Value::Null;
+    for _ in 0..60 {
+        let bars = browser.eval(
+            "(() => { const t = document.getElementById('tiles'); const socs = {}; for (const x of t.querySelectorAll('.tile[data-soc]')) socs[x.dataset.address] = Number(x.dataset.soc); return {slot: Number(t.dataset.slot), socs}; })()",
+        )?;
+        let bar_slot = bars["slot"].as_u64().ok_or_else(|| anyhow!("tiles have no slot"))?;
+        let settled = rpc(&base, &format!("/market/slots/{bar_slot}"))?;
+        for s in settled["settlements"].as_array().into_iter().flatten() {
+            let (Some(address), Some(soc)) = (s["household"].as_str(), s["battery_soc_wh"].as_u64()) else { continue };
+            if let Some(shown) = bars["socs"].get(address) {
+                assert_eq!(shown.as_u64(), Some(soc), "tile {address}: battery bar {shown} Wh, slot {bar_slot} reading {soc} Wh");
+                compared += 1;
+            }
         }
+        last_bars = bars;
+        if compared > 0 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(500));
     }
-    assert!(compared > 0, "no tile shows a battery state of charge for slot {bar_slot}: {bars}");
+    assert!(compared > 0, "no tile showed a battery state of charge of a settled home in 30 s: {last_bars}");
 
     // A home's detail matches its account over RPC (retried: a block may land between the two reads).
     // A home with PV and a battery, so its generation and state of charge are not all zero.
