@@ -6,7 +6,7 @@ use crate::agent::{bid_slot, bid_tx, HouseholdMeter};
 use crate::config::{AgentConfig, ProfileSource};
 use crate::home::Home;
 use crate::mempool::PoolTx;
-use crate::shared::{Shared, Submission, TxState};
+use crate::shared::{Shared, TxState};
 use ledger::sign::Keypair;
 use market_runtime::model::community::Profile;
 use market_runtime::HouseholdStatus;
@@ -143,18 +143,14 @@ pub async fn run(agent: HouseholdAgent, shared: Arc<Shared>) {
             }
         };
         let hash = ledger::hash::sha256(&bytes);
-        let (reply, answer) = tokio::sync::oneshot::channel();
-        if shared.submit.send(Submission { txs: vec![PoolTx { hash, tx, bytes }], reply }).await.is_err() {
-            return;
-        }
-        match answer.await.map(|mut a| a.pop()) {
-            Ok(Some(Ok(()))) => {
+        match shared.to_mempool(vec![PoolTx { hash, tx, bytes }]).await.map(|mut a| a.pop()) {
+            Some(Some(Ok(()))) => {
                 next_nonce = Some(nonce + 1);
                 in_flight.push(hash);
                 tracing::debug!(slot, nonce, %side, quantity_wh, "household agent: bid submitted");
             }
-            Ok(Some(Err(e))) => tracing::warn!(slot, error = %e, "household agent: the mempool refused the bid"),
-            Ok(None) | Err(_) => return,
+            Some(Some(Err(e))) => tracing::warn!(slot, error = %e, "household agent: the mempool refused the bid"),
+            Some(None) | None => return,
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::json;
 use crate::mempool::PoolTx;
-use crate::shared::{NodeEvent, Shared, Submission, TxState, TxStatus};
+use crate::shared::{NodeEvent, Shared, TxState, TxStatus};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -264,9 +264,7 @@ fn stopping() -> RpcError {
 }
 
 async fn to_mempool(s: &Shared, txs: Vec<PoolTx>) -> Result<Vec<Result<(), String>>, RpcError> {
-    let (reply, answer) = tokio::sync::oneshot::channel();
-    s.submit.send(Submission { txs, reply }).await.map_err(|_| stopping())?;
-    answer.await.map_err(|_| stopping())
+    s.to_mempool(txs).await.ok_or_else(stopping)
 }
 
 /// The state checks of admission; a nonce ahead of the account's passes (earlier ones may be pending).

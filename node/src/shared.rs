@@ -96,6 +96,14 @@ pub struct Shared {
 }
 
 impl Shared {
+    /// Hands transactions (already checked) to the node task's mempool and waits for its
+    /// verdict on each; `None` when the node is stopping.
+    pub async fn to_mempool(&self, txs: Vec<crate::mempool::PoolTx>) -> Option<Vec<Result<(), String>>> {
+        let (reply, answer) = oneshot::channel();
+        self.submit.send(Submission { txs, reply }).await.ok()?;
+        answer.await.ok()
+    }
+
     pub fn state(&self) -> CommittedState {
         CommittedState(self.store.clone())
     }

@@ -236,28 +236,27 @@ fn write_commit_latencies(nodes: &[LocalnetNode], first_height: u64, dir: &Path)
 /// Node 0's settled-bids counter sampled while the testnet runs.
 #[derive(Default)]
 struct Throughput {
-    /// (seconds since the load started, bids settled so far, height)
-    samples: Vec<(f64, u64, u64)>,
+    /// (seconds since the load started, bids settled so far)
+    samples: Vec<(f64, u64)>,
 }
 
 impl Throughput {
-    fn push(&mut self, at: f64, settled: u64, height: u64) {
-        self.samples.push((at, settled, height));
+    fn push(&mut self, at: f64, settled: u64) {
+        self.samples.push((at, settled));
     }
 
     /// Over the last two seconds of samples, for the progress line.
     fn recent_rate(&self) -> f64 {
-        let Some(&(t1, s1, _)) = self.samples.last() else { return 0.0 };
-        let from = self.samples.iter().find(|(t, _, _)| *t >= t1 - 2.0).copied().unwrap_or((t1, s1, 0));
+        let Some(&(t1, s1)) = self.samples.last() else { return 0.0 };
+        let from = self.samples.iter().find(|(t, _)| *t >= t1 - 2.0).copied().unwrap_or((t1, s1));
         if t1 > from.0 { (s1 - from.1) as f64 / (t1 - from.0) } else { 0.0 }
     }
 
     /// From the first settlement to the last sample: the rate once bids flow, without the
     /// start-up (keys, nonces, the first slot's wait) that the average over the run includes.
     fn sustained_rate(&self) -> Option<f64> {
-        let first = self.samples.iter().position(|(_, s, _)| *s > 0)?;
-        let (t0, s0, _) = self.samples[first];
-        let &(t1, s1, _) = self.samples.last()?;
+        let &(t0, s0) = self.samples.iter().find(|(_, s)| *s > 0)?;
+        let &(t1, s1) = self.samples.last()?;
         (t1 - t0 >= 1.0).then(|| (s1 - s0) as f64 / (t1 - t0))
     }
 
@@ -265,7 +264,7 @@ impl Throughput {
     fn chart(&self, path: &Path) -> anyhow::Result<()> {
         let mut per_second = Vec::new();
         let mut last: Option<(f64, u64)> = None;
-        for &(t, s, _) in &self.samples {
+        for &(t, s) in &self.samples {
             match last {
                 Some((lt, ls)) if t - lt >= 1.0 => {
                     per_second.push((t, (s - ls) as f64 / (t - lt)));
@@ -435,7 +434,7 @@ pub fn local(a: LocalArgs) -> anyhow::Result<()> {
         bar.set_position((started.elapsed().as_secs_f64() * 10.0) as u64);
         let settled = first.get_text(&metrics_url).ok().and_then(|t| prom_read::value(&t, "solartrade_market_bids_settled_total"));
         if let Some(settled) = settled {
-            samples.push(started.elapsed().as_secs_f64(), settled as u64, h);
+            samples.push(started.elapsed().as_secs_f64(), settled as u64);
         }
         bar.set_message(format!("height {h}, mempool {pool}, {:.0} bids/s settled", samples.recent_rate()));
     }
