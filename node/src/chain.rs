@@ -144,6 +144,11 @@ impl Chain {
     pub fn validators(&self) -> &ValidatorSet {
         &self.validators
     }
+    /// The certificate of the tip, which the next block carries as its last commit.
+    pub fn last_commit(&self) -> Option<&CommitCertificate> {
+        self.last_commit.as_ref()
+    }
+
     pub fn chain_id(&self) -> &str {
         &self.genesis.chain_id
     }
@@ -182,12 +187,29 @@ impl Chain {
         known: &dyn Fn(&Hash) -> Option<VerifiedTx>,
     ) -> Result<(Block, Vec<VerifiedTx>), BlockCheckError> {
         let block = ledger::block::decode_block(bytes, self.chain_id()).map_err(|e| BlockCheckError::Decode(e.to_string()))?;
+        let proposer = Some(proposer);
         let hash = block.hash();
         if &hash != value {
             return Err(BlockCheckError::HashMismatch { expected: hex::encode(value), got: hex::encode(hash) });
         }
         let header = block.header.clone().unwrap_or_default();
-        let height = self.tip.height + 1;
+        self.check_header(&header, proposer, reproposal)?;
+        // A proposer's clock may run a little ahead; more than this is a bad block.
+        let max_time = now_ms.saturating_add(10_000);
+        if header.time_ms > max_time {
+            return Err(BlockCheckError::Header { field: "time_ms", expected: format!("<= {max_time}"), got: header.time_ms.to_string() });
+        }
+        self.check_last_commit(&block)?;
+        let txs = verify_txs(&block.txs, self.chain_id(), known).map_err(|e| BlockCheckError::Tx { index: e.index, why: e.error.to_string() })?;
+        Ok((block, txs))
+    }
+
+    /// The header fields every node derives from its own tip and state: height, slot,
+    /// parent, state root, builder, validators and a block time that does not go back.
+    /// `proposer` is the proposer of the round (`None` for a synced block, whose round is
+    /// only known from its certificate: then any validator of the height may have built it).
+    fn check_header(&self, header: &Header, proposer: Option<&Address>, reproposal: bool) -> Result<(), BlockCheckError> {
+        let height = self.tip.height.saturating_add(1);
         let expect = |field: &'static str, ok: bool, expected: String, got: String| {
             if ok {
                 Ok(())
@@ -202,22 +224,17 @@ impl Chain {
         expect("state_root", header.state_root == root, hex::encode(root), hex::encode(&header.state_root))?;
         // A re-proposal (pol_round set) carries the valid value of an earlier round, a block
         // built by that round's proposer: its header names the builder, not the re-proposer.
-        let builder_ok = if reproposal {
-            self.validators.validators().iter().any(|(id, _)| id.as_slice() == header.proposer.as_slice())
-        } else {
-            header.proposer == proposer
+        let (builder_ok, expected) = match proposer {
+            Some(p) if !reproposal => (header.proposer == p, hex::encode(p)),
+            _ => (
+                self.validators.validators().iter().any(|(id, _)| id.as_slice() == header.proposer.as_slice()),
+                "a validator of this height".to_string(),
+            ),
         };
-        let expected = if reproposal { "a validator of this height".to_string() } else { hex::encode(proposer) };
         expect("proposer", builder_ok, expected, hex::encode(&header.proposer))?;
         let vhash = validators_hash(self.validators.validators());
         expect("validators_hash", header.validators_hash == vhash, hex::encode(vhash), hex::encode(&header.validators_hash))?;
-        expect("time_ms", header.time_ms >= self.tip.time_ms, format!(">= {}", self.tip.time_ms), header.time_ms.to_string())?;
-        // A proposer's clock may run a little ahead; more than this is a bad block.
-        let max_time = now_ms.saturating_add(10_000);
-        expect("time_ms", header.time_ms <= max_time, format!("<= {max_time}"), header.time_ms.to_string())?;
-        self.check_last_commit(&block)?;
-        let txs = verify_txs(&block.txs, self.chain_id(), known).map_err(|e| BlockCheckError::Tx { index: e.index, why: e.error.to_string() })?;
-        Ok((block, txs))
+        expect("time_ms", header.time_ms >= self.tip.time_ms, format!(">= {}", self.tip.time_ms), header.time_ms.to_string())
     }
 
     /// The block's last commit must be a valid certificate for our tip, signed by more than
@@ -270,14 +287,17 @@ impl Chain {
         Ok((outcome, verified))
     }
 
-    /// Checks a block and certificate received by sync against the next height's validators.
+    /// Checks a block and certificate received by sync: the block's shape, every header
+    /// field this node can derive itself (so a synced block's state root is checked against
+    /// local execution before the block is executed), its last commit, and a certificate of
+    /// the next height's validators.
     pub fn verify_synced(&self, block: &Block, cert: &CommitCertificate) -> Result<(), ChainError> {
-        let height = self.tip.height + 1;
-        ledger::block::check_block(block, self.chain_id()).map_err(|e| ChainError::BadBlock { height, why: e.to_string() })?;
-        let header = block.header.as_ref().map(|h| (h.height, h.prev_hash.clone())).unwrap_or_default();
-        if header.0 != height || header.1 != self.tip.hash {
-            return Err(ChainError::BadBlock { height, why: format!("it is height {} on parent {}", header.0, hex::encode(&header.1)) });
-        }
+        let height = self.tip.height.saturating_add(1);
+        let bad = |why: String| ChainError::BadBlock { height, why };
+        ledger::block::check_block(block, self.chain_id()).map_err(|e| bad(e.to_string()))?;
+        let header = block.header.clone().unwrap_or_default();
+        self.check_header(&header, None, true).map_err(|e| bad(e.to_string()))?;
+        self.check_last_commit(block).map_err(|e| bad(e.to_string()))?;
         ledger::certificate::verify_certificate(cert, self.chain_id(), height, &block.hash(), self.validators.validators())
             .map_err(|e| ChainError::BadCertificate { height, why: e.to_string() })?;
         Ok(())

@@ -131,7 +131,7 @@ pub async fn run(agent: HouseholdAgent, shared: Arc<Shared>) {
         let committed = market_runtime::account(&state, &address).map(|a| a.nonce).unwrap_or(0);
         let nonce = next_nonce.map_or(committed, |n| n.max(committed));
         let tx = bid_tx(address, nonce, slot, side, quantity_wh, Some(decision.reading));
-        if let Err(e) = crate::rpc::admissible(&state, &tx) {
+        if let Err(e) = node_core::admission::check_state(&state, &tx, shared.max_nonce_ahead) {
             tracing::warn!(slot, error = %e, "household agent: bid refused");
             continue;
         }

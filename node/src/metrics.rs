@@ -1,7 +1,9 @@
 //! Prometheus metrics (prefix `solartrade_`) and the server that exposes them.
 
 use prometheus_client::encoding::text::encode;
+use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
@@ -14,8 +16,16 @@ fn latency_buckets() -> impl Iterator<Item = f64> {
     exponential_buckets(0.0005, 1.25, 54)
 }
 
+/// Labels of a refused peer message: the gossip channel (or `sync`) and why.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RejectLabels {
+    pub channel: &'static str,
+    pub reason: &'static str,
+}
+
 #[derive(Clone)]
 pub struct Metrics {
+    pub p2p_rejected: Family<RejectLabels, Counter>,
     registry: Arc<Registry>,
     pub height: Gauge,
     pub round: Gauge,
@@ -45,6 +55,7 @@ impl Metrics {
         let mut registry = Registry::with_prefix("solartrade");
         let m = Metrics {
             registry: Arc::new(Registry::default()),
+            p2p_rejected: Family::default(),
             height: Gauge::default(),
             round: Gauge::default(),
             rounds_total: Counter::default(),
@@ -84,7 +95,17 @@ impl Metrics {
         registry.register("txs_rejected", "Transactions refused at admission", m.txs_rejected.clone());
         registry.register("market_bids_settled", "Bids settled in a clearing", m.bids_settled.clone());
         registry.register("sync_blocks", "Blocks committed through block sync", m.blocks_synced.clone());
+        registry.register(
+            "p2p_rejected_messages",
+            "Messages from peers refused (rejected or ignored) by channel and reason",
+            m.p2p_rejected.clone(),
+        );
         Metrics { registry: Arc::new(registry), ..m }
+    }
+
+    /// Counts a refused peer message.
+    pub fn refused(&self, channel: &'static str, reason: &'static str) {
+        self.p2p_rejected.get_or_create(&RejectLabels { channel, reason }).inc();
     }
 
     pub fn render(&self) -> String {

@@ -2,6 +2,7 @@
 
 use crate::json;
 use crate::mempool::PoolTx;
+use node_core::admission::{self, AdmissionError};
 use crate::shared::{NodeEvent, Shared, TxState, TxStatus};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -246,15 +247,15 @@ async fn submit_tx(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -
         RpcError::bad_request(code, message)
     };
     let verified = ledger::tx::decode_tx(&bytes, &s.genesis.chain_id).map_err(|e| reject("invalid-transaction", e.to_string()))?;
-    if let Err(e) = admissible(&s.state(), &verified.tx) {
-        s.set_tx_status(verified.hash, TxStatus { status: TxState::Rejected, height: None, error: Some(e.clone()) });
-        return Err(reject("rejected", e));
+    if let Err(e) = admission::check_state(&s.state(), &verified.tx, s.max_nonce_ahead) {
+        s.set_tx_status(verified.hash, TxStatus { status: TxState::Rejected, height: None, error: Some(e.to_string()) });
+        return Err(reject(e.code(), e.to_string()));
     }
     let hash = verified.hash;
     let tx = PoolTx { hash, tx: verified.tx, bytes: verified.bytes };
     match to_mempool(&s, vec![tx]).await?.pop() {
         Some(Ok(())) => Ok((StatusCode::ACCEPTED, Json(json!({ "hash": json::hex32(&hash) })))),
-        Some(Err(message)) => Err(reject("mempool", message)),
+        Some(Err(e)) => Err(reject(e.code(), e.to_string())),
         None => Err(RpcError::internal("the mempool gave no answer")),
     }
 }
@@ -263,17 +264,8 @@ fn stopping() -> RpcError {
     RpcError::new(StatusCode::SERVICE_UNAVAILABLE, "shutting-down", "the node is stopping")
 }
 
-async fn to_mempool(s: &Shared, txs: Vec<PoolTx>) -> Result<Vec<Result<(), String>>, RpcError> {
+async fn to_mempool(s: &Shared, txs: Vec<PoolTx>) -> Result<Vec<Result<(), AdmissionError>>, RpcError> {
     s.to_mempool(txs).await.ok_or_else(stopping)
-}
-
-/// The state checks of admission; a nonce ahead of the account's passes (earlier ones may be pending).
-pub fn admissible(state: &crate::chain::CommittedState, tx: &market_runtime::Tx) -> Result<(), String> {
-    match market_runtime::check_tx(state, tx) {
-        Ok(()) => Ok(()),
-        Err(market_runtime::TxError::BadNonce { expected, got, .. }) if got > expected => Ok(()),
-        Err(e) => Err(e.to_string()),
-    }
 }
 
 /// `POST /txs/batch`: many envelopes in one request (`count (u32 BE) || (len (u32 BE) || bytes)*`),
@@ -283,16 +275,16 @@ async fn submit_batch(State(s): State<AppState>, body: Bytes) -> RpcResult {
         .ok_or_else(|| RpcError::bad_request("bad-request", "body is not a transaction batch (count, then length-prefixed envelopes)"))?;
     let chain_id = s.genesis.chain_id.clone();
     // One batch verification; if any signature fails, fall back to one by one to name it.
-    let decoded: Vec<Result<ledger::tx::VerifiedTx, String>> = match ledger::tx::verify_batch(&items, &chain_id) {
+    let decoded: Vec<Result<ledger::tx::VerifiedTx, AdmissionError>> = match ledger::tx::verify_batch(&items, &chain_id) {
         Ok(all) => all.into_iter().map(Ok).collect(),
-        Err(_) => items.iter().map(|b| ledger::tx::decode_tx(b, &chain_id).map_err(|e| e.to_string())).collect(),
+        Err(_) => items.iter().map(|b| ledger::tx::decode_tx(b, &chain_id).map_err(AdmissionError::from)).collect(),
     };
     let state = s.state();
     let mut results: Vec<Value> = Vec::with_capacity(decoded.len());
     let mut admitted = Vec::new();
     let mut slots = Vec::new();
     for d in decoded {
-        match d.and_then(|v| admissible(&state, &v.tx).map(|()| v)) {
+        match d.and_then(|v| admission::check_state(&state, &v.tx, s.max_nonce_ahead).map(|()| v)) {
             Ok(v) => {
                 slots.push(results.len());
                 results.push(json!({ "hash": json::hex32(&v.hash), "error": Value::Null }));
@@ -300,7 +292,7 @@ async fn submit_batch(State(s): State<AppState>, body: Bytes) -> RpcResult {
             }
             Err(e) => {
                 s.metrics.txs_rejected.inc();
-                results.push(json!({ "hash": Value::Null, "error": e }));
+                results.push(json!({ "hash": Value::Null, "error": e.to_string() }));
             }
         }
     }
@@ -308,7 +300,7 @@ async fn submit_batch(State(s): State<AppState>, body: Bytes) -> RpcResult {
     for (slot, answer) in slots.into_iter().zip(answers) {
         if let Err(e) = answer {
             s.metrics.txs_rejected.inc();
-            results[slot]["error"] = json!(e);
+            results[slot]["error"] = json!(e.to_string());
         }
     }
     let accepted = results.iter().filter(|r| r["error"].is_null()).count();

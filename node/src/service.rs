@@ -8,13 +8,17 @@ use crate::genesis::Genesis;
 use crate::home::Home;
 use crate::mempool::{Limits, Mempool, PoolTx};
 use crate::metrics::Metrics;
-use crate::network::{Acceptance, Channel, NetEvent, Network, NetworkSettings, SyncRequest, SyncResponse, SyncedBlock};
+use crate::network::{Acceptance, Channel, NetEvent, Network, NetworkSettings, SyncRequest, SyncResponse};
+use node_core::admission::{self, AdmissionError};
+use node_core::verdict::Verdict;
 use crate::shared::{NodeEvent, Shared, StatusSnapshot, Submission, TxState, TxStatus};
+use crate::sync_peers::{self, SyncPeers};
+use crate::sync_server::SyncServer;
+use crate::allowlist::Allowlist;
 use crate::wal::Wal;
 use anyhow::Context;
 use consensus::Timeout;
 use libp2p::PeerId;
-use prost::Message as _;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::sync::{Arc, Mutex, RwLock};
@@ -102,9 +106,12 @@ struct Node {
     armed: HashSet<TimerKind>,
     outbox: Vec<Vec<u8>>,
     submitted_at: HashMap<[u8; 32], Instant>,
-    sync_in_flight: Option<(PeerId, Instant)>,
-    sync_cursor: usize,
-    peer_heights: HashMap<PeerId, u64>,
+    /// The peer asked for blocks, when, and the first height asked.
+    sync_in_flight: Option<(PeerId, Instant, u64)>,
+    sync_peers: SyncPeers,
+    sync_server: SyncServer,
+    allowlist: Allowlist,
+    validators_hash: [u8; 32],
 }
 
 impl Node {
@@ -134,7 +141,18 @@ impl Node {
         self.publish_status();
     }
 
+    /// When a block changed the validator set, the allowlist follows it.
+    fn follow_validator_set(&mut self) {
+        let hash = ledger::block::validators_hash(self.driver.chain().validators().validators());
+        if hash != self.validators_hash {
+            self.validators_hash = hash;
+            let allowed = self.allowlist.allowed(self.driver.chain().validators());
+            self.network.set_allowed(&allowed);
+        }
+    }
+
     fn on_committed(&mut self, c: Committed) {
+        self.follow_validator_set();
         let height = c.block.height();
         let m = &self.shared.metrics;
         m.height.set(height as i64);
@@ -194,7 +212,7 @@ impl Node {
             latest_block_hash: hex::encode(tip.hash),
             latest_state_root: hex::encode(chain.state_root()),
             latest_block_time_ms: tip.time_ms,
-            catching_up: self.peer_heights.values().any(|h| *h > tip.height + 1),
+            catching_up: self.sync_peers.behind(tip.height, Instant::now()),
             peers: self.network.peers().len(),
             mempool_size: self.driver.mempool().len(),
             market_open: market_runtime::query::market_open(chain.state()),
@@ -207,82 +225,83 @@ impl Node {
     }
 
     fn request_sync(&mut self) {
-        if let Some((_, at)) = self.sync_in_flight {
+        if let Some((_, at, _)) = self.sync_in_flight {
             if at.elapsed() < Duration::from_secs(5) {
                 return;
             }
         }
-        let peers = self.network.peers();
-        if peers.is_empty() {
-            return;
-        }
-        // Prefer a peer known to be ahead; otherwise rotate through all of them.
         let tip = self.driver.chain().tip().height;
-        let ahead: Vec<PeerId> = peers.iter().copied().filter(|p| self.peer_heights.get(p).is_some_and(|h| *h > tip)).collect();
-        let pool = if ahead.is_empty() { &peers } else { &ahead };
-        self.sync_cursor = self.sync_cursor.wrapping_add(1);
-        let peer = pool[self.sync_cursor % pool.len()];
-        self.network.request_blocks(peer, SyncRequest { from_height: tip + 1, max_blocks: SYNC_BATCH });
-        self.sync_in_flight = Some((peer, Instant::now()));
+        let Some(peer) = self.sync_peers.pick(&self.network.peers(), tip, Instant::now()) else { return };
+        let from = tip.saturating_add(1);
+        self.network.request_blocks(peer, SyncRequest { from_height: from, max_blocks: SYNC_BATCH });
+        self.sync_in_flight = Some((peer, Instant::now(), from));
     }
 
-    fn on_sync_request(&mut self, request: SyncRequest, channel: crate::network::ResponseChannel) {
-        let chain = self.driver.chain();
-        let latest = chain.tip().height;
-        let max = request.max_blocks.min(crate::network::MAX_BLOCKS_PER_RESPONSE) as u64;
-        let mut blocks = Vec::new();
-        let mut height = request.from_height.max(1);
-        while height <= latest && (blocks.len() as u64) < max {
-            match chain.block_and_certificate(height) {
-                Ok(Some((b, c))) => blocks.push(SyncedBlock { block: b.encode_to_vec(), certificate: c.encode_to_vec() }),
-                _ => break,
-            }
-            height += 1;
+    fn on_sync_request(&mut self, peer: PeerId, request: SyncRequest, channel: crate::network::ResponseChannel) {
+        let latest = self.driver.chain().tip().height;
+        if !self.sync_server.serve(request, channel, latest) {
+            self.shared.metrics.refused("sync", "server-busy");
+            tracing::debug!(%peer, "sync: busy serving other peers; request dropped");
         }
-        self.network.respond(channel, SyncResponse { latest_height: latest, blocks });
     }
 
     fn on_sync_response(&mut self, peer: PeerId, response: SyncResponse) {
-        self.sync_in_flight = None;
-        self.peer_heights.insert(peer, response.latest_height);
+        let asked_from = match self.sync_in_flight.take() {
+            Some((asked, _, from)) if asked == peer => from,
+            other => {
+                // An answer nobody is waiting for (late, after a timeout) is not applied.
+                self.sync_in_flight = other;
+                return;
+            }
+        };
         let chain_id = self.driver.chain().chain_id().to_string();
         let mut applied = 0u64;
+        // Blocks that checked out, applied or already committed here meanwhile by consensus.
+        let mut delivered = 0u64;
+        let mut bad_block = false;
         for synced in response.blocks {
-            let block = match ledger::block::decode_block(&synced.block, &chain_id) {
-                Ok(b) => b,
-                Err(e) => {
-                    tracing::warn!(%peer, error = %e, "sync: peer sent a block that does not decode");
-                    break;
-                }
-            };
-            let cert = match ledger::certificate::decode_certificate(&synced.certificate) {
-                Ok(c) => c,
-                Err(e) => {
-                    tracing::warn!(%peer, error = %e, "sync: peer sent a certificate that does not decode");
+            let decoded = ledger::block::decode_block(&synced.block, &chain_id)
+                .map_err(|e| e.to_string())
+                .and_then(|b| ledger::certificate::decode_certificate(&synced.certificate).map(|c| (b, c)).map_err(|e| e.to_string()));
+            let (block, cert) = match decoded {
+                Ok(pair) => pair,
+                Err(error) => {
+                    tracing::warn!(%peer, %error, "sync: peer sent a block or certificate that does not decode");
+                    bad_block = true;
                     break;
                 }
             };
             match self.driver.apply_synced(block, cert, now_ms()) {
                 Ok(effects) => {
+                    delivered += 1;
                     applied += u64::from(!effects.is_empty());
                     // Only the commit matters here; the start of consensus waits for the last block.
                     let (commits, _): (Vec<Effect>, Vec<Effect>) = effects.into_iter().partition(|e| matches!(e, Effect::Committed(_)));
                     self.run_effects(commits);
                 }
+                Err(e) if e.is_disk_full() => {
+                    tracing::error!(error = %e, "sync: the disk is full");
+                    break;
+                }
                 Err(e) => {
                     tracing::warn!(%peer, error = %e, "sync: block refused");
+                    bad_block = true;
                     break;
                 }
             }
         }
         let tip = self.driver.chain().tip().height;
+        if let sync_peers::Outcome::Misbehaved(reason) = self.sync_peers.judge(peer, response.latest_height, asked_from, delivered, bad_block, Instant::now()) {
+            self.shared.metrics.refused("sync", reason);
+            tracing::warn!(%peer, reason, claimed = response.latest_height, applied, "sync: peer set aside for {} s", sync_peers::SET_ASIDE.as_secs());
+        }
         if applied > 0 {
             tracing::info!(%peer, applied, height = tip, peer_height = response.latest_height, "synced blocks");
             let next = tip + 1;
             let at_ms = self.driver.chain().genesis.slot_deadline_ms(next);
             self.run_effects(vec![Effect::StartAt { height: next, at_ms }]);
         }
-        if response.latest_height > tip {
+        if self.sync_peers.behind(tip, Instant::now()) || bad_block {
             self.request_sync();
         }
     }
@@ -291,21 +310,25 @@ impl Node {
     /// the committed state, admitted, gossiped.
     fn submit_own(&mut self, bytes: &[u8]) {
         let chain_id = self.driver.chain().chain_id().to_string();
-        let state = CommittedState(self.driver.chain().store().clone());
-        let admitted = ledger::tx::decode_tx(bytes, &chain_id)
-            .map_err(|e| e.to_string())
-            .and_then(|v| crate::rpc::admissible(&state, &v.tx).map(|()| v))
-            .and_then(|v| self.admit(PoolTx { hash: v.hash, tx: v.tx, bytes: v.bytes }));
+        let admitted = ledger::tx::decode_tx(bytes, &chain_id).map_err(AdmissionError::from).and_then(|v| {
+            let state = CommittedState(self.driver.chain().store().clone());
+            admission::check_state(&state, &v.tx, self.max_nonce_ahead())?;
+            self.admit(PoolTx { hash: v.hash, tx: v.tx, bytes: v.bytes })
+        });
         if let Err(error) = admitted {
             tracing::warn!(%error, "own transaction refused");
         }
     }
 
     /// Admits a transaction into the mempool (already signature- and state-checked).
-    fn admit(&mut self, tx: PoolTx) -> Result<(), String> {
+    fn admit(&mut self, tx: PoolTx) -> Result<(), AdmissionError> {
         let hash = tx.hash;
         let bytes = tx.bytes.clone();
-        self.driver.mempool_mut().insert(tx).map_err(|e| e.to_string())?;
+        let evicted = self.driver.mempool_mut().insert(tx)?;
+        for old in evicted {
+            self.submitted_at.remove(&old);
+            self.shared.set_tx_status(old, TxStatus { status: TxState::Rejected, height: None, error: Some("evicted: the mempool was full and a transaction of a higher priority came".into()) });
+        }
         self.outbox.push(bytes);
         self.shared.set_tx_status(hash, TxStatus { status: TxState::Pending, height: None, error: None });
         if self.outbox.len() >= TX_BATCH {
@@ -335,25 +358,56 @@ impl Node {
         }
     }
 
-    fn on_tx_gossip(&mut self, data: &[u8]) -> Acceptance {
-        let Some(txs) = decode_tx_batch(data) else { return Acceptance::Reject };
+    fn on_tx_gossip(&mut self, data: &[u8]) -> Verdict {
+        let Some(txs) = decode_tx_batch(data) else { return Verdict::Reject("malformed") };
         let chain_id = self.driver.chain().chain_id().to_string();
         let fresh: Vec<&[u8]> = txs.into_iter().filter(|t| !self.driver.mempool().contains(&ledger::hash::sha256(t))).collect();
         let verified = match ledger::tx::verify_batch(&fresh, &chain_id) {
             Ok(v) => v,
             // Honest peers only forward transactions they verified.
-            Err(_) => return Acceptance::Reject,
+            Err(_) => return Verdict::Reject("invalid-transaction"),
         };
         let state = CommittedState(self.driver.chain().store().clone());
+        let max_ahead = self.max_nonce_ahead();
+        let count = verified.len();
+        let mut inadmissible = 0usize;
         for v in verified {
-            if crate::rpc::admissible(&state, &v.tx).is_ok() {
-                let _ = self.driver.mempool_mut().insert(PoolTx { hash: v.hash, tx: v.tx, bytes: v.bytes });
+            if let Err(e) = admission::admit(&state, self.driver.mempool_mut(), v, max_ahead) {
+                inadmissible += usize::from(e.is_senders_fault());
+                tracing::trace!(error = %e, "gossiped transaction not admitted");
             }
         }
-        Acceptance::Accept
+        // Honest peers forward only what they admitted; a few may fail here for reasons of
+        // timing (a block this node committed first), but not most of a batch. Verifying
+        // signatures costs CPU, so a peer that sends mostly junk is penalised.
+        if inadmissible * 2 > count {
+            return Verdict::Reject("inadmissible-transactions");
+        }
+        Verdict::Accept
     }
 
-    fn on_timer(&mut self, kind: TimerKind) -> anyhow::Result<()> {
+    fn max_nonce_ahead(&self) -> u64 {
+        self.driver.mempool().limits().max_per_account as u64
+    }
+
+    /// Reports a gossip verdict to the swarm (peer scoring) and counts a refusal.
+    fn judge(&mut self, channel: Channel, id: &libp2p::gossipsub::MessageId, source: &PeerId, verdict: Verdict) {
+        let acceptance = match verdict {
+            Verdict::Accept => Acceptance::Accept,
+            Verdict::Ignore(reason) => {
+                self.shared.metrics.refused(channel.name(), reason);
+                Acceptance::Ignore
+            }
+            Verdict::Reject(reason) => {
+                self.shared.metrics.refused(channel.name(), reason);
+                tracing::debug!(peer = %source, channel = channel.name(), reason, "gossip message rejected");
+                Acceptance::Reject
+            }
+        };
+        self.network.validated(id, source, acceptance);
+    }
+
+    fn on_timer(&mut self, kind: TimerKind) -> Result<(), crate::driver::DriverError> {
         self.armed.remove(&kind);
         let now = now_ms();
         match kind {
@@ -376,6 +430,17 @@ impl Node {
         }
         Ok(())
     }
+}
+
+/// Why the node stops on a driver error, in words an operator can act on: a full disk is
+/// named as such (restarting will not help until space is freed).
+fn stop_reason(error: crate::driver::DriverError) -> anyhow::Error {
+    if error.is_disk_full() {
+        tracing::error!(%error, "the disk is full: the node stops; free space, then start it again");
+        return anyhow::anyhow!("the disk is full ({error}); free space, then start the node again");
+    }
+    tracing::error!(%error, "the node stops");
+    anyhow::Error::new(error)
 }
 
 async fn shutdown_signal() {
@@ -443,6 +508,7 @@ pub async fn run(opts: NodeOptions) -> anyhow::Result<()> {
             max_tx_bytes: config.mempool.max_tx_bytes,
         },
         tip + 1,
+        genesis.app_state.administrator,
     );
     let wal = Wal::open(&home.wal_file())?;
     let params = consensus::Params {
@@ -454,19 +520,21 @@ pub async fn run(opts: NodeOptions) -> anyhow::Result<()> {
         timeout_precommit_delta_ms: config.consensus.timeout_increase_ms,
         ..consensus::Params::default()
     };
-    let mut driver = Driver::new(chain, mempool, validator_key.clone(), wal, DriverSettings { params, max_block_txs: config.consensus.max_block_txs });
+    let mut driver = Driver::new(chain, mempool, validator_key.clone(), wal, DriverSettings { params, max_block_txs: config.consensus.max_block_txs, max_message_bytes: config.p2p.max_message_bytes });
     let is_validator = driver.is_validator();
 
-    let mut allowed: HashSet<PeerId> = genesis.validator_node_ids().into_iter().collect();
+    let mut configured: HashSet<PeerId> = HashSet::new();
     for p in &config.p2p.allowed_peers {
-        allowed.insert(p.parse().with_context(|| format!("p2p.allowed_peers: {p:?} is not a node id"))?);
+        configured.insert(p.parse().with_context(|| format!("p2p.allowed_peers: {p:?} is not a node id"))?);
     }
     let mut persistent = Vec::new();
     for p in &config.p2p.persistent_peers {
         let (peer, addr) = crate::network::parse_peer_addr(p)?;
-        allowed.insert(peer);
+        configured.insert(peer);
         persistent.push((peer, addr));
     }
+    let allowlist = Allowlist::new(&genesis, configured);
+    let allowed = allowlist.allowed(driver.chain().validators());
     let network = Network::new(
         identity,
         NetworkSettings {
@@ -501,6 +569,7 @@ pub async fn run(opts: NodeOptions) -> anyhow::Result<()> {
         events,
         history: Mutex::new(history),
         submit: submit_tx,
+        max_nonce_ahead: config.mempool.max_per_account as u64,
         metrics: metrics.clone(),
     });
     let rpc_addr = rpc_listener.local_addr()?;
@@ -519,7 +588,9 @@ pub async fn run(opts: NodeOptions) -> anyhow::Result<()> {
         tokio::spawn(crate::household_agent::run(agent, shared.clone()));
     }
 
-    let start_effects = driver.start(now_ms())?;
+    let (sync_server, mut sync_ready) = SyncServer::new(driver.chain().store().clone());
+    let validators_hash = ledger::block::validators_hash(driver.chain().validators().validators());
+    let start_effects = driver.start(now_ms()).map_err(stop_reason)?;
     let mut node = Node {
         driver,
         network,
@@ -530,8 +601,10 @@ pub async fn run(opts: NodeOptions) -> anyhow::Result<()> {
         outbox: Vec::new(),
         submitted_at: HashMap::new(),
         sync_in_flight: None,
-        sync_cursor: 0,
-        peer_heights: HashMap::new(),
+        sync_peers: SyncPeers::default(),
+        sync_server,
+        allowlist,
+        validators_hash,
     };
     node.arm(Instant::now() + Duration::from_millis(500), TimerKind::SyncTick);
     node.run_effects(start_effects);
@@ -549,26 +622,28 @@ pub async fn run(opts: NodeOptions) -> anyhow::Result<()> {
             }
             _ = sleep, if next_timer.is_some() => {
                 if let Some(Reverse((_, _, kind))) = node.timers.pop() {
-                    node.on_timer(kind)?;
+                    node.on_timer(kind).map_err(stop_reason)?;
                 }
             }
             event = node.network.next() => match event {
                 NetEvent::Gossip { channel, source, id, data } => {
-                    let acceptance = match channel {
+                    let verdict = match channel {
                         Channel::Txs => node.on_tx_gossip(&data),
                         Channel::Consensus | Channel::Evidence => {
-                            let (acceptance, effects) = node.driver.on_gossip(&data, now_ms())?;
+                            let (verdict, effects) = node.driver.on_gossip(&data, now_ms()).map_err(stop_reason)?;
                             node.run_effects(effects);
-                            acceptance
+                            verdict
                         }
                     };
-                    node.network.validated(&id, &source, acceptance);
+                    node.judge(channel, &id, &source, verdict);
                 }
-                NetEvent::SyncRequest { request, channel, .. } => node.on_sync_request(request, channel),
+                NetEvent::SyncRequest { peer, request, channel } => node.on_sync_request(peer, request, channel),
                 NetEvent::SyncResponse { peer, response } => node.on_sync_response(peer, response),
                 NetEvent::SyncFailed { peer, why } => {
                     tracing::debug!(%peer, why, "sync request failed");
-                    node.sync_in_flight = None;
+                    if node.sync_in_flight.is_some_and(|(p, _, _)| p == peer) {
+                        node.sync_in_flight = None;
+                    }
                 }
                 NetEvent::PeerConnected(_) => {
                     node.publish_status();
@@ -577,13 +652,14 @@ pub async fn run(opts: NodeOptions) -> anyhow::Result<()> {
                     node.arm(Instant::now() + REGOSSIP_DELAY, TimerKind::Regossip);
                 }
                 NetEvent::PeerDisconnected(peer) => {
-                    node.peer_heights.remove(&peer);
+                    node.sync_peers.forget(&peer);
                     node.publish_status();
                 }
             },
+            Some(ready) = sync_ready.recv() => node.network.respond(ready.channel, ready.response),
             Some(sub) = submit_rx.recv() => {
                 let now = Instant::now();
-                let results: Vec<Result<(), String>> = sub
+                let results: Vec<Result<(), AdmissionError>> = sub
                     .txs
                     .into_iter()
                     .map(|tx| {

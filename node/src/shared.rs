@@ -75,7 +75,7 @@ pub enum NodeEvent {
 /// Transactions for the mempool (already signature- and state-checked), with one answer each.
 pub struct Submission {
     pub txs: Vec<PoolTx>,
-    pub reply: oneshot::Sender<Vec<Result<(), String>>>,
+    pub reply: oneshot::Sender<Vec<Result<(), node_core::admission::AdmissionError>>>,
 }
 
 pub struct Shared {
@@ -92,13 +92,15 @@ pub struct Shared {
     /// Each household's last slots (readings, bids, settlements), for `/households/{addr}`.
     pub history: Mutex<History>,
     pub submit: mpsc::Sender<Submission>,
+    /// How far ahead of an account's next nonce a transaction may be admitted.
+    pub max_nonce_ahead: u64,
     pub metrics: Metrics,
 }
 
 impl Shared {
     /// Hands transactions (already checked) to the node task's mempool and waits for its
     /// verdict on each; `None` when the node is stopping.
-    pub async fn to_mempool(&self, txs: Vec<crate::mempool::PoolTx>) -> Option<Vec<Result<(), String>>> {
+    pub async fn to_mempool(&self, txs: Vec<crate::mempool::PoolTx>) -> Option<Vec<Result<(), node_core::admission::AdmissionError>>> {
         let (reply, answer) = oneshot::channel();
         self.submit.send(Submission { txs, reply }).await.ok()?;
         answer.await.ok()

@@ -30,13 +30,18 @@ pub enum Channel {
 
 impl Channel {
     const ALL: [Channel; 3] = [Channel::Txs, Channel::Consensus, Channel::Evidence];
-    fn topic(self, chain_id: &str) -> gossipsub::IdentTopic {
-        let name = match self {
+
+    /// The channel's name in topics, logs and metric labels.
+    pub fn name(self) -> &'static str {
+        match self {
             Channel::Txs => "txs",
             Channel::Consensus => "consensus",
             Channel::Evidence => "evidence",
-        };
-        gossipsub::IdentTopic::new(format!("/solartrade/{chain_id}/{name}/1"))
+        }
+    }
+
+    fn topic(self, chain_id: &str) -> gossipsub::IdentTopic {
+        gossipsub::IdentTopic::new(format!("/solartrade/{chain_id}/{}/1", self.name()))
     }
 }
 
@@ -113,6 +118,8 @@ pub struct Network {
     connected: HashSet<PeerId>,
     rate: RateLimiter,
     dial_tick: tokio::time::Interval,
+    max_message_bytes: usize,
+    allowed: HashSet<PeerId>,
 }
 
 fn message_id(message: &gossipsub::Message) -> gossipsub::MessageId {
@@ -175,6 +182,8 @@ impl Network {
         for peer in &settings.allowed {
             allow.allow_peer(*peer);
         }
+        // The swarm never dials itself, but a genesis lists every validator: allow our own id.
+        allow.allow_peer(keypair.public().to_peer_id());
         let mut swarm = libp2p::SwarmBuilder::with_existing_identity(keypair)
             .with_tokio()
             .with_tcp(
@@ -221,6 +230,8 @@ impl Network {
             connected: HashSet::new(),
             rate: RateLimiter::new(settings.max_messages_per_peer_per_second),
             dial_tick,
+            max_message_bytes: settings.max_message_bytes,
+            allowed: settings.allowed,
         })
     }
 
@@ -238,11 +249,33 @@ impl Network {
     /// protocol recovers: votes are re-sent by timeouts, transactions by their senders).
     pub fn publish(&mut self, channel: Channel, data: Vec<u8>) {
         let topic = channel.topic(&self.chain_id);
+        let len = data.len();
         match self.swarm.behaviour_mut().gossip.publish(topic, data) {
             Ok(_) => {}
             Err(gossipsub::PublishError::Duplicate) => {}
-            Err(e) => tracing::debug!(?channel, error = %e, "gossip publish dropped"),
+            // With no peer subscribed yet the protocol recovers (timeouts re-send votes); a
+            // message over the limit never goes anywhere, which the operator must see.
+            Err(gossipsub::PublishError::MessageTooLarge) => {
+                tracing::warn!(channel = channel.name(), bytes = len, max = self.max_message_bytes, "gossip message over the size limit not published")
+            }
+            Err(e) => tracing::debug!(channel = channel.name(), bytes = len, error = %e, "gossip publish dropped"),
         }
+    }
+
+    /// Replaces the set of peers that may connect: newly allowed peers may dial in, and the
+    /// connections of peers no longer allowed (a removed or slashed validator) are closed.
+    pub fn set_allowed(&mut self, allowed: &HashSet<PeerId>) {
+        let me = self.local_peer_id();
+        let removed: Vec<PeerId> = self.allowed.difference(allowed).copied().filter(|p| *p != me).collect();
+        for peer in removed {
+            self.swarm.behaviour_mut().allow.disallow_peer(peer);
+            tracing::info!(%peer, "peer no longer allowed (left the validator set or the registry); disconnected");
+        }
+        for peer in allowed.difference(&self.allowed.clone()) {
+            self.swarm.behaviour_mut().allow.allow_peer(*peer);
+            tracing::info!(%peer, "peer allowed (joined the validator set or the registry)");
+        }
+        self.allowed = allowed.clone();
     }
 
     pub fn validated(&mut self, id: &gossipsub::MessageId, source: &PeerId, acceptance: Acceptance) {

@@ -3,12 +3,16 @@
 //! turns its outputs into effects the I/O task carries out. No sockets, no timers: the
 //! caller passes the time in and schedules what the effects ask for.
 
+mod intake;
+#[cfg(test)]
+mod tests;
+
 use crate::chain::{BlockCheckError, Chain, ChainError};
 use crate::consensus_wire::{GossipMessage, LedgerSigner, LedgerVerifier};
 use crate::mempool::{Hash, Mempool};
-use crate::network::{Acceptance, Channel};
+use crate::network::Channel;
 use crate::wal::{Wal, WalEntry, WalError};
-use consensus::{Consensus, Input, Message, Output, Params, SignDomain, Timeout, Verifier};
+use consensus::{Consensus, Input, Message, Output, Params, Timeout};
 use ledger::sign::Keypair;
 use ledger::tx::VerifiedTx;
 use ledger::wire::{Block, CommitCertificate};
@@ -16,8 +20,11 @@ use market_runtime::BlockOutcome;
 use prost::Message as _;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-/// Proposals of later heights kept until this node gets there (bounds memory).
-const MAX_FUTURE_HEIGHTS: u64 = 8;
+/// Evidence older than this many heights is not acted on (bounds what a node remembers).
+const EVIDENCE_WINDOW: u64 = 100;
+/// Room in a proposal's gossip message for everything but the block's transactions: the
+/// proposal's own fields, the header and the framing (the last commit is counted apart).
+const PROPOSAL_OVERHEAD_BYTES: usize = 4 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DriverError {
@@ -25,6 +32,19 @@ pub enum DriverError {
     Chain(#[from] ChainError),
     #[error(transparent)]
     Wal(#[from] WalError),
+}
+
+impl DriverError {
+    /// Whether the error is the disk being full (WAL or RocksDB).
+    pub fn is_disk_full(&self) -> bool {
+        match self {
+            DriverError::Wal(e) => e.is_disk_full(),
+            DriverError::Chain(e) => {
+                let text = e.to_string();
+                text.contains("No space left on device") || text.contains("NoSpace")
+            }
+        }
+    }
 }
 
 /// A committed block and what it did.
@@ -55,6 +75,8 @@ pub enum Effect {
 pub struct DriverSettings {
     pub params: Params,
     pub max_block_txs: usize,
+    /// Largest gossip message: a proposal with its block must fit in one.
+    pub max_message_bytes: usize,
 }
 
 pub struct Driver {
@@ -65,11 +87,16 @@ pub struct Driver {
     verifier: LedgerVerifier,
     wal: Wal,
     max_block_txs: usize,
+    max_message_bytes: usize,
+    max_rounds_ahead: u32,
     /// Candidate blocks of the running height, by hash.
     blocks: HashMap<Hash, Vec<u8>>,
     /// Their transactions, already verified, by block hash.
     checked: HashMap<Hash, Vec<VerifiedTx>>,
     future: BTreeMap<u64, Vec<(consensus::SignedProposal, Vec<u8>)>>,
+    future_bytes: usize,
+    /// The value first proposed at each (height, round) seen: a second one is refused.
+    proposed: HashMap<(u64, u32), Hash>,
     /// Height consensus is running (0 until the first start).
     running: u64,
     replaying: bool,
@@ -89,7 +116,10 @@ impl Driver {
             Some(k) => Box::new(LedgerSigner { keypair: k.clone(), chain_id: chain_id.clone() }),
             None => Box::new(LedgerSigner { keypair: Keypair::from_seed(&[0; 32]), chain_id: chain_id.clone() }),
         };
-        let consensus = Consensus::new(settings.params, my_id, signer, Box::new(verifier.clone()));
+        let max_rounds_ahead = settings.params.max_rounds_ahead;
+        // The driver verifies every message before the core sees it (see intake.rs), and the
+        // WAL only holds verified ones: a second check in the core would double the cost.
+        let consensus = Consensus::new(settings.params, my_id, signer, Box::new(crate::consensus_wire::Preverified));
         Driver {
             chain,
             mempool,
@@ -98,9 +128,13 @@ impl Driver {
             verifier,
             wal,
             max_block_txs: settings.max_block_txs,
+            max_message_bytes: settings.max_message_bytes,
+            max_rounds_ahead,
             blocks: HashMap::new(),
             checked: HashMap::new(),
             future: BTreeMap::new(),
+            future_bytes: 0,
+            proposed: HashMap::new(),
             running: 0,
             replaying: false,
             pending_decision: None,
@@ -139,17 +173,26 @@ impl Driver {
         let mut effects = Vec::new();
         let validators = self.chain.validators().clone();
         for entry in &entries {
-            match entry {
+            let input = match entry {
                 WalEntry::Proposal { input: Input::Proposal { proposal, .. }, block } => {
-                    self.blocks.insert(proposal.proposal.value, block.clone());
+                    // The flag logged with a proposal is not trusted: the block is checked again.
+                    let valid = self.check(&proposal.proposal, block, now_ms).is_ok();
+                    if valid {
+                        self.blocks.insert(proposal.proposal.value, block.clone());
+                    }
+                    Input::Proposal { proposal: proposal.clone(), valid }
                 }
                 WalEntry::ProposeValue { value, block, .. } => {
                     self.blocks.insert(*value, block.clone());
+                    entry.input(&validators)
                 }
-                WalEntry::StartHeight(h) => self.running = *h,
-                _ => {}
-            }
-            let outputs = self.consensus.handle(entry.input(&validators));
+                WalEntry::StartHeight(h) => {
+                    self.running = *h;
+                    entry.input(&validators)
+                }
+                _ => entry.input(&validators),
+            };
+            let outputs = self.consensus.handle(input);
             self.process(outputs, now_ms, &mut effects)?;
         }
         self.replaying = false;
@@ -166,8 +209,7 @@ impl Driver {
         self.log(&WalEntry::StartHeight(height))?;
         let outputs = self.consensus.handle(Input::StartHeight { height, validators: self.chain.validators().clone() });
         self.process(outputs, now_ms, &mut effects)?;
-        let buffered = self.future.remove(&height).unwrap_or_default();
-        self.future = self.future.split_off(&height);
+        let buffered = self.take_future(height);
         for (proposal, block) in buffered {
             self.feed_proposal(proposal, block, now_ms, &mut effects)?;
         }
@@ -183,65 +225,6 @@ impl Driver {
         let outputs = self.consensus.handle(Input::Timeout(timeout));
         self.process(outputs, now_ms, &mut effects)?;
         Ok(effects)
-    }
-
-    /// A message from the consensus or evidence topic: the verdict for gossip and the effects.
-    pub fn on_gossip(&mut self, data: &[u8], now_ms: u64) -> Result<(Acceptance, Vec<Effect>), DriverError> {
-        let mut effects = Vec::new();
-        let Ok(message) = GossipMessage::decode(data) else { return Ok((Acceptance::Reject, effects)) };
-        let tip = self.chain.tip().height;
-        match message {
-            GossipMessage::Vote(vote) => {
-                let v = &vote.vote;
-                if v.height <= tip {
-                    return Ok((Acceptance::Ignore, effects));
-                }
-                let domain = v.vote_type.domain();
-                if !self.verifier.verify(domain, &v.validator, &v.sign_bytes(), &vote.signature) {
-                    return Ok((Acceptance::Reject, effects));
-                }
-                if v.height > tip + 2 {
-                    // Peers are more than a height ahead: this node missed blocks.
-                    effects.push(Effect::NeedSync);
-                    return Ok((Acceptance::Accept, effects));
-                }
-                let input = Input::Vote(vote);
-                self.log(&WalEntry::Vote(input.clone()))?;
-                let outputs = self.consensus.handle(input);
-                self.process(outputs, now_ms, &mut effects)?;
-                Ok((Acceptance::Accept, effects))
-            }
-            GossipMessage::Proposal(proposal, block) => {
-                let p = proposal.proposal;
-                if p.height <= tip {
-                    return Ok((Acceptance::Ignore, effects));
-                }
-                if !self.verifier.verify(SignDomain::Proposal, &p.proposer, &p.sign_bytes(), &proposal.signature) {
-                    return Ok((Acceptance::Reject, effects));
-                }
-                if p.height > tip + 1 {
-                    if p.height <= tip + MAX_FUTURE_HEIGHTS {
-                        self.future.entry(p.height).or_default().push((proposal, block));
-                    }
-                    // One height ahead is normal with back-to-back slots (the next proposer
-                    // committed first); more means this node missed blocks.
-                    if p.height > tip + 2 {
-                        effects.push(Effect::NeedSync);
-                    }
-                    return Ok((Acceptance::Accept, effects));
-                }
-                self.feed_proposal(proposal, block, now_ms, &mut effects)?;
-                Ok((Acceptance::Accept, effects))
-            }
-            GossipMessage::Evidence(evidence) => {
-                tracing::warn!(validator = %hex::encode(evidence.validator()), height = evidence.height(), round = evidence.round(),
-                    "evidence of equivocation received");
-                if !self.report(&evidence, &mut effects) {
-                    return Ok((Acceptance::Reject, effects));
-                }
-                Ok((Acceptance::Accept, effects))
-            }
-        }
     }
 
     fn feed_proposal(
@@ -401,13 +384,20 @@ impl Driver {
                 }
             }
         }
+        if own {
+            // Jepsen (2017) on Tendermint: what this message depends on is on disk before it leaves.
+            self.wal.sync()?;
+        }
         effects.push(Effect::Publish(Channel::Consensus, gossip.encode()));
         Ok(())
     }
 
     fn build_proposal(&mut self, now_ms: u64) -> (Hash, Vec<u8>) {
         let height = self.chain.tip().height + 1;
-        let reaped = self.mempool.reap(height, self.max_block_txs);
+        let cert_bytes = self.chain.last_commit().map_or(0, |c| c.encoded_len());
+        let budget = self.max_message_bytes.saturating_sub(PROPOSAL_OVERHEAD_BYTES + cert_bytes);
+        let state = self.chain.state();
+        let reaped = self.mempool.reap(height, self.max_block_txs, budget, |addr| market_runtime::account(state, addr).map(|a| a.nonce).unwrap_or(0));
         let verified: Vec<VerifiedTx> = reaped.iter().map(|t| VerifiedTx { hash: t.hash, tx: t.tx.clone(), bytes: t.bytes.clone() }).collect();
         let txs: Vec<Vec<u8>> = reaped.into_iter().map(|t| t.bytes.clone()).collect();
         let proposer = self.me.as_ref().map(|k| k.public()).unwrap_or([0; 32]);
@@ -425,6 +415,9 @@ impl Driver {
         self.pending_decision = None;
         self.wal.truncate()?;
         self.blocks.clear();
+        self.proposed.retain(|(h, _), _| *h > block.height());
+        let oldest = block.height().saturating_sub(EVIDENCE_WINDOW);
+        self.reported.retain(|(_, h, _)| *h >= oldest);
         let height = self.chain.tip().height;
         let included: Vec<Hash> = txs.iter().map(|t| t.hash).collect();
         let state = self.chain.state();
@@ -440,141 +433,22 @@ impl Driver {
     /// and consensus moves on to the height after it.
     pub fn apply_synced(&mut self, block: Block, cert: CommitCertificate, now_ms: u64) -> Result<Vec<Effect>, DriverError> {
         let height = block.height();
-        if height != self.chain.tip().height + 1 {
+        let next = self.chain.tip().height.saturating_add(1);
+        if height < next {
+            // Committed here meanwhile (consensus was faster than the response).
             return Ok(Vec::new());
+        }
+        if height > next {
+            return Err(ChainError::BadBlock { height, why: format!("a sync response must continue at height {next}") }.into());
         }
         self.chain.verify_synced(&block, &cert)?;
         let round = cert.round;
         let committed = self.commit(block, cert, round, true, now_ms)?;
-        let next = height + 1;
+        let next = height.saturating_add(1);
         Ok(vec![Effect::Committed(Box::new(committed)), Effect::StartAt { height: next, at_ms: self.chain.genesis.slot_deadline_ms(next) }])
     }
 }
 
 fn log_bad_proposal(height: u64, round: u32, error: &BlockCheckError) {
     tracing::warn!(height, round, %error, "proposal refused");
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::genesis::{Genesis, GenesisValidator};
-    use crate::mempool::Limits;
-
-    fn limits() -> Limits {
-        Limits { max_txs: 100, max_bytes: 1 << 20, max_per_account: 4, max_tx_bytes: 4096 }
-    }
-
-    fn genesis(validators: &[&Keypair]) -> Genesis {
-        let admin = Keypair::from_seed(&[1; 32]);
-        let mut g = Genesis::new("driver-test", 0, 0, admin.public(), [9; 32]);
-        for (i, v) in validators.iter().enumerate() {
-            let node_key = Keypair::from_seed(&[100 + i as u8; 32]);
-            let node_id = crate::localnet::node_id_of(&node_key).unwrap();
-            g.add_validator(GenesisValidator { address: v.public(), power: 10, moniker: format!("v{i}"), node_id });
-        }
-        g
-    }
-
-    fn driver(dir: &std::path::Path, g: &Genesis, me: &Keypair) -> Driver {
-        let chain = Chain::open(&dir.join("chain"), g.clone()).unwrap();
-        let next = chain.tip().height + 1;
-        let wal = Wal::open(&dir.join("cs.wal")).unwrap();
-        let settings = DriverSettings { params: Params::default(), max_block_txs: 100 };
-        Driver::new(chain, Mempool::new(limits(), next), Some(me.clone()), wal, settings)
-    }
-
-    fn published_votes(effects: &[Effect]) -> Vec<consensus::SignedVote> {
-        effects
-            .iter()
-            .filter_map(|e| match e {
-                Effect::Publish(Channel::Consensus, bytes) => match GossipMessage::decode(bytes) {
-                    Ok(GossipMessage::Vote(v)) => Some(v),
-                    _ => None,
-                },
-                _ => None,
-            })
-            .collect()
-    }
-
-    #[test]
-    fn a_lone_validator_proposes_votes_and_commits_without_sockets() {
-        let dir = tempfile::tempdir().unwrap();
-        let me = Keypair::from_seed(&[3; 32]);
-        let g = genesis(&[&me]);
-        let mut d = driver(dir.path(), &g, &me);
-        let start = d.start(1_000).unwrap();
-        assert!(matches!(start.as_slice(), [Effect::StartAt { height: 1, at_ms: 0 }]), "{start:?}");
-        let effects = d.start_height(1, 1_000).unwrap();
-        let committed: Vec<&Committed> = effects.iter().filter_map(|e| if let Effect::Committed(c) = e { Some(&**c) } else { None }).collect();
-        assert_eq!(committed.len(), 1, "{effects:?}");
-        assert_eq!(committed[0].block.height(), 1);
-        assert_eq!(d.chain().tip().height, 1);
-        assert_eq!(published_votes(&effects).len(), 2, "one prevote and one precommit");
-        assert!(effects.iter().any(|e| matches!(e, Effect::StartAt { height: 2, .. })));
-    }
-
-    #[test]
-    fn a_restarted_validator_replays_its_wal_and_signs_nothing_new_at_the_same_step() {
-        let dir = tempfile::tempdir().unwrap();
-        let keys: Vec<Keypair> = (0..4).map(|i| Keypair::from_seed(&[10 + i; 32])).collect();
-        let g = genesis(&keys.iter().collect::<Vec<_>>());
-        let me = &keys[0];
-        let first_votes = {
-            let mut d = driver(dir.path(), &g, me);
-            d.start(1_000).unwrap();
-            let mut effects = d.start_height(1, 1_000).unwrap();
-            // Nothing from the others: the propose timeout makes it prevote (nil or its own block).
-            let timers: Vec<Timeout> = effects.iter().filter_map(|e| if let Effect::Timer { timeout, .. } = e { Some(*timeout) } else { None }).collect();
-            for t in timers.into_iter().filter(|t| t.step == consensus::TimeoutStep::Propose) {
-                effects.extend(d.on_timeout(t, 2_000).unwrap());
-            }
-            published_votes(&effects)
-        };
-        assert!(!first_votes.is_empty(), "the validator prevoted before the crash");
-        // "Crash" and restart on the same store and WAL.
-        let mut d = driver(dir.path(), &g, me);
-        let replay = d.start(3_000).unwrap();
-        for vote in published_votes(&replay) {
-            let same = first_votes.iter().any(|v| v.vote == vote.vote);
-            let conflicting = first_votes.iter().any(|v| {
-                v.vote.height == vote.vote.height && v.vote.round == vote.vote.round && v.vote.vote_type == vote.vote.vote_type && v.vote.value != vote.vote.value
-            });
-            assert!(same || !conflicting, "after the restart it signed a conflicting vote: {vote:?}");
-        }
-        let step = d.chain().signed_step().unwrap().expect("the signed step was persisted");
-        assert_eq!(step.height, 1);
-    }
-
-    #[test]
-    fn a_double_vote_from_another_validator_becomes_one_evidence_transaction() {
-        let dir = tempfile::tempdir().unwrap();
-        let keys: Vec<Keypair> = (0..4).map(|i| Keypair::from_seed(&[30 + i; 32])).collect();
-        let g = genesis(&keys.iter().collect::<Vec<_>>());
-        let mut d = driver(dir.path(), &g, &keys[0]);
-        d.start(1_000).unwrap();
-        d.start_height(1, 1_000).unwrap();
-        let cheat = LedgerSigner { keypair: keys[2].clone(), chain_id: g.chain_id.clone() };
-        let vote = |value: u8| {
-            let vote = consensus::Vote {
-                vote_type: consensus::VoteType::Prevote,
-                height: 1,
-                round: 0,
-                value: Some([value; 32]),
-                validator: keys[2].public(),
-            };
-            let signature = consensus::Signer::sign(&cheat, SignDomain::Prevote, &vote.sign_bytes());
-            GossipMessage::Vote(consensus::SignedVote { vote, signature }).encode()
-        };
-        let mut effects = Vec::new();
-        for bytes in [vote(1), vote(2), vote(2)] {
-            effects.extend(d.on_gossip(&bytes, 1_100).unwrap().1);
-        }
-        let reports: Vec<&Vec<u8>> = effects.iter().filter_map(|e| if let Effect::SubmitTx(tx) = e { Some(tx) } else { None }).collect();
-        assert_eq!(reports.len(), 1, "{effects:?}");
-        let tx = ledger::tx::decode_tx(reports[0], &g.chain_id).unwrap().tx;
-        assert_eq!(tx.sender, keys[0].public());
-        assert_eq!(tx.body, market_runtime::TxBody::Evidence { validator: keys[2].public(), height: 1, round: 0 });
-        assert!(effects.iter().any(|e| matches!(e, Effect::Publish(Channel::Evidence, _))), "the evidence is gossiped too");
-    }
 }

@@ -1,0 +1,71 @@
+//! The one path a transaction takes into the mempool, whoever brings it (RPC, gossip, the
+//! household agent, this validator's own evidence): envelope and signature, the state
+//! checks, the nonce rule, then the mempool's limits and classes.
+
+use crate::mempool::{Hash, Mempool, MempoolError, PoolTx};
+use ledger::tx::VerifiedTx;
+use ledger::WireError;
+use market_runtime::{StateStore, Tx, TxError};
+
+/// Why a transaction was not admitted.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum AdmissionError {
+    #[error("invalid transaction: {0}")]
+    Wire(#[from] WireError),
+    #[error("rejected: {0}")]
+    State(#[from] TxError),
+    #[error("rejected: nonce {got} is more than {max_ahead} ahead of the account's next nonce {expected}")]
+    NonceTooFarAhead { expected: u64, got: u64, max_ahead: u64 },
+    #[error("mempool: {0}")]
+    Mempool(#[from] MempoolError),
+}
+
+impl AdmissionError {
+    /// Whether the transaction could never have been admitted by an honest peer: not a
+    /// matter of timing (a nonce used or a slot closed meanwhile) or of this pool's room.
+    pub fn is_senders_fault(&self) -> bool {
+        match self {
+            AdmissionError::Wire(_) | AdmissionError::NonceTooFarAhead { .. } => true,
+            AdmissionError::State(TxError::BadNonce { .. }) => false,
+            AdmissionError::State(_) => true,
+            AdmissionError::Mempool(_) => false,
+        }
+    }
+
+    /// A short kebab-case name for RPC error codes and metric labels.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AdmissionError::Wire(_) => "invalid-transaction",
+            AdmissionError::State(_) | AdmissionError::NonceTooFarAhead { .. } => "rejected",
+            AdmissionError::Mempool(_) => "mempool",
+        }
+    }
+}
+
+/// The state checks of admission against the committed state. A nonce ahead of the
+/// account's passes when it is at most `max_nonce_ahead` ahead (the ones before it may be
+/// pending) and the transaction passes every other check, run as if its nonce were the
+/// next one: the checks that do not depend on the missing nonces.
+pub fn check_state(state: &impl StateStore, tx: &Tx, max_nonce_ahead: u64) -> Result<(), AdmissionError> {
+    match market_runtime::check_tx(state, tx) {
+        Ok(()) => Ok(()),
+        Err(TxError::BadNonce { expected, got, .. }) if got > expected => {
+            if got - expected > max_nonce_ahead {
+                return Err(AdmissionError::NonceTooFarAhead { expected, got, max_ahead: max_nonce_ahead });
+            }
+            let as_next = Tx { nonce: expected, ..tx.clone() };
+            market_runtime::check_tx(state, &as_next).map_err(AdmissionError::from)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Admits one already-verified transaction: state checks, then the mempool. Returns the
+/// hashes the mempool evicted to make room.
+pub fn admit(state: &impl StateStore, pool: &mut Mempool, verified: VerifiedTx, max_nonce_ahead: u64) -> Result<Vec<Hash>, AdmissionError> {
+    if pool.contains(&verified.hash) {
+        return Err(MempoolError::Duplicate(verified.hash).into());
+    }
+    check_state(state, &verified.tx, max_nonce_ahead)?;
+    Ok(pool.insert(PoolTx { hash: verified.hash, tx: verified.tx, bytes: verified.bytes })?)
+}

@@ -1,0 +1,210 @@
+use super::*;
+use consensus::SignDomain;
+use node_core::verdict::Verdict;
+use crate::genesis::{Genesis, GenesisValidator};
+use crate::mempool::Limits;
+
+fn limits() -> Limits {
+    Limits { max_txs: 100, max_bytes: 1 << 20, max_per_account: 4, max_tx_bytes: 4096 }
+}
+
+fn genesis(validators: &[&Keypair]) -> Genesis {
+    let admin = Keypair::from_seed(&[1; 32]);
+    let mut g = Genesis::new("driver-test", 0, 0, admin.public(), [9; 32]);
+    for (i, v) in validators.iter().enumerate() {
+        let node_key = Keypair::from_seed(&[100 + i as u8; 32]);
+        let node_id = crate::localnet::node_id_of(&node_key).unwrap();
+        g.add_validator(GenesisValidator { address: v.public(), power: 10, moniker: format!("v{i}"), node_id });
+    }
+    g
+}
+
+fn driver(dir: &std::path::Path, g: &Genesis, me: &Keypair) -> Driver {
+    let chain = Chain::open(&dir.join("chain"), g.clone()).unwrap();
+    let next = chain.tip().height + 1;
+    let wal = Wal::open(&dir.join("cs.wal")).unwrap();
+    let settings = DriverSettings { params: Params::default(), max_block_txs: 100, max_message_bytes: 4 << 20 };
+    Driver::new(chain, Mempool::new(limits(), next, g.app_state.administrator), Some(me.clone()), wal, settings)
+}
+
+fn published_votes(effects: &[Effect]) -> Vec<consensus::SignedVote> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Publish(Channel::Consensus, bytes) => match GossipMessage::decode(bytes) {
+                Ok(GossipMessage::Vote(v)) => Some(v),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_lone_validator_proposes_votes_and_commits_without_sockets() {
+    let dir = tempfile::tempdir().unwrap();
+    let me = Keypair::from_seed(&[3; 32]);
+    let g = genesis(&[&me]);
+    let mut d = driver(dir.path(), &g, &me);
+    let start = d.start(1_000).unwrap();
+    assert!(matches!(start.as_slice(), [Effect::StartAt { height: 1, at_ms: 0 }]), "{start:?}");
+    let effects = d.start_height(1, 1_000).unwrap();
+    let committed: Vec<&Committed> = effects.iter().filter_map(|e| if let Effect::Committed(c) = e { Some(&**c) } else { None }).collect();
+    assert_eq!(committed.len(), 1, "{effects:?}");
+    assert_eq!(committed[0].block.height(), 1);
+    assert_eq!(d.chain().tip().height, 1);
+    assert_eq!(published_votes(&effects).len(), 2, "one prevote and one precommit");
+    assert!(effects.iter().any(|e| matches!(e, Effect::StartAt { height: 2, .. })));
+}
+
+#[test]
+fn a_restarted_validator_replays_its_wal_and_signs_nothing_new_at_the_same_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys: Vec<Keypair> = (0..4).map(|i| Keypair::from_seed(&[10 + i; 32])).collect();
+    let g = genesis(&keys.iter().collect::<Vec<_>>());
+    let me = &keys[0];
+    let first_votes = {
+        let mut d = driver(dir.path(), &g, me);
+        d.start(1_000).unwrap();
+        let mut effects = d.start_height(1, 1_000).unwrap();
+        // Nothing from the others: the propose timeout makes it prevote (nil or its own block).
+        let timers: Vec<Timeout> = effects.iter().filter_map(|e| if let Effect::Timer { timeout, .. } = e { Some(*timeout) } else { None }).collect();
+        for t in timers.into_iter().filter(|t| t.step == consensus::TimeoutStep::Propose) {
+            effects.extend(d.on_timeout(t, 2_000).unwrap());
+        }
+        published_votes(&effects)
+    };
+    assert!(!first_votes.is_empty(), "the validator prevoted before the crash");
+    // "Crash" and restart on the same store and WAL.
+    let mut d = driver(dir.path(), &g, me);
+    let replay = d.start(3_000).unwrap();
+    for vote in published_votes(&replay) {
+        let same = first_votes.iter().any(|v| v.vote == vote.vote);
+        let conflicting = first_votes.iter().any(|v| {
+            v.vote.height == vote.vote.height && v.vote.round == vote.vote.round && v.vote.vote_type == vote.vote.vote_type && v.vote.value != vote.vote.value
+        });
+        assert!(same || !conflicting, "after the restart it signed a conflicting vote: {vote:?}");
+    }
+    let step = d.chain().signed_step().unwrap().expect("the signed step was persisted");
+    assert_eq!(step.height, 1);
+}
+
+#[test]
+fn a_double_vote_from_another_validator_becomes_one_evidence_transaction() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys: Vec<Keypair> = (0..4).map(|i| Keypair::from_seed(&[30 + i; 32])).collect();
+    let g = genesis(&keys.iter().collect::<Vec<_>>());
+    let mut d = driver(dir.path(), &g, &keys[0]);
+    d.start(1_000).unwrap();
+    d.start_height(1, 1_000).unwrap();
+    let cheat = LedgerSigner { keypair: keys[2].clone(), chain_id: g.chain_id.clone() };
+    let vote = |value: u8| {
+        let vote = consensus::Vote {
+            vote_type: consensus::VoteType::Prevote,
+            height: 1,
+            round: 0,
+            value: Some([value; 32]),
+            validator: keys[2].public(),
+        };
+        let signature = consensus::Signer::sign(&cheat, SignDomain::Prevote, &vote.sign_bytes());
+        GossipMessage::Vote(consensus::SignedVote { vote, signature }).encode()
+    };
+    let mut effects = Vec::new();
+    for bytes in [vote(1), vote(2), vote(2)] {
+        effects.extend(d.on_gossip(&bytes, 1_100).unwrap().1);
+    }
+    let reports: Vec<&Vec<u8>> = effects.iter().filter_map(|e| if let Effect::SubmitTx(tx) = e { Some(tx) } else { None }).collect();
+    assert_eq!(reports.len(), 1, "{effects:?}");
+    let tx = ledger::tx::decode_tx(reports[0], &g.chain_id).unwrap().tx;
+    assert_eq!(tx.sender, keys[0].public());
+    assert_eq!(tx.body, market_runtime::TxBody::Evidence { validator: keys[2].public(), height: 1, round: 0 });
+    assert!(effects.iter().any(|e| matches!(e, Effect::Publish(Channel::Evidence, _))), "the evidence is gossiped too");
+}
+
+fn signed_vote(key: &Keypair, chain_id: &str, height: u64, round: u32, value: u8) -> Vec<u8> {
+    let signer = LedgerSigner { keypair: key.clone(), chain_id: chain_id.into() };
+    let vote = consensus::Vote { vote_type: consensus::VoteType::Prevote, height, round, value: Some([value; 32]), validator: key.public() };
+    let signature = consensus::Signer::sign(&signer, consensus::SignDomain::Prevote, &vote.sign_bytes());
+    GossipMessage::Vote(consensus::SignedVote { vote, signature }).encode()
+}
+
+#[test]
+fn votes_from_outside_the_validator_set_are_rejected_before_the_wal() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys: Vec<Keypair> = (0..4).map(|i| Keypair::from_seed(&[50 + i; 32])).collect();
+    let g = genesis(&keys.iter().collect::<Vec<_>>());
+    let mut d = driver(dir.path(), &g, &keys[0]);
+    d.start(1_000).unwrap();
+    d.start_height(1, 1_000).unwrap();
+    d.wal.sync().unwrap();
+    let before = d.wal.len();
+    let outsider = Keypair::from_seed(&[99; 32]);
+    for round in 0..50 {
+        let (verdict, effects) = d.on_gossip(&signed_vote(&outsider, &g.chain_id, 1, round, 7), 1_100).unwrap();
+        assert_eq!(verdict, Verdict::Reject("not-a-validator"));
+        assert!(effects.is_empty());
+    }
+    assert_eq!(d.wal.len(), before, "nothing of the outsider reached the WAL");
+}
+
+#[test]
+fn a_vote_with_a_round_beyond_what_the_core_keeps_is_ignored_not_logged() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys: Vec<Keypair> = (0..4).map(|i| Keypair::from_seed(&[60 + i; 32])).collect();
+    let g = genesis(&keys.iter().collect::<Vec<_>>());
+    let mut d = driver(dir.path(), &g, &keys[0]);
+    d.start(1_000).unwrap();
+    d.start_height(1, 1_000).unwrap();
+    d.wal.sync().unwrap();
+    let before = d.wal.len();
+    let (verdict, _) = d.on_gossip(&signed_vote(&keys[1], &g.chain_id, 1, u32::MAX, 7), 1_100).unwrap();
+    assert_eq!(verdict, Verdict::Ignore("round-too-far"));
+    assert_eq!(d.wal.len(), before);
+}
+
+#[test]
+fn a_vote_with_a_forged_signature_is_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys: Vec<Keypair> = (0..4).map(|i| Keypair::from_seed(&[70 + i; 32])).collect();
+    let g = genesis(&keys.iter().collect::<Vec<_>>());
+    let mut d = driver(dir.path(), &g, &keys[0]);
+    d.start(1_000).unwrap();
+    d.start_height(1, 1_000).unwrap();
+    let mut bytes = signed_vote(&keys[1], &g.chain_id, 1, 0, 7);
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    assert_eq!(d.on_gossip(&bytes, 1_100).unwrap().0, Verdict::Reject("bad-signature"));
+}
+
+#[test]
+fn a_mempool_of_large_transactions_still_gives_a_proposal_that_fits_one_gossip_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let me = Keypair::from_seed(&[80; 32]);
+    let g = genesis(&[&me]);
+    let chain = Chain::open(&dir.path().join("chain"), g.clone()).unwrap();
+    let wal = Wal::open(&dir.path().join("cs.wal")).unwrap();
+    let max_message_bytes = 64 * 1024;
+    let settings = DriverSettings { params: Params::default(), max_block_txs: 10_000, max_message_bytes };
+    let pool_limits = Limits { max_txs: 1_000, max_bytes: 8 << 20, max_per_account: 4, max_tx_bytes: 4096 };
+    let mut d = Driver::new(chain, Mempool::new(pool_limits, 1, g.app_state.administrator), Some(me.clone()), wal, settings);
+    for i in 0..200u32 {
+        let mut sender = [0u8; 32];
+        sender[..4].copy_from_slice(&i.to_be_bytes());
+        let tx = market_runtime::Tx { sender, nonce: 0, body: market_runtime::TxBody::Transfer { to: [1; 32], amount: 1 } };
+        let mut hash = [0u8; 32];
+        hash[..4].copy_from_slice(&i.to_be_bytes());
+        d.mempool_mut().insert(crate::mempool::PoolTx { hash, tx, bytes: vec![7; 3_900] }).unwrap();
+    }
+    d.start(1_000).unwrap();
+    let effects = d.start_height(1, 1_000).unwrap();
+    let proposals: Vec<usize> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Publish(Channel::Consensus, bytes) if matches!(GossipMessage::decode(bytes), Ok(GossipMessage::Proposal(..))) => Some(bytes.len()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(proposals.len(), 1, "{effects:?}");
+    assert!(proposals[0] <= max_message_bytes, "the proposal is {} bytes, over {max_message_bytes}", proposals[0]);
+    assert!(proposals[0] > max_message_bytes / 2, "the budget was used ({} bytes)", proposals[0]);
+}
