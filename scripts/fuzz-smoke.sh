@@ -24,7 +24,11 @@ fi
 export RUSTC_BOOTSTRAP=1
 start=$(date +%s)
 echo "fuzz-smoke: building ${#targets[@]} targets"
-cargo fuzz build -O "${targets[@]}"
+if [ "$#" -gt 0 ]; then
+    for target in "${targets[@]}"; do cargo fuzz build -O "$target"; done
+else
+    cargo fuzz build -O
+fi
 for target in "${targets[@]}"; do
     corpus="corpus/$target"
     if [ ! -d "$corpus" ]; then
