@@ -2,13 +2,14 @@
 
 use std::path::PathBuf;
 
-const PROTOS: [&str; 6] = [
+const PROTOS: [&str; 7] = [
     "proto/solartrade/v1/envelope.proto",
     "proto/solartrade/v1/transaction.proto",
     "proto/solartrade/v1/block.proto",
     "proto/solartrade/v1/consensus.proto",
     "proto/solartrade/v1/sync.proto",
     "proto/solartrade/v1/signer.proto",
+    "proto/solartrade/v1/batch.proto",
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

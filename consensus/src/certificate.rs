@@ -52,8 +52,8 @@ impl CommitCertificate {
             if !verifier.verify(SignDomain::Precommit, validator, &bytes, signature) {
                 return Err(CertificateError::BadSignature(*validator));
             }
-            // Cannot overflow: the set's total power fits in u64 and signers are distinct.
-            signed += power;
+            // Cannot exceed the set's total (signers are distinct); saturating all the same.
+            signed = signed.saturating_add(power);
         }
         if !validators.is_quorum(signed) {
             return Err(CertificateError::InsufficientPower { signed, total: validators.total_power() });

@@ -108,6 +108,12 @@ impl Consensus {
         self.validators.as_deref()
     }
 
+    /// How many rounds of the current height hold state: bounded by `max_rounds_ahead`
+    /// past the current round, whatever rounds the messages name (a memory bound to watch).
+    pub fn rounds_held(&self) -> usize {
+        self.rounds.len()
+    }
+
     /// Feeds one input; deterministic: the same inputs in the same order give the same outputs.
     pub fn handle(&mut self, input: Input) -> Vec<Output> {
         let mut out = Vec::new();
@@ -147,7 +153,8 @@ impl Consensus {
 
     /// Keeps an early message of the next height, or says it is not one.
     fn buffer_if_next_height(&mut self, height: Height, input: impl FnOnce() -> Input) -> bool {
-        if self.validators.is_some() && height == self.height + 1 {
+        // `checked_add`: the running height is the host's, but a height of u64::MAX has no next.
+        if self.validators.is_some() && self.height.checked_add(1) == Some(height) {
             if self.next_height.len() < self.params.max_buffered_next_height {
                 self.next_height.push(input());
             }

@@ -55,7 +55,8 @@ impl RoundState {
         if let Some(seen) = self.senders.get_mut(index) {
             if !*seen {
                 *seen = true;
-                self.senders_power += power;
+                // Bounded by the set's total power (distinct senders); saturating all the same.
+                self.senders_power = self.senders_power.saturating_add(power);
             }
         }
     }

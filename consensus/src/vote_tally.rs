@@ -60,14 +60,16 @@ impl VoteTally {
             return Added::Conflict(first);
         }
         *slot = Some(vote);
-        self.any += power;
+        self.any = self.any.saturating_add(power);
         self.count(value, power);
         Added::New
     }
 
+    /// Each validator adds its power to a value at most once, so no sum exceeds the set's
+    /// total (which fits in u64); the additions saturate so that no input can make them panic.
     fn count(&mut self, value: Option<ValueId>, power: u64) {
         match self.per_value.iter_mut().find(|(v, _)| *v == value) {
-            Some((_, p)) => *p += power,
+            Some((_, p)) => *p = p.saturating_add(power),
             None => self.per_value.push((value, power)),
         }
     }

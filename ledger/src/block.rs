@@ -2,6 +2,7 @@
 
 use prost::Message;
 
+use crate::canonical::check_canonical;
 use crate::error::{bytes32, check_chain_id, check_len, WireError};
 use crate::hash::{sha256, sha256_concat, Address, Hash};
 use crate::limits::{MAX_BLOCK_BYTES, MAX_BLOCK_TXS, MAX_CERT_SIGNATURES, MAX_CHAIN_ID_LEN, MAX_TX_BYTES};
@@ -56,7 +57,8 @@ pub fn validators_hash(validators: &[(Address, u64)]) -> Hash {
     sha256_concat(&[&parts])
 }
 
-/// Decodes a block from the network or the disk and checks its shape (see [`check_block`]).
+/// Decodes a block from the network or the disk, refusing non-canonical encodings, and
+/// checks its shape (see [`check_block`]).
 pub fn decode_block(bytes: &[u8], chain_id: &str) -> Result<Block, WireError> {
     check_len("block", bytes, MAX_BLOCK_BYTES)?;
     let count = count_field("block", bytes, 2)?;
@@ -64,6 +66,7 @@ pub fn decode_block(bytes: &[u8], chain_id: &str) -> Result<Block, WireError> {
         return Err(WireError::TooMany { what: "block", items: "transactions", count, max: MAX_BLOCK_TXS });
     }
     let block = Block::decode(bytes).map_err(|e| WireError::malformed("block", e))?;
+    check_canonical("block", bytes, &block)?;
     check_block(&block, chain_id)?;
     Ok(block)
 }
@@ -113,7 +116,9 @@ fn check_last_commit(block: &Block, header: &Header) -> Result<(), WireError> {
             return Err(WireError::field("block", "last_commit", format!("is missing at height {height}")));
         }
         (Some(cert), height) => {
-            if cert.height + 1 != height {
+            // `cert.height` is decoded: u64::MAX + 1 overflowed and panicked every node that
+            // decoded the block. Compare without adding.
+            if cert.height.checked_add(1) != Some(height) {
                 return Err(WireError::field(
                     "block",
                     "last_commit",

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use prost::Message;
 use thiserror::Error;
 
+use crate::canonical::check_canonical;
 use crate::error::{check_len, WireError};
 use crate::hash::{to_hex, Address, Hash};
 use crate::limits::{MAX_CERT_BYTES, MAX_CERT_SIGNATURES};
@@ -55,14 +56,17 @@ pub fn certificate(height: u64, round: u32, block_hash: &Hash, signatures: Vec<(
     }
 }
 
-/// Decodes a certificate, refusing oversize ones and too many signatures before decoding.
+/// Decodes a certificate, refusing oversize ones and too many signatures before decoding,
+/// and non-canonical encodings after.
 pub fn decode_certificate(bytes: &[u8]) -> Result<CommitCertificate, WireError> {
     check_len("certificate", bytes, MAX_CERT_BYTES)?;
     let count = count_field("certificate", bytes, 4)?;
     if count > MAX_CERT_SIGNATURES {
         return Err(WireError::TooMany { what: "certificate", items: "signatures", count, max: MAX_CERT_SIGNATURES });
     }
-    CommitCertificate::decode(bytes).map_err(|e| WireError::malformed("certificate", e))
+    let cert = CommitCertificate::decode(bytes).map_err(|e| WireError::malformed("certificate", e))?;
+    check_canonical("certificate", bytes, &cert)?;
+    Ok(cert)
 }
 
 /// Checks that `cert` commits block `block_hash` at `height`: every signer is a

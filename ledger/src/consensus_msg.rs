@@ -3,6 +3,7 @@
 use prost::Message;
 
 use crate::block::check_block;
+use crate::canonical::check_canonical;
 use crate::envelope::{open, seal, OpenedEnvelope};
 use crate::error::{bytes32, check_chain_id, check_len, WireError};
 use crate::hash::{Address, Hash};
@@ -70,6 +71,7 @@ pub fn encode_vote(
 pub fn decode_vote(bytes: &[u8], chain_id: &str) -> Result<VerifiedVote, WireError> {
     let opened = open(bytes, MAX_VOTE_BYTES, &[EnvelopeKind::Prevote, EnvelopeKind::Precommit], "vote")?;
     let vote = Vote::decode(opened.payload.as_slice()).map_err(|e| WireError::malformed("vote", e))?;
+    check_canonical("vote", &opened.payload, &vote)?;
     check_chain_id_len(&vote.chain_id)?;
     check_chain_id(chain_id, &vote.chain_id)?;
     let vote_type = VoteType::try_from(vote.vote_type)
@@ -159,7 +161,9 @@ fn decode_proposal_payload(opened: &OpenedEnvelope) -> Result<Proposal, WireErro
             return Err(WireError::TooMany { what: "block", items: "transactions", count, max: MAX_BLOCK_TXS });
         }
     }
-    Proposal::decode(opened.payload.as_slice()).map_err(|e| WireError::malformed("proposal", e))
+    let proposal = Proposal::decode(opened.payload.as_slice()).map_err(|e| WireError::malformed("proposal", e))?;
+    check_canonical("proposal", &opened.payload, &proposal)?;
+    Ok(proposal)
 }
 
 /// The bytes of the last occurrence of length-delimited top-level `field` (protobuf

@@ -3,6 +3,7 @@
 use ed25519_dalek::{Signature, VerifyingKey};
 use prost::Message;
 
+use crate::canonical::check_canonical;
 use crate::error::{check_len, WireError};
 use crate::hash::Address;
 use crate::sign::{parse_public_key, parse_signature, signing_digest, verify_digest, Domain, Keypair};
@@ -70,8 +71,8 @@ impl OpenedEnvelope {
     }
 }
 
-/// Decodes an envelope of at most `max` bytes and checks its kind is one of
-/// `accepted`, its key and signature well formed. The signature itself is checked
+/// Decodes an envelope of at most `max` bytes, canonically encoded, and checks its kind is
+/// one of `accepted`, its key and signature well formed. The signature itself is checked
 /// by [`OpenedEnvelope::verify`] or in a batch.
 pub fn open(
     bytes: &[u8],
@@ -81,6 +82,8 @@ pub fn open(
 ) -> Result<OpenedEnvelope, WireError> {
     check_len("envelope", bytes, max)?;
     let envelope = SignedEnvelope::decode(bytes).map_err(|e| WireError::malformed("envelope", e))?;
+    // An id is the hash of these bytes: one envelope, one encoding (see `canonical`).
+    check_canonical("envelope", bytes, &envelope)?;
     let kind = EnvelopeKind::try_from(envelope.kind)
         .map_err(|_| WireError::UnknownKind { what: "envelope", value: envelope.kind })?;
     let domain = domain_of(kind).ok_or(WireError::UnknownKind { what: "envelope", value: envelope.kind })?;

@@ -11,6 +11,14 @@ pub enum WireError {
     Oversize { what: &'static str, len: usize, max: usize },
     #[error("{what} holds {count} {items}, over the limit of {max}")]
     TooMany { what: &'static str, items: &'static str, count: usize, max: usize },
+    /// Bytes that decode but are not what the reference encoder writes for the decoded
+    /// message (unknown, repeated or default-valued fields, overlong varints, fields out of
+    /// order): refused so that one message has one encoding, hence one hash.
+    #[error(
+        "{what} of {len} bytes is not canonically encoded: it re-encodes to {canonical_len} bytes, \
+         differing from byte {first_difference} on"
+    )]
+    NonCanonical { what: &'static str, len: usize, canonical_len: usize, first_difference: usize },
     #[error("malformed {what}: {reason}")]
     Malformed { what: &'static str, reason: String },
     #[error("unknown {what} kind {value}")]

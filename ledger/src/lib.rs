@@ -1,6 +1,8 @@
 //! Chain data: protobuf wire types, domain-separated signing, the RocksDB chain store and the state root.
 
+pub mod batch;
 pub mod block;
+mod canonical;
 pub mod certificate;
 pub mod consensus_msg;
 pub mod envelope;
@@ -9,6 +11,7 @@ pub mod hash;
 pub mod limits;
 pub mod merkle;
 mod prescan;
+pub mod records;
 pub mod sign;
 #[cfg(feature = "store")]
 pub mod state;

@@ -29,3 +29,8 @@ pub const MAX_SYNC_BLOCKS: usize = 64;
 pub const MAX_SYNC_REQUEST_BYTES: usize = 64;
 /// Largest sync response; a responder sends fewer blocks rather than exceed it.
 pub const MAX_SYNC_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+/// Most transactions in one transaction batch (gossip, `POST /txs/batch`).
+pub const MAX_TX_BATCH_TXS: usize = 2_048;
+/// Largest transaction batch: every transaction at its maximum, each with its key byte and
+/// a length varint of at most 2 bytes (4 KiB needs 2).
+pub const MAX_TX_BATCH_BYTES: usize = MAX_TX_BATCH_TXS * (MAX_TX_BYTES + 3);

@@ -21,12 +21,14 @@ pub fn merkle_root<T: AsRef<[u8]>>(items: &[T]) -> Hash {
             .chunks(2)
             .map(|pair| match pair {
                 [left, right] => sha256_concat(&[&[0x01], left, right]),
-                [single] => *single,
-                _ => unreachable!("chunks(2) yields one or two items"),
+                // chunks(2) yields one or two items: the odd last node is promoted.
+                [single, ..] => *single,
+                [] => EMPTY_ROOT,
             })
             .collect();
     }
-    level[0]
+    // The loop leaves exactly one node (the list was not empty); no indexing that could panic.
+    level.first().copied().unwrap_or(EMPTY_ROOT)
 }
 
 #[cfg(test)]

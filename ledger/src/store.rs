@@ -7,7 +7,9 @@ use prost::Message;
 use rocksdb::{ColumnFamily, ColumnFamilyDescriptor, Direction, IteratorMode, Options, WriteBatch, WriteOptions, DB};
 use thiserror::Error;
 
+use crate::error::WireError;
 use crate::hash::{to_hex, Hash};
+use crate::records::{decode_hash, decode_height, decode_signer_state, decode_stored_block, decode_stored_certificate};
 use crate::wire::{Block, CommitCertificate, SignerState};
 
 const CF_BLOCKS: &str = "blocks";
@@ -33,9 +35,13 @@ pub enum StoreError {
     MissingColumnFamily(&'static str),
     #[error("stored {what} is corrupt: {reason}")]
     Corrupt { what: String, reason: String },
+    #[error("stored {what} is corrupt: {source}")]
+    CorruptRecord { what: String, source: WireError },
+    #[error("the latest committed height is {latest}: no block can follow it")]
+    HeightExhausted { latest: u64 },
     #[error("block at height {got} does not follow the latest committed height {latest}")]
     NotNext { latest: u64, got: u64 },
-    #[error("block at height {height} has previous hash {got}, but the block at {} hashes to {expected}", height - 1)]
+    #[error("block at height {height} has previous hash {got}, but the block at {} hashes to {expected}", height.saturating_sub(1))]
     WrongParent { height: u64, expected: String, got: String },
     #[error("certificate is for height {cert_height} and block {cert_hash}, the block is {block_hash} at {height}")]
     CertificateMismatch { height: u64, block_hash: String, cert_height: u64, cert_hash: String },
@@ -159,7 +165,9 @@ impl ChainStore {
         let height = block.height();
         let hash = block.hash();
         let latest = self.latest_height()?.unwrap_or(0);
-        if height != latest + 1 {
+        // The latest height comes from the disk: a corrupt u64::MAX must not overflow.
+        let next = latest.checked_add(1).ok_or(StoreError::HeightExhausted { latest })?;
+        if height != next {
             return Err(StoreError::NotNext { latest, got: height });
         }
         if cert.height != height || cert.block_hash.as_slice() != hash.as_slice() {
@@ -211,21 +219,21 @@ impl ChainStore {
     /// The latest committed height, `None` before the first block.
     pub fn latest_height(&self) -> Result<Option<u64>, StoreError> {
         self.get(CF_META, META_LATEST_HEIGHT)?
-            .map(|bytes| decode_height("latest height", &bytes))
+            .map(|bytes| corrupt("latest height".into(), decode_height("latest height", &bytes)))
             .transpose()
     }
 
     /// The hash of the latest committed block, `None` before the first block.
     pub fn latest_hash(&self) -> Result<Option<Hash>, StoreError> {
         self.get(CF_META, META_LATEST_HASH)?
-            .map(|bytes| decode_hash("latest hash", &bytes))
+            .map(|bytes| corrupt("latest hash".into(), decode_hash("latest hash", &bytes)))
             .transpose()
     }
 
     /// The state root after the latest commit (genesis included), `None` before genesis.
     pub fn state_root(&self) -> Result<Option<Hash>, StoreError> {
         self.get(CF_META, META_STATE_ROOT)?
-            .map(|bytes| decode_hash("state root", &bytes))
+            .map(|bytes| corrupt("state root".into(), decode_hash("state root", &bytes)))
             .transpose()
     }
 
@@ -237,17 +245,14 @@ impl ChainStore {
     /// The block at `height`.
     pub fn block(&self, height: u64) -> Result<Option<Block>, StoreError> {
         self.get(CF_BLOCKS, &height.to_be_bytes())?
-            .map(|bytes| {
-                Block::decode(bytes.as_slice())
-                    .map_err(|e| StoreError::Corrupt { what: format!("block {height}"), reason: e.to_string() })
-            })
+            .map(|bytes| corrupt(format!("block {height}"), decode_stored_block(height, &bytes)))
             .transpose()
     }
 
     /// The height of the block whose header hashes to `hash`.
     pub fn height_of(&self, hash: &Hash) -> Result<Option<u64>, StoreError> {
         self.get(CF_INDEX, hash)?
-            .map(|bytes| decode_height("hash index", &bytes))
+            .map(|bytes| corrupt("hash index".into(), decode_height("hash index", &bytes)))
             .transpose()
     }
 
@@ -262,10 +267,7 @@ impl ChainStore {
     /// The certificate that committed the block at `height`.
     pub fn certificate(&self, height: u64) -> Result<Option<CommitCertificate>, StoreError> {
         self.get(CF_COMMITS, &height.to_be_bytes())?
-            .map(|bytes| {
-                CommitCertificate::decode(bytes.as_slice())
-                    .map_err(|e| StoreError::Corrupt { what: format!("certificate {height}"), reason: e.to_string() })
-            })
+            .map(|bytes| corrupt(format!("certificate {height}"), decode_stored_certificate(height, &bytes)))
             .transpose()
     }
 
@@ -311,10 +313,7 @@ impl ChainStore {
     /// The validator's last-signed record.
     pub fn signer_state(&self) -> Result<Option<SignerState>, StoreError> {
         self.get(CF_SIGNER, SIGNER_KEY)?
-            .map(|bytes| {
-                SignerState::decode(bytes.as_slice())
-                    .map_err(|e| StoreError::Corrupt { what: "signer state".into(), reason: e.to_string() })
-            })
+            .map(|bytes| corrupt("signer state".into(), decode_signer_state(&bytes)))
             .transpose()
     }
 
@@ -339,15 +338,24 @@ impl ChainStore {
     }
 }
 
-fn decode_height(what: &str, bytes: &[u8]) -> Result<u64, StoreError> {
-    let array: [u8; 8] = bytes
-        .try_into()
-        .map_err(|_| StoreError::Corrupt { what: what.into(), reason: format!("{} bytes, expected 8", bytes.len()) })?;
-    Ok(u64::from_be_bytes(array))
+fn corrupt<T>(what: String, decoded: Result<T, WireError>) -> Result<T, StoreError> {
+    decoded.map_err(|source| StoreError::CorruptRecord { what, source })
 }
 
-fn decode_hash(what: &str, bytes: &[u8]) -> Result<Hash, StoreError> {
-    bytes
-        .try_into()
-        .map_err(|_| StoreError::Corrupt { what: what.into(), reason: format!("{} bytes, expected 32", bytes.len()) })
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::Header;
+
+    #[test]
+    fn latest_height_of_u64_max_read_from_disk_refuses_the_next_commit_without_overflow() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = ChainStore::open(dir.path()).expect("opens");
+        let meta = store.cf(CF_META).expect("meta");
+        store.db.put_cf(meta, META_LATEST_HEIGHT, u64::MAX.to_be_bytes()).expect("writes");
+        let block = Block { header: Some(Header { height: 1, ..Header::default() }), ..Block::default() };
+        let cert = CommitCertificate { height: 1, block_hash: block.hash().to_vec(), ..CommitCertificate::default() };
+        let err = store.prepare_commit(&block, &cert, &StateWrites::new()).unwrap_err();
+        assert!(matches!(err, StoreError::HeightExhausted { latest: u64::MAX }), "{err}");
+    }
 }

@@ -3,6 +3,7 @@
 use prost::Message;
 
 use crate::block::check_block;
+use crate::canonical::check_canonical;
 use crate::error::{check_len, WireError};
 use crate::limits::{MAX_SYNC_BLOCKS, MAX_SYNC_REQUEST_BYTES, MAX_SYNC_RESPONSE_BYTES, MAX_BLOCK_TXS, MAX_CERT_SIGNATURES};
 use crate::prescan::{count_field, for_each_field};
@@ -12,6 +13,7 @@ use crate::wire::{SyncRequest, SyncResponse};
 pub fn decode_sync_request(bytes: &[u8]) -> Result<SyncRequest, WireError> {
     check_len("sync request", bytes, MAX_SYNC_REQUEST_BYTES)?;
     let request = SyncRequest::decode(bytes).map_err(|e| WireError::malformed("sync request", e))?;
+    check_canonical("sync request", bytes, &request)?;
     if request.from_height == 0 {
         return Err(WireError::field("sync request", "from_height", "must be at least 1"));
     }
@@ -44,6 +46,7 @@ pub fn decode_sync_response(bytes: &[u8], chain_id: &str) -> Result<SyncResponse
     })?;
     nested?;
     let response = SyncResponse::decode(bytes).map_err(|e| WireError::malformed("sync response", e))?;
+    check_canonical("sync response", bytes, &response)?;
     let mut expected_height = None;
     for committed in &response.blocks {
         let block = committed

@@ -135,6 +135,7 @@ fn decode_unverified(bytes: &[u8], chain_id: &str) -> Result<(OpenedEnvelope, Tx
     let opened = open(bytes, MAX_TX_BYTES, &[EnvelopeKind::Transaction], "transaction")?;
     let transaction =
         Transaction::decode(opened.payload.as_slice()).map_err(|e| WireError::malformed("transaction", e))?;
+    crate::canonical::check_canonical("transaction", &opened.payload, &transaction)?;
     if transaction.chain_id.len() > MAX_CHAIN_ID_LEN {
         return Err(WireError::Oversize { what: "chain id", len: transaction.chain_id.len(), max: MAX_CHAIN_ID_LEN });
     }

@@ -65,30 +65,15 @@ fn key_timeout(k: &TimerKind) -> Option<Timeout> {
     Some(Timeout { height: *height, round: *round, step })
 }
 
-/// Encodes transactions for one gossip message: `count (u32) || (len (u32) || bytes)*`.
+/// Encodes transactions for one gossip message or `POST /txs/batch` body: a `TxBatch`
+/// (ledger/proto/solartrade/v1/batch.proto).
 pub fn encode_tx_batch(txs: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(4 + txs.iter().map(|t| t.len() + 4).sum::<usize>());
-    out.extend_from_slice(&(txs.len() as u32).to_be_bytes());
-    for tx in txs {
-        out.extend_from_slice(&(tx.len() as u32).to_be_bytes());
-        out.extend_from_slice(tx);
-    }
-    out
+    ledger::batch::encode_tx_batch(txs)
 }
 
+/// Decodes a `TxBatch`; `None` when `ledger::batch::decode_tx_batch` refuses it.
 pub fn decode_tx_batch(b: &[u8]) -> Option<Vec<&[u8]>> {
-    let count = u32::from_be_bytes(b.get(..4)?.try_into().ok()?) as usize;
-    if count > TX_BATCH * 4 {
-        return None;
-    }
-    let mut at = 4;
-    let mut out = Vec::with_capacity(count);
-    for _ in 0..count {
-        let len = u32::from_be_bytes(b.get(at..at + 4)?.try_into().ok()?) as usize;
-        out.push(b.get(at + 4..at + 4 + len)?);
-        at += 4 + len;
-    }
-    (at == b.len()).then_some(out)
+    ledger::batch::decode_tx_batch(b).ok()
 }
 
 pub struct NodeOptions {

@@ -4,6 +4,7 @@ mod batch;
 mod domain;
 mod key_cache;
 mod keypair;
+mod verify;
 
 pub use batch::{verify_batch, BatchError, BatchItem};
 pub use domain::{signing_digest, Domain};
@@ -24,9 +25,10 @@ pub enum SignError {
     PublicKeyLength(usize),
     #[error("public key {0} is not a valid ed25519 point")]
     PublicKeyInvalid(String),
-    /// Small-order keys make signatures that verify for many messages; refusing them
-    /// also keeps batch and single verification in agreement.
-    #[error("public key {0} has small order (weak key)")]
+    /// Small-order keys make signatures that verify for many messages; keys with a torsion
+    /// component or a non-canonical encoding are never made by an honest signer. Refused
+    /// once, when the key is parsed (see `verify`).
+    #[error("public key {0} is not the canonical encoding of a point of prime order (weak key)")]
     PublicKeyWeak(String),
     #[error("signature must be 64 bytes, got {0}")]
     SignatureLength(usize),
@@ -44,7 +46,7 @@ pub fn parse_public_key(bytes: &[u8]) -> Result<VerifyingKey, SignError> {
     }
     let key = VerifyingKey::from_bytes(&array)
         .map_err(|_| SignError::PublicKeyInvalid(to_hex(&array)))?;
-    if key.is_weak() {
+    if !verify::key_is_acceptable(&array, &key) {
         return Err(SignError::PublicKeyWeak(to_hex(&array)));
     }
     key_cache::insert(array, key);
@@ -71,16 +73,20 @@ pub fn verify(
     verify_digest(key, domain, &digest, signature)
 }
 
-/// Verifies one signature over an already computed signing digest.
+/// Verifies one signature over an already computed signing digest, by the rule
+/// [`verify_batch`] applies too (see `verify`). `key` must come from [`parse_public_key`].
 pub fn verify_digest(
     key: &VerifyingKey,
     domain: Domain,
     digest: &[u8; 32],
     signature: &Signature,
 ) -> Result<(), SignError> {
-    key.verify_strict(digest, signature)
-        .map_err(|_| SignError::BadSignature {
-            signer: to_hex(key.as_bytes()),
-            domain,
-        })
+    match verify::prepare(key, digest, signature) {
+        Some(prepared) if verify::verify_one(&prepared) => Ok(()),
+        _ => Err(bad_signature(key, domain)),
+    }
+}
+
+fn bad_signature(key: &VerifyingKey, domain: Domain) -> SignError {
+    SignError::BadSignature { signer: to_hex(key.as_bytes()), domain }
 }
