@@ -5,7 +5,7 @@
 
 use super::meter::LatestReading;
 use super::outcome::SlotClearing;
-use super::params::{MarketParams, Mechanism};
+use super::params::{MarketParams, Mechanism, DEFAULT_MAX_PENDING, DEFAULT_PENDING_TTL_SLOTS};
 use super::ratio::Ratio;
 use super::types::{Account, Address, Household, HouseholdKind, HouseholdSpec, HouseholdStatus, MeterReading, Side};
 
@@ -232,7 +232,7 @@ fn mechanism_from(code: u8) -> Option<Mechanism> {
 }
 
 pub fn encode_params(p: &MarketParams) -> Vec<u8> {
-    let mut out = Vec::with_capacity(1 + 7 * 8);
+    let mut out = Vec::with_capacity(1 + 9 * 8);
     out.push(mechanism_code(p.mechanism));
     for v in [
         p.grid_buy_price,
@@ -242,6 +242,8 @@ pub fn encode_params(p: &MarketParams) -> Vec<u8> {
         p.slot_ms,
         p.max_future_slots,
         p.slash_amount,
+        p.max_pending_registrations,
+        p.pending_registration_ttl_slots,
     ] {
         out.extend_from_slice(&v.to_le_bytes());
     }
@@ -251,6 +253,8 @@ pub fn encode_params(p: &MarketParams) -> Vec<u8> {
 pub fn decode_params(bytes: &[u8]) -> Option<MarketParams> {
     let mut r = Reader { bytes };
     let mechanism = mechanism_from(r.u8()?)?;
+    // Chains created before the registration bound stored seven values; they get the defaults.
+    let legacy = r.bytes.len() == 7 * 8;
     let p = MarketParams {
         mechanism,
         grid_buy_price: r.u64()?,
@@ -260,6 +264,8 @@ pub fn decode_params(bytes: &[u8]) -> Option<MarketParams> {
         slot_ms: r.u64()?,
         max_future_slots: r.u64()?,
         slash_amount: r.u64()?,
+        max_pending_registrations: if legacy { DEFAULT_MAX_PENDING } else { r.u64()? },
+        pending_registration_ttl_slots: if legacy { DEFAULT_PENDING_TTL_SLOTS } else { r.u64()? },
     };
     r.end()?;
     Some(p)

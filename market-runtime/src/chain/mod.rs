@@ -29,6 +29,7 @@ pub mod outcome;
 pub mod params;
 pub mod query;
 pub mod ratio;
+pub mod registration;
 pub mod settlement;
 pub mod state;
 pub mod store;
@@ -44,5 +45,5 @@ pub use params::{AppGenesis, GenesisBalance, GenesisHousehold, GenesisValidator,
 pub use query::{account, household, households, meter_reading, signing_validators, slot_clearing, validators};
 pub use ratio::Ratio;
 pub use store::{MemStore, StateStore};
-pub use tx::check_tx;
+pub use tx::{check_tx, check_tx_admission};
 pub use types::{Account, Address, Household, HouseholdKind, HouseholdSpec, HouseholdStatus, MeterReading, Side, Tx, TxBody};
