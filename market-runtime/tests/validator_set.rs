@@ -20,7 +20,7 @@ fn two_validators() -> MemStore {
 }
 
 fn update(nonce: u64, validator: Address, power: u64) -> Tx {
-    tx(ADMIN, nonce, TxBody::ValidatorUpdate { validator, power })
+    tx(ADMIN, nonce, TxBody::ValidatorUpdate { validator, power, node_key: None })
 }
 
 #[test]

@@ -42,7 +42,7 @@ pub use error::{GenesisError, TxError};
 pub use genesis::init_genesis;
 pub use outcome::{BlockContext, BlockOutcome, Minted, Settlement, SlotClearing};
 pub use params::{AppGenesis, GenesisBalance, GenesisHousehold, GenesisValidator, MarketParams, Mechanism};
-pub use query::{account, household, households, meter_reading, signing_validators, slot_clearing, validators};
+pub use query::{account, allowed_node_keys, household, households, meter_reading, signing_validators, slot_clearing, validators};
 pub use ratio::Ratio;
 pub use store::{MemStore, StateStore};
 pub use tx::{check_tx, check_tx_admission};

@@ -72,7 +72,7 @@ pub fn validator_power(store: &impl StateStore, addr: &Address) -> Result<Option
     let key = keys::validator(addr);
     match store.get(&key) {
         None => Ok(None),
-        Some(raw) => codec::decode_u64(&raw).map(Some).ok_or_else(|| corrupt(&key)),
+        Some(raw) => codec::decode_validator(&raw).map(|(power, _)| Some(power)).ok_or_else(|| corrupt(&key)),
     }
 }
 

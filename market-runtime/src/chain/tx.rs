@@ -90,9 +90,9 @@ fn plan(store: &impl StateStore, tx: &Tx, rule: NonceRule) -> Result<Plan, TxErr
             bid(store, &mut plan, tx.sender, *slot, *side, *quantity_wh, meter.as_ref())?
         }
         TxBody::Transfer { to, amount } => transfer(store, &mut plan, tx.sender, to, *amount)?,
-        TxBody::ValidatorUpdate { validator, power } => {
+        TxBody::ValidatorUpdate { validator, power, node_key } => {
             require_admin(store, &tx.sender)?;
-            validators::plan_update(store, &mut plan, validator, *power)?
+            validators::plan_update(store, &mut plan, validator, *power, *node_key)?
         }
         TxBody::Evidence { validator, height, round } => {
             validators::plan_evidence(store, &mut plan, &tx.sender, validator, *height, *round)?

@@ -21,13 +21,18 @@ use super::types::Address;
 
 /// All validators with their power, in ascending address order.
 pub fn list(store: &impl StateStore) -> Result<Vec<(Address, u64)>, TxError> {
+    Ok(list_with_node_keys(store)?.into_iter().map(|(a, p, _)| (a, p)).collect())
+}
+
+/// All validators with their power and node key, in ascending address order.
+pub fn list_with_node_keys(store: &impl StateStore) -> Result<Vec<(Address, u64, Option<Address>)>, TxError> {
     store
         .scan_prefix(keys::VALIDATOR_PREFIX)
         .into_iter()
         .map(|(k, v)| {
             let addr = keys::trailing_address(&k);
-            match (addr, codec::decode_u64(&v)) {
-                (Some(a), Some(p)) => Ok((a, p)),
+            match (addr, codec::decode_validator(&v)) {
+                (Some(a), Some((p, node_key))) => Ok((a, p, node_key)),
                 _ => Err(TxError::CorruptState { key: keys::display(&k) }),
             }
         })
@@ -75,9 +80,17 @@ pub fn signing_set(store: &impl StateStore, latest_height: u64) -> Result<Vec<(A
 /// Sets `validator`'s power (0 removes it). Refused if the set would become empty, hold more
 /// than `MAX_VALIDATORS`, or total more than `MAX_TOTAL_POWER`: any of those would leave
 /// the consensus core without a valid set, which halts the chain.
-pub fn plan_update(store: &impl StateStore, plan: &mut Plan, validator: &Address, power: u64) -> Result<(), TxError> {
-    let set = list(store)?;
-    let existing = set.iter().any(|(a, _)| a == validator);
+/// A `node_key` of `None` keeps the one stored.
+pub fn plan_update(
+    store: &impl StateStore,
+    plan: &mut Plan,
+    validator: &Address,
+    power: u64,
+    node_key: Option<Address>,
+) -> Result<(), TxError> {
+    let set = list_with_node_keys(store)?;
+    let stored = set.iter().find(|(a, _, _)| a == validator);
+    let existing = stored.is_some();
     if power == 0 {
         if !existing {
             return Err(TxError::UnknownValidator { validator: *validator });
@@ -92,12 +105,13 @@ pub fn plan_update(store: &impl StateStore, plan: &mut Plan, validator: &Address
         return Err(TxError::TooManyValidators { max: MAX_VALIDATORS });
     }
     // At most MAX_VALIDATORS u64 values: the u128 sum cannot overflow.
-    let others: u128 = set.iter().filter(|(a, _)| a != validator).map(|(_, p)| u128::from(*p)).sum();
+    let others: u128 = set.iter().filter(|(a, _, _)| a != validator).map(|(_, p, _)| u128::from(*p)).sum();
     let total = others + u128::from(power);
     if total > u128::from(MAX_TOTAL_POWER) {
         return Err(TxError::TotalPowerAboveCap { validator: *validator, power, total, max: MAX_TOTAL_POWER });
     }
-    plan.put(keys::validator(validator), codec::encode_u64(power));
+    let node_key = node_key.or(stored.and_then(|(_, _, k)| *k));
+    plan.put(keys::validator(validator), codec::encode_validator(power, node_key.as_ref()));
     Ok(())
 }
 

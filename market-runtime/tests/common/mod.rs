@@ -21,6 +21,7 @@ pub fn spec() -> HouseholdSpec {
         import_limit_w: 10_000,
         kind: HouseholdKind::Villa,
         lot: "A-1".into(),
+        node_key: None,
     }
 }
 
