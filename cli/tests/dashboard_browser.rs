@@ -174,7 +174,7 @@ fn wait_for_chain(base: &str) -> anyhow::Result<usize> {
 /// A new household asks to join (signed by its own key, submitted like any client would); returns its address.
 fn register_household(base: &str, chain_id: &str) -> anyhow::Result<String> {
     let key = Keypair::from_seed(&[42u8; 32]);
-    let spec = HouseholdSpec { pv_capacity_w: 6000, battery_wh: 5000, battery_w: 2500, import_limit_w: 10_000, kind: HouseholdKind::Villa, lot: "browser-test".into() };
+    let spec = HouseholdSpec { pv_capacity_w: 6000, battery_wh: 5000, battery_w: 2500, import_limit_w: 10_000, kind: HouseholdKind::Villa, lot: "browser-test".into(), node_key: None };
     let tx = Tx { sender: key.public(), nonce: 0, body: TxBody::RegisterHousehold(spec) };
     let envelope = ledger::tx::encode_tx(&key, chain_id, &tx)?;
     ureq::post(&format!("{base}/txs"))

@@ -160,6 +160,7 @@ fn body_to_wire(body: &TxBody) -> Body {
                 HouseholdKind::Flat => wire::HouseholdKind::Flat,
             } as i32,
             lot: spec.lot.clone(),
+            node_key: spec.node_key.map(|k| k.to_vec()).unwrap_or_default(),
         }),
         TxBody::ApproveHousehold { household } => {
             Body::ApproveHousehold(wire::ApproveHousehold { household: household.to_vec() })
@@ -185,9 +186,10 @@ fn body_to_wire(body: &TxBody) -> Body {
             }),
         }),
         TxBody::Transfer { to, amount } => Body::Transfer(wire::Transfer { to: to.to_vec(), amount: *amount }),
-        TxBody::ValidatorUpdate { validator, power } => Body::ValidatorUpdate(wire::ValidatorUpdate {
+        TxBody::ValidatorUpdate { validator, power, node_key } => Body::ValidatorUpdate(wire::ValidatorUpdate {
             validator: validator.to_vec(),
             power: *power,
+            node_key: node_key.map(|k| k.to_vec()).unwrap_or_default(),
         }),
         // Refused by encode_tx before we get here; an empty evidence is what it would
         // be without votes, and decode_tx refuses it.
@@ -214,6 +216,7 @@ fn body_from_wire(body: Body, chain_id: &str) -> Result<TxBody, WireError> {
                 import_limit_w: spec.import_limit_w,
                 kind,
                 lot: spec.lot,
+                node_key: optional_key(WHAT, &spec.node_key)?,
             })
         }
         Body::ApproveHousehold(approve) => TxBody::ApproveHousehold {
@@ -247,12 +250,21 @@ fn body_from_wire(body: Body, chain_id: &str) -> Result<TxBody, WireError> {
         Body::ValidatorUpdate(update) => TxBody::ValidatorUpdate {
             validator: bytes32(WHAT, "validator", &update.validator)?,
             power: update.power,
+            node_key: optional_key(WHAT, &update.node_key)?,
         },
         Body::EquivocationEvidence(evidence) => {
             let (validator, height, round) = check_evidence(&evidence, chain_id)?;
             TxBody::Evidence { validator, height, round }
         }
     })
+}
+
+/// An optional 32-byte key field: empty is none, anything else must be exactly 32 bytes.
+fn optional_key(what: &'static str, bytes: &[u8]) -> Result<Option<[u8; 32]>, WireError> {
+    if bytes.is_empty() {
+        return Ok(None);
+    }
+    bytes32(what, "node_key", bytes).map(Some)
 }
 
 /// Checks that the two votes are validly signed by one validator, of one type, for one

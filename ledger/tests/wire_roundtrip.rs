@@ -19,14 +19,15 @@ fn address() -> impl Strategy<Value = [u8; 32]> {
 
 fn body() -> impl Strategy<Value = TxBody> {
     prop_oneof![
-        (any::<u64>(), any::<u64>(), any::<u64>(), any::<u64>(), any::<bool>(), "[a-zA-Z0-9 -]{0,64}").prop_map(
-            |(pv, bwh, bw, imp, villa, lot)| TxBody::RegisterHousehold(HouseholdSpec {
+        (any::<u64>(), any::<u64>(), any::<u64>(), any::<u64>(), any::<bool>(), "[a-zA-Z0-9 -]{0,64}", proptest::option::of(address())).prop_map(
+            |(pv, bwh, bw, imp, villa, lot, node_key)| TxBody::RegisterHousehold(HouseholdSpec {
                 pv_capacity_w: pv,
                 battery_wh: bwh,
                 battery_w: bw,
                 import_limit_w: imp,
                 kind: if villa { HouseholdKind::Villa } else { HouseholdKind::Flat },
                 lot,
+                node_key,
             })
         ),
         address().prop_map(|household| TxBody::ApproveHousehold { household }),
@@ -47,7 +48,8 @@ fn body() -> impl Strategy<Value = TxBody> {
             }
         ),
         (address(), any::<u64>()).prop_map(|(to, amount)| TxBody::Transfer { to, amount }),
-        (address(), any::<u64>()).prop_map(|(validator, power)| TxBody::ValidatorUpdate { validator, power }),
+        (address(), any::<u64>(), proptest::option::of(address()))
+            .prop_map(|(validator, power, node_key)| TxBody::ValidatorUpdate { validator, power, node_key }),
     ]
 }
 

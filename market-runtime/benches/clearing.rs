@@ -24,7 +24,7 @@ fn random_bids(n: u32) -> Vec<BidLine> {
 
 /// A store with `n` approved households that have each bid for slot 2.
 fn store_with_bids(n: u32) -> MemStore {
-    let spec = HouseholdSpec { pv_capacity_w: 5_000, battery_wh: 0, battery_w: 0, import_limit_w: 10_000, kind: HouseholdKind::Villa, lot: String::new() };
+    let spec = HouseholdSpec { pv_capacity_w: 5_000, battery_wh: 0, battery_w: 0, import_limit_w: 10_000, kind: HouseholdKind::Villa, lot: String::new(), node_key: None };
     let grid = [0xEE; 32];
     let mut balances: Vec<GenesisBalance> = (0..n).map(|i| GenesisBalance { address: addr(i), amount: 1_000_000_000 }).collect();
     balances.push(GenesisBalance { address: grid, amount: u64::MAX / 2 });

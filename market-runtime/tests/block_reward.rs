@@ -54,7 +54,7 @@ fn signing_set_is_the_registry_when_the_tip_changed_nothing() {
 fn signing_set_keeps_the_set_a_validator_update_replaced() {
     let mut s = two_validators();
     let before = validators(&s).unwrap();
-    let remove = Tx { sender: ADMIN, nonce: 0, body: TxBody::ValidatorUpdate { validator: SECOND, power: 0 } };
+    let remove = Tx { sender: ADMIN, nonce: 0, body: TxBody::ValidatorUpdate { validator: SECOND, power: 0, node_key: None } };
     let out = run_block(&mut s, 7, vec![], &[remove]);
     assert_eq!(out.tx_results, vec![Ok(())]);
     assert_eq!(validators(&s).unwrap(), vec![(VALIDATOR, 10)]);

@@ -224,14 +224,14 @@ fn adding_a_validator_past_the_limit_is_rejected() {
         })
         .collect();
     let mut s = store_with(&g);
-    let err = run(&mut s, tx(ADMIN, 0, TxBody::ValidatorUpdate { validator: OUTSIDER, power: 3 })).unwrap_err();
+    let err = run(&mut s, tx(ADMIN, 0, TxBody::ValidatorUpdate { validator: OUTSIDER, power: 3, node_key: None })).unwrap_err();
     assert_eq!(err, TxError::TooManyValidators { max: 1_000 });
 }
 
 #[test]
 fn removing_an_unknown_validator_is_rejected() {
     let mut s = fresh();
-    let err = run(&mut s, tx(ADMIN, 0, TxBody::ValidatorUpdate { validator: OUTSIDER, power: 0 })).unwrap_err();
+    let err = run(&mut s, tx(ADMIN, 0, TxBody::ValidatorUpdate { validator: OUTSIDER, power: 0, node_key: None })).unwrap_err();
     assert_eq!(err, TxError::UnknownValidator { validator: OUTSIDER });
 }
 
@@ -257,7 +257,7 @@ fn evidence_is_punished_once_and_a_repeat_is_rejected() {
     assert_eq!(account(&s, &ADMIN).unwrap().balance, 10_000_000);
     // The validator is gone, so the same evidence now names an unknown validator; re-adding it
     // shows the (validator, height, round) itself is remembered.
-    assert_eq!(run(&mut s, tx(ADMIN, 1, TxBody::ValidatorUpdate { validator: second, power: 5 })), Ok(()));
+    assert_eq!(run(&mut s, tx(ADMIN, 1, TxBody::ValidatorUpdate { validator: second, power: 5, node_key: None })), Ok(()));
     let err = run(&mut s, tx(ADMIN, 2, ev)).unwrap_err();
     assert_eq!(err, TxError::EvidenceAlreadyHandled { validator: second, height: 3, round: 1 });
 }

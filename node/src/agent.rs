@@ -134,6 +134,7 @@ mod tests {
             import_limit_w: 20_000,
             kind: HouseholdKind::Villa,
             lot: "A-1".into(),
+            node_key: None,
         }
     }
 

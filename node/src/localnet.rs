@@ -58,7 +58,7 @@ pub fn household_spec(index: usize, h: &market_runtime::model::community::Househ
         HouseholdKind::Villa => 20_000,
         HouseholdKind::Flat => 10_000,
     };
-    HouseholdSpec { pv_capacity_w: h.pv_capacity_w as u64, battery_wh, battery_w, import_limit_w, kind: h.kind, lot: h.id.clone() }
+    HouseholdSpec { pv_capacity_w: h.pv_capacity_w as u64, battery_wh, battery_w, import_limit_w, kind: h.kind, lot: h.id.clone(), node_key: None }
 }
 
 pub struct LocalnetSpec {

@@ -37,6 +37,7 @@ impl HouseholdArgs {
             import_limit_w: self.import_limit_w,
             kind,
             lot: self.lot,
+            node_key: None,
         })
     }
 }

@@ -86,6 +86,7 @@ fn registered_spec(client: &Client, address: &[u8; 32]) -> Option<market_runtime
         import_limit_w: field("import_limit_w")?,
         kind: market_runtime::HouseholdKind::Villa,
         lot: String::new(),
+        node_key: None,
     })
 }
 

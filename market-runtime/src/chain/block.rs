@@ -35,7 +35,8 @@ pub fn execute_block(store: &mut impl StateStore, ctx: &BlockContext, txs: &[Tx]
     if !already_cleared {
         outcome.expired_bids = expire_before(store, ctx.slot, &params, &grid);
         let clearing = clear_slot(store, ctx.slot, &params, &grid);
-        outcome.minted.solar_reward = clearing.settlements.iter().map(|s| s.solar_reward).sum();
+        // Per-seller rewards saturate at u64::MAX under a large genesis rate; so does their sum.
+        outcome.minted.solar_reward = clearing.settlements.iter().fold(0u64, |sum, s| sum.saturating_add(s.solar_reward));
         outcome.clearing = Some(clearing);
     }
     mint_block_reward(store, ctx, &params, &mut outcome.minted);
@@ -96,8 +97,10 @@ fn clear_slot(store: &mut impl StateStore, slot: u64, params: &MarketParams, gri
 
     let grid_key = keys::account(grid);
     let mut grid_acct = read_account(store, &grid_key);
-    let sell_reserved: u64 =
-        lines.iter().filter(|b| b.side == Side::Sell).map(|b| reservation(Side::Sell, b.quantity_wh, params)).sum();
+    let sell_reserved = lines
+        .iter()
+        .filter(|b| b.side == Side::Sell)
+        .fold(0u64, |sum, b| sum.saturating_add(reservation(Side::Sell, b.quantity_wh, params)));
     grid_acct.reserved = grid_acct.reserved.saturating_sub(sell_reserved);
     grid_acct.balance = grid_acct.balance.saturating_add(settled.grid_received).saturating_sub(settled.grid_paid);
     store.put(&grid_key, codec::encode_account(&grid_acct));
@@ -168,7 +171,8 @@ fn mint_block_reward(store: &mut impl StateStore, ctx: &BlockContext, params: &M
     let n = signers.len() as u64;
     let (each, extra) = (params.block_reward / n, params.block_reward % n);
     for (i, signer) in signers.iter().enumerate() {
-        let amount = each + u64::from((i as u64) < extra);
+        // extra > 0 only with two or more signers, so each < block_reward and this cannot overflow.
+        let amount = each.saturating_add(u64::from((i as u64) < extra));
         let key = keys::account(signer);
         let mut acct = read_account(store, &key);
         acct.balance = acct.balance.saturating_add(amount);

@@ -5,7 +5,7 @@
 
 use super::meter::LatestReading;
 use super::outcome::SlotClearing;
-use super::params::{MarketParams, Mechanism};
+use super::params::{MarketParams, Mechanism, DEFAULT_MAX_PENDING, DEFAULT_PENDING_TTL_SLOTS};
 use super::ratio::Ratio;
 use super::types::{Account, Address, Household, HouseholdKind, HouseholdSpec, HouseholdStatus, MeterReading, Side};
 
@@ -59,6 +59,23 @@ pub fn decode_u64(bytes: &[u8]) -> Option<u64> {
     Some(u64::from_le_bytes(bytes.try_into().ok()?))
 }
 
+/// `val/<addr>`: power (u64 LE), then the node key (32 bytes) if one was given.
+pub fn encode_validator(power: u64, node_key: Option<&Address>) -> Vec<u8> {
+    let mut out = power.to_le_bytes().to_vec();
+    if let Some(key) = node_key {
+        out.extend_from_slice(key);
+    }
+    out
+}
+
+pub fn decode_validator(bytes: &[u8]) -> Option<(u64, Option<Address>)> {
+    let mut r = Reader { bytes };
+    let power = r.u64()?;
+    let node_key = if r.bytes.is_empty() { None } else { Some(r.address()?) };
+    r.end()?;
+    Some((power, node_key))
+}
+
 pub fn encode_account(a: &Account) -> Vec<u8> {
     let mut out = Vec::with_capacity(24);
     encode_account_into(a, &mut out);
@@ -99,6 +116,11 @@ pub fn encode_household(h: &Household) -> Vec<u8> {
             put_string(&mut out, reason);
         }
     }
+    // Absent rather than a flag byte when there is no key, so records written before node
+    // keys existed keep their bytes (and the state root its value).
+    if let Some(key) = &h.spec.node_key {
+        out.extend_from_slice(key);
+    }
     out
 }
 
@@ -117,6 +139,7 @@ pub fn decode_household(bytes: &[u8]) -> Option<Household> {
         import_limit_w: r.u64()?,
         kind,
         lot: r.string()?,
+        node_key: None,
     };
     let status = match r.u8()? {
         0 => HouseholdStatus::Pending,
@@ -124,8 +147,9 @@ pub fn decode_household(bytes: &[u8]) -> Option<Household> {
         2 => HouseholdStatus::Rejected { reason: r.string()? },
         _ => return None,
     };
+    let node_key = if r.bytes.is_empty() { None } else { Some(r.address()?) };
     r.end()?;
-    Some(Household { address, spec, status })
+    Some(Household { address, spec: HouseholdSpec { node_key, ..spec }, status })
 }
 
 /// A stored bid.
@@ -232,7 +256,7 @@ fn mechanism_from(code: u8) -> Option<Mechanism> {
 }
 
 pub fn encode_params(p: &MarketParams) -> Vec<u8> {
-    let mut out = Vec::with_capacity(1 + 7 * 8);
+    let mut out = Vec::with_capacity(1 + 9 * 8);
     out.push(mechanism_code(p.mechanism));
     for v in [
         p.grid_buy_price,
@@ -242,6 +266,8 @@ pub fn encode_params(p: &MarketParams) -> Vec<u8> {
         p.slot_ms,
         p.max_future_slots,
         p.slash_amount,
+        p.max_pending_registrations,
+        p.pending_registration_ttl_slots,
     ] {
         out.extend_from_slice(&v.to_le_bytes());
     }
@@ -251,6 +277,8 @@ pub fn encode_params(p: &MarketParams) -> Vec<u8> {
 pub fn decode_params(bytes: &[u8]) -> Option<MarketParams> {
     let mut r = Reader { bytes };
     let mechanism = mechanism_from(r.u8()?)?;
+    // Chains created before the registration bound stored seven values; they get the defaults.
+    let legacy = r.bytes.len() == 7 * 8;
     let p = MarketParams {
         mechanism,
         grid_buy_price: r.u64()?,
@@ -260,6 +288,8 @@ pub fn decode_params(bytes: &[u8]) -> Option<MarketParams> {
         slot_ms: r.u64()?,
         max_future_slots: r.u64()?,
         slash_amount: r.u64()?,
+        max_pending_registrations: if legacy { DEFAULT_MAX_PENDING } else { r.u64()? },
+        pending_registration_ttl_slots: if legacy { DEFAULT_PENDING_TTL_SLOTS } else { r.u64()? },
     };
     r.end()?;
     Some(p)
@@ -329,7 +359,7 @@ mod tests {
         assert_eq!(decode_account(&encode_account(&acct)), Some(acct));
         let hh = Household {
             address: [4; 32],
-            spec: HouseholdSpec { pv_capacity_w: 1, battery_wh: 2, battery_w: 3, import_limit_w: 4, kind: HouseholdKind::Flat, lot: "B-7".into() },
+            spec: HouseholdSpec { pv_capacity_w: 1, battery_wh: 2, battery_w: 3, import_limit_w: 4, kind: HouseholdKind::Flat, lot: "B-7".into(), node_key: Some([9; 32]) },
             status: HouseholdStatus::Rejected { reason: "no meter".into() },
         };
         assert_eq!(decode_household(&encode_household(&hh)), Some(hh));

@@ -25,6 +25,10 @@ fn short(a: &Address) -> String {
 pub enum TxError {
     #[error("bad nonce from {}: expected {expected}, got {got}", short(.sender))]
     BadNonce { sender: Address, expected: u64, got: u64 },
+    #[error("nonce {got} from {} is too far ahead: expected {expected}, at most {max_ahead} ahead admitted", short(.sender))]
+    NonceTooFarAhead { sender: Address, expected: u64, got: u64, max_ahead: u64 },
+    #[error("{} has used every nonce (next would pass u64::MAX)", short(.sender))]
+    NonceExhausted { sender: Address },
     #[error("{} is not the network administrator", short(.sender))]
     NotAdministrator { sender: Address },
     #[error("{} is already registered as a household", short(.household))]
@@ -73,6 +77,12 @@ pub enum TxError {
     BalanceOverflow { account: Address },
     #[error("validator set is full ({max} validators)")]
     TooManyValidators { max: usize },
+    #[error("removing {} would leave the validator set empty, which halts the chain", short(.validator))]
+    WouldEmptyValidatorSet { validator: Address },
+    #[error("setting {} to power {power} would make the total voting power {total}, above the cap of {max}", short(.validator))]
+    TotalPowerAboveCap { validator: Address, power: u64, total: u128, max: u64 },
+    #[error("{pending} registrations are pending, the limit is {max}; the oldest may be replaced from slot {oldest_expires_at_slot}")]
+    TooManyPendingRegistrations { pending: u64, max: u64, oldest_expires_at_slot: u64 },
     #[error("{} is not a validator", short(.validator))]
     UnknownValidator { validator: Address },
     #[error("{} may not report evidence: only the administrator or a validator may", short(.sender))]
@@ -100,4 +110,6 @@ pub enum GenesisError {
     InvalidHousehold { address: Address, reason: String },
     #[error("{count} genesis validators, the limit is {max}")]
     TooManyValidators { count: usize, max: usize },
+    #[error("genesis validators have total power {total}, the cap is {max}")]
+    TotalPowerAboveCap { total: u128, max: u64 },
 }

@@ -3,9 +3,9 @@
 use super::codec;
 use super::error::GenesisError;
 use super::keys;
-use super::params::{AppGenesis, MAX_PRICE, MAX_VALIDATORS};
+use super::params::{AppGenesis, MAX_TOTAL_POWER, MAX_VALIDATORS};
 use super::store::StateStore;
-use super::tx::validate_spec;
+use super::registration::validate_spec;
 use super::types::{Account, Address, Household, HouseholdStatus};
 
 pub fn init_genesis(store: &mut impl StateStore, genesis: &AppGenesis) -> Result<(), GenesisError> {
@@ -14,19 +14,13 @@ pub fn init_genesis(store: &mut impl StateStore, genesis: &AppGenesis) -> Result
         return Err(GenesisError::StoreNotEmpty { entries: existing });
     }
     let p = &genesis.params;
-    for (name, value) in [("grid_buy_price", p.grid_buy_price), ("grid_sell_price", p.grid_sell_price)] {
-        if value == 0 || value > MAX_PRICE {
-            return Err(GenesisError::PriceOutOfRange { name, value, max: MAX_PRICE });
-        }
-    }
-    if p.grid_sell_price > p.grid_buy_price {
-        return Err(GenesisError::FeedInAboveRetail { grid_sell_price: p.grid_sell_price, grid_buy_price: p.grid_buy_price });
-    }
-    if p.slot_ms == 0 {
-        return Err(GenesisError::ZeroSlotLength);
-    }
+    p.check()?;
     if genesis.validators.len() > MAX_VALIDATORS {
         return Err(GenesisError::TooManyValidators { count: genesis.validators.len(), max: MAX_VALIDATORS });
+    }
+    let total_power: u128 = genesis.validators.iter().map(|v| u128::from(v.power)).sum();
+    if total_power > u128::from(MAX_TOTAL_POWER) {
+        return Err(GenesisError::TotalPowerAboveCap { total: total_power, max: MAX_TOTAL_POWER });
     }
     check_unique("balances", genesis.balances.iter().map(|b| b.address))?;
     check_unique("households", genesis.households.iter().map(|h| h.address))?;

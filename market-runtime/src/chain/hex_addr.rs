@@ -37,3 +37,26 @@ pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Address, D::Error>
     let text = String::deserialize(d)?;
     from_hex(&text).ok_or_else(|| serde::de::Error::custom(format!("not a 32-byte hex address: {text:?}")))
 }
+
+/// The same for an optional address (`null` or absent when `None`).
+pub mod option {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::{from_hex, to_hex, Address};
+
+    pub fn serialize<S: Serializer>(addr: &Option<Address>, s: S) -> Result<S::Ok, S::Error> {
+        match addr {
+            Some(a) => s.serialize_some(&to_hex(a)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Address>, D::Error> {
+        match Option::<String>::deserialize(d)? {
+            None => Ok(None),
+            Some(text) => from_hex(&text)
+                .map(Some)
+                .ok_or_else(|| serde::de::Error::custom(format!("not a 32-byte hex key: {text:?}"))),
+        }
+    }
+}

@@ -8,15 +8,17 @@
 //! | `meta/open` | 1 byte: market open (1) or closed (0) |
 //! | `meta/cleared` | u64 BE: last cleared slot (absent: none yet) |
 //! | `acct/<addr>` | `Account`: balance, reserved, nonce (3 x u64 LE) |
-//! | `hh/<addr>` | `Household` |
+//! | `hh/<addr>` | `Household`, then the node key (32 bytes) if the household gave one |
 //! | `meter/<addr>` | the household's latest meter reading: slot, then 4 x u64 LE (see `codec`) |
 //! | `bid/<slot BE>/<addr>` | `BidRecord`: side (1 byte), quantity Wh (u64 LE) |
 //! | `stl/<slot BE>` | the slot's settlements, 32 bytes per bid in `bid/` key order |
 //! | `side/<slot BE>` | running totals of a slot's bids: sell Wh, buy Wh (2 x u64 LE) |
 //! | `slot/<slot BE>` | the `SlotClearing` summary (settlements are under `stl/`) |
-//! | `val/<addr>` | validator power (u64 LE) |
+//! | `val/<addr>` | validator power (u64 LE), then the node key (32 bytes) if one was given |
 //! | `meta/signing_set` | height (u64 LE), then per validator 32-byte address + power (u64 LE): the set that validated `height`, written when block `height` changes the registry |
 //! | `evid/<addr>/<height BE>/<round BE>` | empty: evidence already handled |
+//! | `pend/<addr>` | u64 LE: the last cleared slot when this household's pending registration was made |
+//! | `meta/pending` | u64 LE: how many `pend/` entries there are (absent: 0) |
 
 use super::types::Address;
 
@@ -30,6 +32,8 @@ pub const ACCOUNT_PREFIX: &[u8] = b"acct/";
 pub const HOUSEHOLD_PREFIX: &[u8] = b"hh/";
 pub const BID_PREFIX: &[u8] = b"bid/";
 pub const VALIDATOR_PREFIX: &[u8] = b"val/";
+pub const PENDING_PREFIX: &[u8] = b"pend/";
+pub const PENDING_COUNT: &[u8] = b"meta/pending";
 
 fn join(prefix: &[u8], parts: &[&[u8]]) -> Vec<u8> {
     let len = prefix.len() + parts.iter().map(|p| p.len() + 1).sum::<usize>();
@@ -84,6 +88,11 @@ pub fn slot(slot: u64) -> Vec<u8> {
 
 pub fn settlements(slot: u64) -> Vec<u8> {
     join(b"stl/", &[&slot.to_be_bytes()])
+}
+
+/// One key per pending registration, so the queue's oldest can be found without reading `hh/`.
+pub fn pending(addr: &Address) -> Vec<u8> {
+    join(PENDING_PREFIX, &[addr])
 }
 
 pub fn validator(addr: &Address) -> Vec<u8> {

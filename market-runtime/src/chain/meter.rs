@@ -21,7 +21,8 @@ pub struct LatestReading {
 }
 
 fn energy_wh(power_w: u128, params: &MarketParams) -> u64 {
-    u64::try_from(power_w * params.slot_ms as u128 / MS_PER_HOUR).unwrap_or(u64::MAX)
+    // A stored spec or a genesis `slot_ms` may be anything: saturate rather than overflow.
+    u64::try_from(power_w.saturating_mul(params.slot_ms as u128) / MS_PER_HOUR).unwrap_or(u64::MAX)
 }
 
 /// Checks `reading` against `MAX_METER_WH`, its own battery bounds and what the household's
@@ -91,6 +92,7 @@ mod tests {
             import_limit_w: 20_000,
             kind: HouseholdKind::Villa,
             lot: "A-1".into(),
+            node_key: None,
         }
     }
 

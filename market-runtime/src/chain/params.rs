@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::error::GenesisError;
 use super::types::{Address, HouseholdSpec};
 
 /// Highest price a genesis may set (micro-tokens per kWh, i.e. 10 tokens/kWh). Together with
@@ -18,6 +19,17 @@ pub const MAX_LOT_LEN: usize = 64;
 pub const MAX_REASON_LEN: usize = 256;
 /// Most validators the registry holds.
 pub const MAX_VALIDATORS: usize = 1_000;
+/// Highest total voting power of the validator set (2^62). The consensus core sums powers in
+/// u64 (an overflow there leaves no valid set, which halts the chain) and compares `3 x power`
+/// in u128; 2^62 keeps the total, and three times it, inside u64 with room to spare, and is
+/// still far more stake granularity than 1,000 validators need.
+pub const MAX_TOTAL_POWER: u64 = 1 << 62;
+/// Highest PV, battery or import power a household may register, in W (100 GW): no home comes
+/// near it, one hour of it fills a whole slot side (`MAX_SIDE_WH`), and power x `slot_ms`
+/// stays inside u128 whatever the genesis sets.
+pub const MAX_SPEC_W: u64 = 100_000_000_000;
+/// Highest battery capacity a household may register, in Wh (100 GWh).
+pub const MAX_SPEC_WH: u64 = 100_000_000_000;
 
 /// How a slot's bids are priced.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -66,6 +78,48 @@ pub struct MarketParams {
     pub max_future_slots: u64,
     /// Slashed from a validator's balance (to the administrator's account) on evidence.
     pub slash_amount: u64,
+    /// Most registrations that may wait for the administrator at once (`chain::registration`).
+    #[serde(default = "default_max_pending")]
+    pub max_pending_registrations: u64,
+    /// Slots (counted by the last cleared slot) after which a pending registration may be
+    /// evicted by a newer one when the queue is full.
+    #[serde(default = "default_pending_ttl")]
+    pub pending_registration_ttl_slots: u64,
+}
+
+/// Room for a whole 623-home community registering at once, with margin.
+pub const DEFAULT_MAX_PENDING: u64 = 1_000;
+/// A week of one-hour slots.
+pub const DEFAULT_PENDING_TTL_SLOTS: u64 = 168;
+
+fn default_max_pending() -> u64 {
+    DEFAULT_MAX_PENDING
+}
+
+fn default_pending_ttl() -> u64 {
+    DEFAULT_PENDING_TTL_SLOTS
+}
+
+impl MarketParams {
+    /// The bounds every clearing product relies on: checked by genesis, and again whenever the
+    /// parameters are read back from the store (a value outside them is corrupt state).
+    pub fn check(&self) -> Result<(), GenesisError> {
+        for (name, value) in [("grid_buy_price", self.grid_buy_price), ("grid_sell_price", self.grid_sell_price)] {
+            if value == 0 || value > MAX_PRICE {
+                return Err(GenesisError::PriceOutOfRange { name, value, max: MAX_PRICE });
+            }
+        }
+        if self.grid_sell_price > self.grid_buy_price {
+            return Err(GenesisError::FeedInAboveRetail {
+                grid_sell_price: self.grid_sell_price,
+                grid_buy_price: self.grid_buy_price,
+            });
+        }
+        if self.slot_ms == 0 {
+            return Err(GenesisError::ZeroSlotLength);
+        }
+        Ok(())
+    }
 }
 
 impl Default for MarketParams {
@@ -80,6 +134,8 @@ impl Default for MarketParams {
             slot_ms: 3_600_000,
             max_future_slots: 48,
             slash_amount: 10_000_000,
+            max_pending_registrations: DEFAULT_MAX_PENDING,
+            pending_registration_ttl_slots: DEFAULT_PENDING_TTL_SLOTS,
         }
     }
 }

@@ -7,7 +7,7 @@ use super::meter::LatestReading;
 use super::outcome::{Settlement, SlotClearing};
 use super::state;
 use super::store::StateStore;
-use super::types::{Account, Address, Household};
+use super::types::{Account, Address, Household, HouseholdStatus};
 
 pub fn account(store: &impl StateStore, addr: &Address) -> Result<Account, TxError> {
     state::account(store, addr)
@@ -67,6 +67,20 @@ pub fn slot_clearing(store: &impl StateStore, slot: u64) -> Result<Option<SlotCl
 /// The validator set, ascending address order.
 pub fn validators(store: &impl StateStore) -> Result<Vec<(Address, u64)>, TxError> {
     super::validators::list(store)
+}
+
+/// The node keys (libp2p identities) the nodes' allowlist admits: those of approved households
+/// and of validators (every stored validator has power > 0), ascending and without repeats.
+pub fn allowed_node_keys(store: &impl StateStore) -> Result<Vec<Address>, TxError> {
+    let mut out: Vec<Address> = households(store)?
+        .into_iter()
+        .filter(|h| h.status == HouseholdStatus::Approved)
+        .filter_map(|h| h.spec.node_key)
+        .collect();
+    out.extend(super::validators::list_with_node_keys(store)?.into_iter().filter_map(|(_, _, k)| k));
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
 }
 
 /// The validators that signed the committed block at `latest_height` (what its successor's

@@ -3,7 +3,7 @@
 //! slot, none per household). See the module doc of `chain` for the rounding rule.
 
 use super::clearing::{self, Prices};
-use super::params::MarketParams;
+use super::params::{MarketParams, MAX_SIDE_WH};
 use super::types::Side;
 
 /// One bid, as the hot path sees it.
@@ -43,15 +43,25 @@ pub struct Settled {
 /// Clears and settles one slot. `bids` must be in the canonical order (ascending household address):
 /// ties in the largest-remainder split go to the lower index.
 ///
-/// The caller guarantees each side's total is at most `MAX_SIDE_WH` (bids are admitted against it).
+/// Bids are admitted against `MAX_SIDE_WH` per side, and the clearing arithmetic is exact only
+/// within it. Should stored bids pass it anyway (a store this runtime did not write), each side
+/// settles its bids in order up to the limit, and the bid that would pass it and every later
+/// one of that side get an all-zero line: not traded, not paid, their reservations released.
 pub fn settle(params: &MarketParams, bids: &[BidLine]) -> Settled {
     let (lb, ls) = (params.grid_buy_price, params.grid_sell_price);
-    let mut tsp: u64 = 0;
-    let mut tbp: u64 = 0;
-    for b in bids {
-        match b.side {
-            Side::Sell => tsp += b.quantity_wh,
-            Side::Buy => tbp += b.quantity_wh,
+    let (mut tsp, mut tbp): (u64, u64) = (0, 0);
+    // Index of each side's first bid left out; `bids.len()` while none is.
+    let (mut sell_end, mut buy_end) = (bids.len(), bids.len());
+    for (i, b) in bids.iter().enumerate() {
+        let (total, end) = match b.side {
+            Side::Sell => (&mut tsp, &mut sell_end),
+            Side::Buy => (&mut tbp, &mut buy_end),
+        };
+        if *end == bids.len() {
+            match total.checked_add(b.quantity_wh).filter(|t| *t <= MAX_SIDE_WH) {
+                Some(t) => *total = t,
+                None => *end = i,
+            }
         }
     }
     let prices = clearing::clear(params.mechanism, lb, ls, tsp, tbp);
@@ -69,14 +79,20 @@ pub fn settle(params: &MarketParams, bids: &[BidLine]) -> Settled {
     // The long side's local share is split pro rata; the short side trades all it bid locally.
     let buy_local = prices.p2p_wh.min(tbp);
     let sell_local = prices.p2p_wh.min(tsp);
-    split(bids, Side::Buy, tbp, buy_local, &mut scratch, |i, v| lines[i].p2p_wh = v);
-    split(bids, Side::Sell, tsp, sell_local, &mut scratch, |i, v| lines[i].p2p_wh = v);
-    split(bids, Side::Buy, tbp, buyers_paid, &mut scratch, |i, v| lines[i].amount = v);
-    split(bids, Side::Sell, tsp, sellers_received, &mut scratch, |i, v| lines[i].amount = v);
+    let (buys, sells) = (&bids[..buy_end], &bids[..sell_end]);
+    split(buys, Side::Buy, tbp, buy_local, &mut scratch, |i, v| lines[i].p2p_wh = v);
+    split(sells, Side::Sell, tsp, sell_local, &mut scratch, |i, v| lines[i].p2p_wh = v);
+    split(buys, Side::Buy, tbp, buyers_paid, &mut scratch, |i, v| lines[i].amount = v);
+    split(sells, Side::Sell, tsp, sellers_received, &mut scratch, |i, v| lines[i].amount = v);
 
     let mut solar_reward: u64 = 0;
-    for (line, bid) in lines.iter_mut().zip(bids) {
-        line.grid_wh = bid.quantity_wh - line.p2p_wh;
+    for (i, (line, bid)) in lines.iter_mut().zip(bids).enumerate() {
+        let end = if bid.side == Side::Sell { sell_end } else { buy_end };
+        if i >= end {
+            continue;
+        }
+        // p2p_wh is this bid's share of at most its side's total, so it is at most quantity_wh.
+        line.grid_wh = bid.quantity_wh.saturating_sub(line.p2p_wh);
         if bid.side == Side::Sell {
             // p2p_wh <= 1e11 and the reward is a genesis u64; the product fits u128.
             line.solar_reward = floor_u64(line.p2p_wh as u128 * params.solar_reward_per_kwh as u128 / 1000);
@@ -135,7 +151,8 @@ fn split(
             scratch.push((rem, i as u32));
         }
     }
-    let leftover = (t - given) as usize;
+    // given <= t because side_total is the exact sum of this side's quantities.
+    let leftover = usize::try_from(t.saturating_sub(given)).unwrap_or(usize::MAX);
     if leftover == 0 {
         return;
     }

@@ -14,7 +14,9 @@ fn corrupt(key: &[u8]) -> TxError {
 
 pub fn params(store: &impl StateStore) -> Result<MarketParams, TxError> {
     let raw = store.get(keys::PARAMS).ok_or_else(|| corrupt(keys::PARAMS))?;
-    codec::decode_params(&raw).ok_or_else(|| corrupt(keys::PARAMS))
+    // Clearing relies on the genesis bounds (prices, feed-in <= retail, slot length): a stored
+    // value outside them cannot have been written by genesis, and must not reach the arithmetic.
+    codec::decode_params(&raw).filter(|p| p.check().is_ok()).ok_or_else(|| corrupt(keys::PARAMS))
 }
 
 pub fn address_at(store: &impl StateStore, key: &[u8]) -> Result<Address, TxError> {
@@ -70,7 +72,7 @@ pub fn validator_power(store: &impl StateStore, addr: &Address) -> Result<Option
     let key = keys::validator(addr);
     match store.get(&key) {
         None => Ok(None),
-        Some(raw) => codec::decode_u64(&raw).map(Some).ok_or_else(|| corrupt(&key)),
+        Some(raw) => codec::decode_validator(&raw).map(|(power, _)| Some(power)).ok_or_else(|| corrupt(&key)),
     }
 }
 

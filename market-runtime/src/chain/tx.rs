@@ -1,46 +1,81 @@
 //! Transaction admission and application: registry, market open/close, bids, transfers,
-//! validator updates and evidence. `check_tx` and execution share `plan`, so the mempool
-//! admits exactly what a block would accept against the same state.
+//! validator updates and evidence. `check_tx`, `check_tx_admission` and execution share
+//! `plan`, so the mempool admits exactly what a block would accept against the same state.
 
 use super::codec::{self, BidRecord};
 use super::error::TxError;
 use super::keys;
 use super::meter::{check_reading, LatestReading};
-use super::params::{MarketParams, MAX_LOT_LEN, MAX_REASON_LEN, MAX_SIDE_WH};
+use super::params::{MarketParams, MAX_REASON_LEN, MAX_SIDE_WH};
+use super::registration;
 use super::state::{self, Plan};
 use super::store::StateStore;
-use super::types::{Address, Household, HouseholdSpec, HouseholdStatus, MeterReading, Side, Tx, TxBody};
+use super::types::{Address, HouseholdSpec, HouseholdStatus, MeterReading, Side, Tx, TxBody};
 use super::validators;
+
+pub use super::registration::validate_spec;
 
 const MS_PER_HOUR: u128 = 3_600_000;
 
 /// Mempool admission: would `tx` be accepted against the committed `store`?
 pub fn check_tx(store: &impl StateStore, tx: &Tx) -> Result<(), TxError> {
-    plan(store, tx).map(|_| ())
+    plan(store, tx, NonceRule::Exact).map(|_| ())
+}
+
+/// Admission of a transaction that may come ahead of its sender's missing ones: every check of
+/// `check_tx` runs against the committed state (signer and registry rules, slot bounds,
+/// quantities, readings, the balance as committed), except that the nonce may be up to
+/// `max_nonce_ahead` past the account's next. A lower nonce is a replay (`BadNonce`), a higher
+/// one `NonceTooFarAhead`. With the nonce equal to the account's next this is `check_tx`.
+pub fn check_tx_admission(store: &impl StateStore, tx: &Tx, max_nonce_ahead: u64) -> Result<(), TxError> {
+    plan(store, tx, NonceRule::Ahead(max_nonce_ahead)).map(|_| ())
 }
 
 /// Applies `tx` if it is valid; an invalid tx changes nothing.
 pub fn apply_tx(store: &mut impl StateStore, tx: &Tx) -> Result<(), TxError> {
-    let plan = plan(store, tx)?;
+    let plan = plan(store, tx, NonceRule::Exact)?;
     plan.apply(store);
     Ok(())
 }
 
-fn plan(store: &impl StateStore, tx: &Tx) -> Result<Plan, TxError> {
+#[derive(Clone, Copy)]
+enum NonceRule {
+    /// Execution and `check_tx`: the nonce is the account's next.
+    Exact,
+    /// Admission: the nonce is the account's next or at most this many past it.
+    Ahead(u64),
+}
+
+fn check_nonce(sender: Address, expected: u64, got: u64, rule: NonceRule) -> Result<(), TxError> {
+    match rule {
+        NonceRule::Ahead(max_ahead) if got > expected => {
+            if got - expected > max_ahead {
+                return Err(TxError::NonceTooFarAhead { sender, expected, got, max_ahead });
+            }
+            Ok(())
+        }
+        _ if got != expected => Err(TxError::BadNonce { sender, expected, got }),
+        _ => Ok(()),
+    }
+}
+
+fn plan(store: &impl StateStore, tx: &Tx, rule: NonceRule) -> Result<Plan, TxError> {
     let mut plan = Plan::default();
     let sender = plan.account(store, &tx.sender)?;
-    if sender.nonce != tx.nonce {
-        return Err(TxError::BadNonce { sender: tx.sender, expected: sender.nonce, got: tx.nonce });
-    }
-    sender.nonce += 1;
+    check_nonce(tx.sender, sender.nonce, tx.nonce, rule)?;
+    sender.nonce = tx.nonce.checked_add(1).ok_or(TxError::NonceExhausted { sender: tx.sender })?;
     match &tx.body {
-        TxBody::RegisterHousehold(spec) => register(store, &mut plan, tx.sender, spec)?,
-        TxBody::ApproveHousehold { household } => decide(store, &mut plan, tx.sender, household, HouseholdStatus::Approved)?,
+        TxBody::RegisterHousehold(spec) => registration::register(store, &mut plan, tx.sender, spec)?,
+        TxBody::ApproveHousehold { household } => {
+            require_admin(store, &tx.sender)?;
+            registration::decide(store, &mut plan, household, HouseholdStatus::Approved)?
+        }
         TxBody::RejectHousehold { household, reason } => {
+            require_admin(store, &tx.sender)?;
             if reason.len() > MAX_REASON_LEN {
                 return Err(TxError::ReasonTooLong { len: reason.len(), max: MAX_REASON_LEN });
             }
-            decide(store, &mut plan, tx.sender, household, HouseholdStatus::Rejected { reason: reason.clone() })?
+            registration::decide(store, &mut plan, household, HouseholdStatus::Rejected { reason: reason.clone() })?
         }
         TxBody::OpenMarket | TxBody::CloseMarket => {
             require_admin(store, &tx.sender)?;
@@ -55,9 +90,9 @@ fn plan(store: &impl StateStore, tx: &Tx) -> Result<Plan, TxError> {
             bid(store, &mut plan, tx.sender, *slot, *side, *quantity_wh, meter.as_ref())?
         }
         TxBody::Transfer { to, amount } => transfer(store, &mut plan, tx.sender, to, *amount)?,
-        TxBody::ValidatorUpdate { validator, power } => {
+        TxBody::ValidatorUpdate { validator, power, node_key } => {
             require_admin(store, &tx.sender)?;
-            validators::plan_update(store, &mut plan, validator, *power)?
+            validators::plan_update(store, &mut plan, validator, *power, *node_key)?
         }
         TxBody::Evidence { validator, height, round } => {
             validators::plan_evidence(store, &mut plan, &tx.sender, validator, *height, *round)?
@@ -73,54 +108,6 @@ fn require_admin(store: &impl StateStore, sender: &Address) -> Result<(), TxErro
     Ok(())
 }
 
-/// Checks a household spec against the runtime's limits (also used for genesis households).
-pub fn validate_spec(spec: &HouseholdSpec) -> Result<(), String> {
-    if spec.lot.len() > MAX_LOT_LEN {
-        return Err(format!("lot is {} bytes, the limit is {MAX_LOT_LEN}", spec.lot.len()));
-    }
-    if (spec.battery_wh == 0) != (spec.battery_w == 0) {
-        return Err(format!(
-            "battery capacity {} Wh and power {} W must both be 0 or both be positive",
-            spec.battery_wh, spec.battery_w
-        ));
-    }
-    if spec.pv_capacity_w == 0 && spec.import_limit_w == 0 {
-        return Err("a household needs PV capacity or an import limit to trade".to_string());
-    }
-    Ok(())
-}
-
-fn register(store: &impl StateStore, plan: &mut Plan, sender: Address, spec: &HouseholdSpec) -> Result<(), TxError> {
-    if state::household(store, &sender)?.is_some() {
-        return Err(TxError::AlreadyRegistered { household: sender });
-    }
-    validate_spec(spec).map_err(|reason| TxError::InvalidSpec { reason })?;
-    // The grid is the counterparty of every household; letting it bid would net it against itself.
-    if sender == state::grid_account(store)? {
-        return Err(TxError::InvalidSpec { reason: "the grid account cannot register as a household".to_string() });
-    }
-    let hh = Household { address: sender, spec: spec.clone(), status: HouseholdStatus::Pending };
-    plan.put(keys::household(&sender), codec::encode_household(&hh));
-    Ok(())
-}
-
-fn decide(
-    store: &impl StateStore,
-    plan: &mut Plan,
-    sender: Address,
-    household: &Address,
-    status: HouseholdStatus,
-) -> Result<(), TxError> {
-    require_admin(store, &sender)?;
-    let mut hh = state::household(store, household)?.ok_or(TxError::UnknownHousehold { household: *household })?;
-    if hh.status != HouseholdStatus::Pending {
-        return Err(TxError::NotPending { household: *household, status: hh.status.name().to_string() });
-    }
-    hh.status = status;
-    plan.put(keys::household(household), codec::encode_household(&hh));
-    Ok(())
-}
-
 /// The most a household may bid on `side` in one slot (Wh): PV plus battery discharge power
 /// for sells (eq. 2 and 5), the import limit for buys (eq. 3), over the slot's length.
 pub fn bid_limit_wh(spec: &HouseholdSpec, side: Side, params: &MarketParams) -> u64 {
@@ -128,7 +115,8 @@ pub fn bid_limit_wh(spec: &HouseholdSpec, side: Side, params: &MarketParams) -> 
         Side::Sell => spec.pv_capacity_w as u128 + spec.battery_w as u128,
         Side::Buy => spec.import_limit_w as u128,
     };
-    u64::try_from(power_w * params.slot_ms as u128 / MS_PER_HOUR).unwrap_or(u64::MAX)
+    // Spec powers are bounded (`MAX_SPEC_W`) but a stored spec or a genesis `slot_ms` need not be.
+    u64::try_from(power_w.saturating_mul(params.slot_ms as u128) / MS_PER_HOUR).unwrap_or(u64::MAX)
 }
 
 /// The micro-tokens a bid reserves: a buyer's worst case (all at Lb) or the grid's (all at Ls).
@@ -214,7 +202,8 @@ fn bid(
             Side::Sell => TxError::GridCannotCover { needed, available },
         });
     }
-    acct.reserved += needed;
+    // needed <= available = balance - reserved, so this stays within the balance.
+    acct.reserved = acct.reserved.saturating_add(needed);
     plan.put(totals_key, encode_totals(sell_wh, buy_wh));
     plan.put(bid_key, codec::encode_bid(&BidRecord { side, quantity_wh }));
     if let Some(reading) = meter {
@@ -263,7 +252,7 @@ fn transfer(store: &impl StateStore, plan: &mut Plan, sender: Address, to: &Addr
     if available < amount {
         return Err(TxError::InsufficientBalance { account: sender, needed: amount, available });
     }
-    from.balance -= amount;
+    from.balance = from.balance.saturating_sub(amount);
     let dest = plan.account(store, to)?;
     dest.balance = dest.balance.checked_add(amount).ok_or(TxError::BalanceOverflow { account: *to })?;
     Ok(())

@@ -32,8 +32,14 @@ pub enum TxBody {
         meter: Option<MeterReading>,
     },
     Transfer { to: Address, amount: u64 },
-    /// Power 0 removes the validator.
-    ValidatorUpdate { validator: Address, power: u64 },
+    /// Power 0 removes the validator. `node_key`: the ed25519 public key of the validator's
+    /// libp2p identity, for the nodes' allowlist; `None` keeps the stored one.
+    ValidatorUpdate {
+        validator: Address,
+        power: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none", with = "super::hex_addr::option")]
+        node_key: Option<Address>,
+    },
     /// A double-signing report, already verified by consensus; see `chain::validators` for the slash.
     Evidence { validator: Address, height: u64, round: u32 },
 }
@@ -84,6 +90,10 @@ pub struct HouseholdSpec {
     pub kind: HouseholdKind,
     /// Lot identifier in the compound (free text, at most `MAX_LOT_LEN` bytes).
     pub lot: String,
+    /// The ed25519 public key of the household node's libp2p identity, if it runs one, so
+    /// that the nodes' allowlist can follow the registry (`query::allowed_node_keys`).
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "super::hex_addr::option")]
+    pub node_key: Option<Address>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -21,6 +21,7 @@ pub fn spec() -> HouseholdSpec {
         import_limit_w: 10_000,
         kind: HouseholdKind::Villa,
         lot: "A-1".into(),
+        node_key: None,
     }
 }
 
@@ -65,4 +66,19 @@ pub fn total_balance(store: &MemStore) -> u128 {
         .filter(|(k, _)| k.starts_with(b"acct/"))
         .map(|(_, v)| u64::from_le_bytes(v[..8].try_into().expect("account value has a balance")) as u128)
         .sum()
+}
+
+pub fn tx(sender: Address, nonce: u64, body: TxBody) -> Tx {
+    Tx { sender, nonce, body }
+}
+
+/// Applies `t` alone in a block at the current slot (nothing new is cleared) and returns its
+/// result, after checking that admission (`check_tx`) gave the same answer beforehand.
+pub fn run_one(store: &mut MemStore, t: Tx) -> Result<(), TxError> {
+    let checked = check_tx(store, &t);
+    let last = market_runtime::query::last_cleared_slot(store).ok().flatten().unwrap_or(0);
+    let out = execute_block(store, &BlockContext { height: 1, slot: last, proposer: VALIDATOR, signers: vec![] }, &[t]);
+    let applied = out.tx_results[0].clone();
+    assert_eq!(checked, applied, "check_tx and execution disagree");
+    applied
 }

@@ -289,6 +289,7 @@ mod tests {
             import_limit_w: 50_000,
             kind: HouseholdKind::Villa,
             lot: String::new(),
+            node_key: None,
         };
         let grid = [0xEE; 32];
         let mut balances: Vec<GenesisBalance> =
