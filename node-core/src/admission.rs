@@ -14,8 +14,6 @@ pub enum AdmissionError {
     Wire(#[from] WireError),
     #[error("rejected: {0}")]
     State(#[from] TxError),
-    #[error("rejected: nonce {got} is more than {max_ahead} ahead of the account's next nonce {expected}")]
-    NonceTooFarAhead { expected: u64, got: u64, max_ahead: u64 },
     #[error("mempool: {0}")]
     Mempool(#[from] MempoolError),
 }
@@ -25,7 +23,7 @@ impl AdmissionError {
     /// matter of timing (a nonce used or a slot closed meanwhile) or of this pool's room.
     pub fn is_senders_fault(&self) -> bool {
         match self {
-            AdmissionError::Wire(_) | AdmissionError::NonceTooFarAhead { .. } => true,
+            AdmissionError::Wire(_) => true,
             AdmissionError::State(TxError::BadNonce { .. }) => false,
             AdmissionError::State(_) => true,
             AdmissionError::Mempool(_) => false,
@@ -36,28 +34,18 @@ impl AdmissionError {
     pub fn code(&self) -> &'static str {
         match self {
             AdmissionError::Wire(_) => "invalid-transaction",
-            AdmissionError::State(_) | AdmissionError::NonceTooFarAhead { .. } => "rejected",
+            AdmissionError::State(_) => "rejected",
             AdmissionError::Mempool(_) => "mempool",
         }
     }
 }
 
-/// The state checks of admission against the committed state. A nonce ahead of the
-/// account's passes when it is at most `max_nonce_ahead` ahead (the ones before it may be
-/// pending) and the transaction passes every other check, run as if its nonce were the
-/// next one: the checks that do not depend on the missing nonces.
+/// The state checks of admission against the committed state (`check_tx_admission`): a
+/// nonce ahead of the account's passes when it is at most `max_nonce_ahead` ahead (the ones
+/// before it may be pending) and the transaction passes every check that does not depend on
+/// the missing nonces.
 pub fn check_state(state: &impl StateStore, tx: &Tx, max_nonce_ahead: u64) -> Result<(), AdmissionError> {
-    match market_runtime::check_tx(state, tx) {
-        Ok(()) => Ok(()),
-        Err(TxError::BadNonce { expected, got, .. }) if got > expected => {
-            if got - expected > max_nonce_ahead {
-                return Err(AdmissionError::NonceTooFarAhead { expected, got, max_ahead: max_nonce_ahead });
-            }
-            let as_next = Tx { nonce: expected, ..tx.clone() };
-            market_runtime::check_tx(state, &as_next).map_err(AdmissionError::from)
-        }
-        Err(e) => Err(e.into()),
-    }
+    Ok(market_runtime::check_tx_admission(state, tx, max_nonce_ahead)?)
 }
 
 /// Admits one already-verified transaction: state checks, then the mempool. Returns the

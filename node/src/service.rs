@@ -126,18 +126,22 @@ impl Node {
         self.publish_status();
     }
 
-    /// When a block changed the validator set, the allowlist follows it.
-    fn follow_validator_set(&mut self) {
+    /// When a block changed the validator set or the registry, the allowlist follows it.
+    fn follow_registry(&mut self, c: &Committed) {
         let hash = ledger::block::validators_hash(self.driver.chain().validators().validators());
-        if hash != self.validators_hash {
+        let registry_changed = c.txs.iter().any(|t| {
+            use market_runtime::TxBody::*;
+            matches!(t.tx.body, ApproveHousehold { .. } | RejectHousehold { .. } | ValidatorUpdate { .. } | Evidence { .. })
+        });
+        if hash != self.validators_hash || registry_changed {
             self.validators_hash = hash;
-            let allowed = self.allowlist.allowed(self.driver.chain().validators());
+            let allowed = allowed_now(&self.allowlist, self.driver.chain());
             self.network.set_allowed(&allowed);
         }
     }
 
     fn on_committed(&mut self, c: Committed) {
-        self.follow_validator_set();
+        self.follow_registry(&c);
         let height = c.block.height();
         let m = &self.shared.metrics;
         m.height.set(height as i64);
@@ -417,6 +421,15 @@ impl Node {
     }
 }
 
+/// Who may connect given the chain's current validator set and registry.
+fn allowed_now(allowlist: &Allowlist, chain: &Chain) -> HashSet<PeerId> {
+    let keys = market_runtime::allowed_node_keys(chain.state()).unwrap_or_else(|error| {
+        tracing::error!(%error, "the registry's node keys cannot be read; only configured peers and validators are allowed");
+        Vec::new()
+    });
+    allowlist.allowed(chain.validators(), &keys)
+}
+
 /// Why the node stops on a driver error, in words an operator can act on: a full disk is
 /// named as such (restarting will not help until space is freed).
 fn stop_reason(error: crate::driver::DriverError) -> anyhow::Error {
@@ -519,7 +532,7 @@ pub async fn run(opts: NodeOptions) -> anyhow::Result<()> {
         persistent.push((peer, addr));
     }
     let allowlist = Allowlist::new(&genesis, configured);
-    let allowed = allowlist.allowed(driver.chain().validators());
+    let allowed = allowed_now(&allowlist, driver.chain());
     let network = Network::new(
         identity,
         NetworkSettings {
