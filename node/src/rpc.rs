@@ -101,8 +101,8 @@ pub fn router(shared: Arc<Shared>, config: &RpcConfig) -> Router {
         .route(
             "/txs/batch",
             post(submit_batch)
-                .layer(from_fn_with_state(batch_body, guard::read_body))
-                .layer(DefaultBodyLimit::max(config.max_batch_body_bytes)),
+                .layer(DefaultBodyLimit::max(config.max_batch_body_bytes))
+                .layer(from_fn_with_state(batch_body, guard::read_body)),
         )
         .route("/txs/{hash}", get(tx_status))
         .route("/events", get(events::events))
