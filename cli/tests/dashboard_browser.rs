@@ -232,6 +232,7 @@ fn dashboard_shows_623_live_homes_a_home_matching_its_account_and_approves_a_reg
     }
 
     let mut browser = Browser::launch(&chromium, 1440, 1000)?;
+    browser.watch_for_injections()?;
     browser.navigate(&format!("{base}/"))?;
 
     // The page loads and draws one tile per home.
@@ -397,6 +398,10 @@ fn dashboard_shows_623_live_homes_a_home_matching_its_account_and_approves_a_reg
     }
 
     assert!(browser.exceptions.is_empty(), "the page threw: {:?}", browser.exceptions);
+    // Everything above ran under the node's Content-Security-Policy without tripping it.
+    let (dialogs, violations) = browser.injections()?;
+    assert!(violations.is_empty(), "the page broke its Content-Security-Policy: {violations:?}");
+    assert!(dialogs.is_empty(), "the page opened dialogs: {dialogs:?}");
     drop(testnet);
     Ok(())
 }

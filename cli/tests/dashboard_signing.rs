@@ -43,7 +43,9 @@ fn sign_in_browser(browser: &mut Browser, key_file: &str, cases: &Value) -> anyh
            const signer = await m.loadKeyFile({key_file});
            const out = [];
            for (const c of {cases}) out.push(m.bytesToHex(await m.signTransaction(signer, {chain}, c.nonce, c.body)));
-           return {{address: signer.address, envelopes: out}}; }})()",
+           let exported = 'refused';
+           try {{ await crypto.subtle.exportKey('pkcs8', signer.key); exported = 'exported'; }} catch (e) {{}}
+           return {{address: signer.address, envelopes: out, extractable: signer.key.extractable, exported}}; }})()",
         key_file = serde_json::to_string(key_file)?,
         chain = serde_json::to_string(CHAIN_ID)?,
     );
@@ -80,6 +82,8 @@ fn browser_signed_approvals_and_rejections_equal_the_ledgers_envelopes() -> anyh
     let signed = sign_in_browser(&mut browser, &key_file, &js_cases)?;
 
     assert_eq!(signed["address"].as_str(), Some(hex::encode(admin.public()).as_str()), "the page derives the key file's address");
+    assert_eq!(signed["extractable"], json!(false), "the secret key is imported non-extractable: {signed}");
+    assert_eq!(signed["exported"], json!("refused"), "no page script can export the secret key: {signed}");
     let envelopes = signed["envelopes"].as_array().ok_or_else(|| anyhow!("no envelopes: {signed}"))?;
     assert_eq!(envelopes.len(), cases.len());
     for ((nonce, body, _), page) in cases.iter().zip(envelopes) {
@@ -113,6 +117,6 @@ fn a_key_file_whose_public_key_belongs_to_another_secret_is_refused_in_the_brows
     let message = browser.eval(&script)?;
     let message = message.as_str().unwrap_or_default();
     assert!(message.contains("does not belong to the secret key"), "forged key file refused with a reason, got {message:?}");
-    assert!(message.contains(&hex::encode(secret.public())), "the reason names the real public key: {message}");
+    assert!(message.contains(&hex::encode(other.public())), "the reason names the public key the file states: {message}");
     Ok(())
 }

@@ -3,6 +3,9 @@
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
+mod rpc;
+pub use rpc::RpcConfig;
+
 pub const DEFAULT_P2P_PORT: u16 = 36656;
 pub const DEFAULT_RPC_PORT: u16 = 36657;
 pub const DEFAULT_METRICS_PORT: u16 = 36660;
@@ -77,12 +80,6 @@ pub struct P2pConfig {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
-pub struct RpcConfig {
-    pub listen: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields, default)]
 pub struct MetricsConfig {
     pub enabled: bool,
     pub listen: String,
@@ -147,11 +144,6 @@ impl Default for P2pConfig {
             dial_backoff_initial_ms: 250,
             dial_backoff_max_ms: 30_000,
         }
-    }
-}
-impl Default for RpcConfig {
-    fn default() -> Self {
-        RpcConfig { listen: format!("127.0.0.1:{DEFAULT_RPC_PORT}") }
     }
 }
 impl Default for MetricsConfig {
@@ -229,10 +221,7 @@ impl Config {
         for peer in &self.p2p.allowed_peers {
             peer.parse::<libp2p::PeerId>().map_err(|e| invalid("p2p.allowed_peers", peer, &e.to_string()))?;
         }
-        self.rpc
-            .listen
-            .parse::<std::net::SocketAddr>()
-            .map_err(|e| invalid("rpc.listen", &self.rpc.listen, &e.to_string()))?;
+        self.rpc.validate()?;
         self.metrics
             .listen
             .parse::<std::net::SocketAddr>()
@@ -308,10 +297,7 @@ max_messages_per_peer_per_second = {max_rate}
 dial_backoff_initial_ms = {backoff_initial}
 dial_backoff_max_ms = {backoff_max}
 
-[rpc]
-# HTTP JSON RPC, server-sent events and the dashboard. Default port {DEFAULT_RPC_PORT}.
-listen = {rpc_listen:?}
-
+{rpc_section}
 [metrics]
 # Prometheus text on /metrics. Default port {DEFAULT_METRICS_PORT}.
 enabled = {metrics_enabled}
@@ -365,7 +351,7 @@ margin_ms = {agent_margin}
             max_rate = self.p2p.max_messages_per_peer_per_second,
             backoff_initial = self.p2p.dial_backoff_initial_ms,
             backoff_max = self.p2p.dial_backoff_max_ms,
-            rpc_listen = self.rpc.listen,
+            rpc_section = self.rpc.documented_toml(),
             metrics_enabled = self.metrics.enabled,
             metrics_listen = self.metrics.listen,
             max_txs = self.mempool.max_txs,

@@ -1,21 +1,40 @@
 //! The HTTP JSON RPC (docs/rpc.md) with server-sent events, and the dashboard at `/`.
 
+mod events;
+mod guard;
+mod refusal;
+mod server;
+mod verify;
+
+pub use refusal::Refusal;
+pub use server::{serve, ServerLimits};
+
+use crate::config::RpcConfig;
 use crate::json;
 use crate::mempool::PoolTx;
+use crate::shared::{Shared, TxState, TxStatus};
 use node_core::admission::{self, AdmissionError};
-use crate::shared::{NodeEvent, Shared, TxState, TxStatus};
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{DefaultBodyLimit, FromRef, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use futures::Stream;
 use serde_json::{json, Value};
 use std::sync::Arc;
+use std::time::Duration;
+use verify::Verifier;
 
 type AppState = Arc<Shared>;
+
+/// What the handlers share; each takes the part it needs (`State<AppState>`, `State<Verifier>`).
+#[derive(Clone, FromRef)]
+struct RpcState {
+    shared: AppState,
+    verifier: Verifier,
+    subscribers: events::Subscribers,
+}
 
 pub struct RpcError {
     status: StatusCode,
@@ -38,6 +57,12 @@ impl RpcError {
     }
 }
 
+impl From<Refusal> for RpcError {
+    fn from(refusal: Refusal) -> Self {
+        RpcError::new(refusal.status(), refusal.code(), refusal.to_string())
+    }
+}
+
 impl IntoResponse for RpcError {
     fn into_response(self) -> Response {
         (self.status, Json(json!({ "error": { "code": self.code, "message": self.message } }))).into_response()
@@ -46,7 +71,22 @@ impl IntoResponse for RpcError {
 
 type RpcResult = Result<Json<Value>, RpcError>;
 
-pub fn router(shared: Arc<Shared>) -> Router {
+/// The RPC and the dashboard, with the limits of `[rpc]` (docs/rpc.md, "Limits").
+pub fn router(shared: Arc<Shared>, config: &RpcConfig) -> Router {
+    let state = RpcState {
+        shared,
+        verifier: Verifier::new(config.max_pending_verifications),
+        subscribers: events::Subscribers::new(config.max_event_subscribers),
+    };
+    let timeout = Duration::from_millis(config.body_timeout_ms);
+    let tx_body =
+        guard::BodyRule { route: "POST /txs", limit_bytes: config.max_body_bytes, setting: "max_body_bytes", timeout };
+    let batch_body = guard::BodyRule {
+        route: "POST /txs/batch",
+        limit_bytes: config.max_batch_body_bytes,
+        setting: "max_batch_body_bytes",
+        timeout,
+    };
     let api = Router::new()
         .route("/health", get(|| async { Json(json!({ "ok": true })) }))
         .route("/status", get(status))
@@ -58,12 +98,25 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/market/slots/{slot}", get(slot))
         .route("/validators", get(validators))
         .route("/consensus/latency", get(commit_latencies))
-        .route("/txs", post(submit_tx))
-        .route("/txs/batch", post(submit_batch))
+        .route("/txs", post(submit_tx).layer(from_fn_with_state(tx_body, guard::read_body)))
+        .route(
+            "/txs/batch",
+            post(submit_batch)
+                .layer(DefaultBodyLimit::max(config.max_batch_body_bytes))
+                .layer(from_fn_with_state(batch_body, guard::read_body)),
+        )
         .route("/txs/{hash}", get(tx_status))
-        .route("/events", get(events))
-        .with_state(shared);
-    api.merge(crate::dashboard::router()).layer(tower_http::cors::CorsLayer::permissive())
+        .route("/events", get(events::events))
+        .with_state(state);
+    let app = api
+        .merge(crate::dashboard::router())
+        .layer(DefaultBodyLimit::max(config.max_body_bytes))
+        .layer(from_fn_with_state(Duration::from_millis(config.request_timeout_ms), guard::deadline));
+    let app = match guard::cors(&config.cors_allowed_origins) {
+        Some(cors) => app.layer(cors),
+        None => app,
+    };
+    app.layer(from_fn(crate::dashboard::security_headers))
 }
 
 fn parse_addr(text: &str) -> Result<[u8; 32], RpcError> {
@@ -240,13 +293,23 @@ fn tx_bytes(headers: &HeaderMap, body: &Bytes) -> Result<Vec<u8>, RpcError> {
 
 /// Admission: envelope and signature, then the runtime's checks against committed state,
 /// then the mempool's own limits in the node task.
-async fn submit_tx(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<(StatusCode, Json<Value>), RpcError> {
+async fn submit_tx(
+    State(s): State<AppState>,
+    State(verifier): State<Verifier>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), RpcError> {
     let bytes = tx_bytes(&headers, &body)?;
     let reject = |code: &'static str, message: String| {
         s.metrics.txs_rejected.inc();
         RpcError::bad_request(code, message)
     };
-    let verified = ledger::tx::decode_tx(&bytes, &s.genesis.chain_id).map_err(|e| reject("invalid-transaction", e.to_string()))?;
+    let chain_id = s.genesis.chain_id.clone();
+    // The signature check is CPU work: off the runtime that drives consensus.
+    let verified = verifier
+        .run(move || ledger::tx::decode_tx(&bytes, &chain_id))
+        .await?
+        .map_err(|e| reject("invalid-transaction", e.to_string()))?;
     if let Err(e) = admission::check_state(&s.state(), &verified.tx, s.max_nonce_ahead) {
         s.set_tx_status(verified.hash, TxStatus { status: TxState::Rejected, height: None, error: Some(e.to_string()) });
         return Err(reject(e.code(), e.to_string()));
@@ -270,15 +333,21 @@ async fn to_mempool(s: &Shared, txs: Vec<PoolTx>) -> Result<Vec<Result<(), Admis
 
 /// `POST /txs/batch`: many envelopes in one request (`count (u32 BE) || (len (u32 BE) || bytes)*`),
 /// signatures verified as one batch; one result per transaction, in order.
-async fn submit_batch(State(s): State<AppState>, body: Bytes) -> RpcResult {
-    let items = crate::service::decode_tx_batch(&body)
-        .ok_or_else(|| RpcError::bad_request("bad-request", "body is not a transaction batch (count, then length-prefixed envelopes)"))?;
+async fn submit_batch(State(s): State<AppState>, State(verifier): State<Verifier>, body: Bytes) -> RpcResult {
     let chain_id = s.genesis.chain_id.clone();
-    // One batch verification; if any signature fails, fall back to one by one to name it.
-    let decoded: Vec<Result<ledger::tx::VerifiedTx, AdmissionError>> = match ledger::tx::verify_batch(&items, &chain_id) {
-        Ok(all) => all.into_iter().map(Ok).collect(),
-        Err(_) => items.iter().map(|b| ledger::tx::decode_tx(b, &chain_id).map_err(AdmissionError::from)).collect(),
-    };
+    // Decoding and the signature checks are CPU work: off the runtime that drives consensus.
+    let decoded: Vec<Result<ledger::tx::VerifiedTx, AdmissionError>> = verifier
+        .run(move || -> Result<_, RpcError> {
+            let items = crate::service::decode_tx_batch(&body).ok_or_else(|| {
+                RpcError::bad_request("bad-request", "body is not a canonical TxBatch (ledger/proto/solartrade/v1/batch.proto) within its limits")
+            })?;
+            // One batch verification; if any signature fails, ledger checks each alone to name it.
+            Ok(match ledger::tx::verify_batch(&items, &chain_id) {
+                Ok(all) => all.into_iter().map(Ok).collect(),
+                Err(_) => items.iter().map(|b| ledger::tx::decode_tx(b, &chain_id).map_err(AdmissionError::from)).collect(),
+            })
+        })
+        .await??;
     let state = s.state();
     let mut results: Vec<Value> = Vec::with_capacity(decoded.len());
     let mut admitted = Vec::new();
@@ -312,20 +381,4 @@ async fn tx_status(State(s): State<AppState>, Path(hash): Path<String>) -> RpcRe
     let status = s.txs.lock().map_err(|_| RpcError::internal("lock poisoned"))?.get(&key);
     let status = status.ok_or_else(|| RpcError::not_found(format!("transaction {hash} is not known to this node")))?;
     Ok(Json(json!({ "hash": hash, "status": status.status, "height": status.height, "error": status.error })))
-}
-
-async fn events(State(s): State<AppState>) -> Sse<impl Stream<Item = Result<Event, std::convert::Infallible>>> {
-    let rx = s.events.subscribe();
-    let stream = futures::stream::unfold(rx, |mut rx| async move {
-        loop {
-            match rx.recv().await {
-                Ok(NodeEvent::Block(v)) => return Some((Ok(Event::default().event("block").data(v.to_string())), rx)),
-                Ok(NodeEvent::Clearing(v)) => return Some((Ok(Event::default().event("clearing").data(v.to_string())), rx)),
-                // A slow client misses events rather than holding the node back.
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
-            }
-        }
-    });
-    Sse::new(stream).keep_alive(KeepAlive::default())
 }

@@ -571,12 +571,8 @@ pub async fn run(opts: NodeOptions) -> anyhow::Result<()> {
         metrics: metrics.clone(),
     });
     let rpc_addr = rpc_listener.local_addr()?;
-    let app = crate::rpc::router(shared.clone());
-    tokio::spawn(async move {
-        if let Err(e) = axum::serve(rpc_listener, app).await {
-            tracing::error!(error = %e, "RPC server stopped");
-        }
-    });
+    let app = crate::rpc::router(shared.clone(), &config.rpc);
+    tokio::spawn(crate::rpc::serve(rpc_listener, app, crate::rpc::ServerLimits::from(&config.rpc)));
     if let Some(listener) = metrics_listener {
         tracing::info!(addr = %listener.local_addr()?, "metrics listening");
         tokio::spawn(crate::metrics::serve(listener, metrics));

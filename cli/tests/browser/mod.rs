@@ -162,6 +162,24 @@ impl Browser {
         Ok(())
     }
 
+    /// Records, in every page loaded after this call, what injected markup would do: dialogs a
+    /// script opens (`window.__dialogs`) and what the Content-Security-Policy blocked
+    /// (`window.__cspViolations`). Read them with `injections()`.
+    pub fn watch_for_injections(&mut self) -> anyhow::Result<()> {
+        let source = "window.__dialogs = []; window.__cspViolations = [];
+            for (const name of ['alert', 'confirm', 'prompt']) window[name] = (m) => { window.__dialogs.push(name + ': ' + String(m)); };
+            document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber));";
+        self.call("Page.addScriptToEvaluateOnNewDocument", json!({"source": source}))?;
+        Ok(())
+    }
+
+    /// The dialogs opened and the CSP violations seen since the page loaded (see `watch_for_injections`).
+    pub fn injections(&mut self) -> anyhow::Result<(Vec<String>, Vec<String>)> {
+        let seen = self.eval("({dialogs: window.__dialogs || ['the watch script did not run'], csp: window.__cspViolations || []})")?;
+        let strings = |v: &Value| v.as_array().map(|a| a.iter().map(|x| x.as_str().unwrap_or_default().to_string()).collect()).unwrap_or_default();
+        Ok((strings(&seen["dialogs"]), strings(&seen["csp"])))
+    }
+
     pub fn navigate(&mut self, url: &str) -> anyhow::Result<()> {
         let result = self.call("Page.navigate", json!({"url": url}))?;
         if let Some(error) = result.get("errorText") {

@@ -26,6 +26,7 @@ pub static ASSETS: &[Asset] = &[
     asset!("js/main.js", JS),
     asset!("js/api.js", JS),
     asset!("js/format.js", JS),
+    asset!("js/dom.js", JS),
     asset!("js/palette.js", JS),
     asset!("js/svgchart.js", JS),
     asset!("js/slots.js", JS),

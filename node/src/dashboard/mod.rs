@@ -3,8 +3,10 @@
 //! Every byte of the page is embedded at build time, so a node needs no CDN and no files beside the binary.
 
 mod assets;
+mod headers;
 
 pub use assets::{Asset, ASSETS};
+pub use headers::{security_headers, CONTENT_SECURITY_POLICY};
 
 use axum::extract::Path;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -15,11 +17,12 @@ use axum::{Json, Router};
 /// Where the page's assets live under the RPC root; `/` itself is the page.
 pub const ASSET_PREFIX: &str = "/dashboard/";
 
-/// `/` and `/dashboard/{file}`: merge it into the RPC router.
+/// `/` and `/dashboard/{file}`, with the security headers: merge it into the RPC router.
 pub fn router() -> Router {
     Router::new()
         .route("/", get(index))
         .route("/dashboard/{*path}", get(asset))
+        .layer(axum::middleware::from_fn(security_headers))
 }
 
 async fn index() -> Response {

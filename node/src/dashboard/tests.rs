@@ -65,6 +65,47 @@ fn every_js_file_in_the_assets_folder_is_embedded() {
     }
 }
 
+/// Code lines (not `//` comments) of every script.
+fn script_lines() -> impl Iterator<Item = (&'static str, &'static str)> {
+    ASSETS
+        .iter()
+        .filter(|a| a.path.ends_with(".js"))
+        .flat_map(|a| a.body.lines().map(move |l| (a.path, l)))
+        .filter(|(_, l)| !l.trim_start().starts_with("//"))
+}
+
+#[test]
+fn no_script_turns_a_string_into_markup() {
+    for (path, line) in script_lines() {
+        for sink in ["innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"] {
+            assert!(!line.contains(sink), "{path} uses {sink}: chain data must go in as text (dom.js): {line}");
+        }
+    }
+}
+
+#[test]
+fn every_key_the_page_imports_is_non_extractable() {
+    let imports: Vec<&str> = script_lines().filter(|(_, l)| l.contains("importKey(")).map(|(_, l)| l).collect();
+    assert!(!imports.is_empty(), "txsign.js imports the administrator key");
+    for line in imports {
+        assert!(line.contains(", false, ["), "a key imported extractable: {line}");
+    }
+}
+
+#[test]
+fn the_page_has_no_inline_script_or_style_for_the_csp_to_refuse() {
+    let index = asset("index.html").expect("index.html is embedded").body;
+    assert!(!index.contains("<style"), "index.html has an inline <style>");
+    assert!(attribute_values(index, "style").is_empty(), "index.html has a style attribute");
+    for script in index.match_indices("<script").map(|(at, _)| &index[at..]) {
+        let open_tag = &script[..script.find('>').unwrap_or(script.len())];
+        assert!(open_tag.contains("src="), "index.html has an inline script: {open_tag}");
+    }
+    for handler in ["onclick=", "onload=", "onerror=", "onchange=", "oninput=", "onsubmit=", "javascript:"] {
+        assert!(!index.contains(handler), "index.html has an inline handler {handler}");
+    }
+}
+
 #[test]
 fn the_page_loads_nothing_from_another_origin() {
     for a in ASSETS {
@@ -76,17 +117,18 @@ fn the_page_loads_nothing_from_another_origin() {
 }
 
 fn fetch(base: &str, path: &str) -> (u16, String, String) {
+    let (status, headers, body) = fetch_with_headers(base, path);
+    let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    (status, content_type, body)
+}
+
+fn fetch_with_headers(base: &str, path: &str) -> (u16, ureq::http::HeaderMap, String) {
     let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
     let mut response = agent.get(&format!("{base}{path}")).call().expect("the dashboard answers");
     let status = response.status().as_u16();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
+    let headers = response.headers().clone();
     let body = response.body_mut().read_to_string().expect("a text body");
-    (status, content_type, body)
+    (status, headers, body)
 }
 
 #[test]
@@ -109,6 +151,17 @@ fn router_serves_the_page_at_root_and_each_asset_with_its_type() {
         assert_eq!(ty, a.content_type, "/dashboard/{}", a.path);
         assert_eq!(body, a.body, "/dashboard/{}", a.path);
     }
+
+    let (_, headers, _) = fetch_with_headers(&base, "/");
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    assert_eq!(header("content-security-policy"), super::CONTENT_SECURITY_POLICY);
+    for directive in ["default-src 'self'", "script-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"] {
+        assert!(header("content-security-policy").contains(directive), "the CSP has {directive}");
+    }
+    assert!(!header("content-security-policy").contains("unsafe-"), "the CSP allows nothing unsafe");
+    assert_eq!(header("x-frame-options"), "DENY");
+    assert_eq!(header("x-content-type-options"), "nosniff");
+    assert_eq!(header("referrer-policy"), "no-referrer");
 
     let (status, ty, body) = fetch(&base, "/dashboard/js/missing.js");
     assert_eq!(status, 404);

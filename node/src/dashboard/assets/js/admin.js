@@ -3,11 +3,8 @@
 
 import { get, post } from './api.js';
 import { kw, kwh, shortHex } from './format.js';
+import { el } from './dom.js';
 import { loadKeyFile, signTransaction, bytesToHex } from './txsign.js';
-
-function escapeHtml(s) {
-  return String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
-}
 
 export class AdminPanel {
   constructor(root, subtitle, keyForm) {
@@ -47,40 +44,36 @@ export class AdminPanel {
     this.subtitle.textContent = `${pending.length} pending · ${approved} approved · ${rejected} rejected`;
     this.root.dataset.pending = String(pending.length);
     if (pending.length === 0) {
-      this.root.innerHTML = '<li class="hint">No registration is waiting for approval.</li>';
+      this.root.replaceChildren(el('li', { class: 'hint' }, 'No registration is waiting for approval.'));
       return;
     }
-    this.root.innerHTML = pending.map((h) => {
-      const approve = `solartrade tx approve --household ${h.address} --rpc ${this.rpc}`;
-      const reject = `solartrade tx reject --household ${h.address} --reason "<why>" --rpc ${this.rpc}`;
-      const sign = this.signer ? `<div class="sign" data-household="${h.address}">
-          <button type="button" data-action="approve">approve (sign here)</button>
-          <input type="text" maxlength="256" placeholder="reason for rejecting" aria-label="reason for rejecting">
-          <button type="button" data-action="reject">reject (sign here)</button>
-          <span class="sign-result" role="status"></span></div>` : '';
-      return `<li>
-        <p><strong>${escapeHtml(h.kind)} · lot ${escapeHtml(h.lot)}</strong> · PV ${kw(h.pv_capacity_w)} · battery ${kwh(h.battery_wh)} / ${kw(h.battery_w)} · import limit ${kw(h.import_limit_w)}</p>
-        <p class="mono addr">${h.address}</p>
-        <div class="cmd"><code>${escapeHtml(approve)}</code><button type="button" data-copy="${encodeURIComponent(approve)}">copy</button></div>
-        <div class="cmd"><code>${escapeHtml(reject)}</code><button type="button" data-copy="${encodeURIComponent(reject)}">copy</button></div>
-        ${sign}
-      </li>`;
-    }).join('');
-    for (const b of this.root.querySelectorAll('button[data-copy]')) {
-      b.addEventListener('click', async () => {
-        try {
-          await navigator.clipboard.writeText(decodeURIComponent(b.dataset.copy));
-          b.textContent = 'copied';
-        } catch (err) {
-          b.textContent = 'select and copy';
-        }
-      });
+    this.root.replaceChildren(...pending.map((x) => this.item(x)));
+  }
+
+  // Lot, kind and address are whatever the registration said: they go in as text only.
+  item(x) {
+    const approve = `solartrade tx approve --household ${x.address} --rpc ${this.rpc}`;
+    const reject = `solartrade tx reject --household ${x.address} --reason "<why>" --rpc ${this.rpc}`;
+    return el('li', null,
+      el('p', null,
+        el('strong', null, `${x.kind} · lot ${x.lot}`),
+        ` · PV ${kw(x.pv_capacity_w)} · battery ${kwh(x.battery_wh)} / ${kw(x.battery_w)} · import limit ${kw(x.import_limit_w)}`),
+      el('p', { class: 'mono addr' }, x.address),
+      command(approve),
+      command(reject),
+      this.signer ? this.signBox(x.address) : null);
+  }
+
+  signBox(household) {
+    const box = el('div', { class: 'sign', 'data-household': household },
+      el('button', { type: 'button', 'data-action': 'approve' }, 'approve (sign here)'),
+      el('input', { type: 'text', maxlength: 256, placeholder: 'reason for rejecting', 'aria-label': 'reason for rejecting' }),
+      el('button', { type: 'button', 'data-action': 'reject' }, 'reject (sign here)'),
+      el('span', { class: 'sign-result', role: 'status' }));
+    for (const b of box.querySelectorAll('button[data-action]')) {
+      b.addEventListener('click', () => this.submit(box, b.dataset.action));
     }
-    for (const box of this.root.querySelectorAll('.sign')) {
-      for (const b of box.querySelectorAll('button[data-action]')) {
-        b.addEventListener('click', () => this.submit(box, b.dataset.action));
-      }
-    }
+    return box;
   }
 
   async submit(box, action) {
@@ -98,4 +91,18 @@ export class AdminPanel {
       result.textContent = `not submitted: ${err.message}`;
     }
   }
+}
+
+// A command to run on the operator's machine, with a button that copies it.
+function command(text) {
+  const copy = el('button', { type: 'button' }, 'copy');
+  copy.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+      copy.textContent = 'copied';
+    } catch (err) {
+      copy.textContent = 'select and copy';
+    }
+  });
+  return el('div', { class: 'cmd' }, el('code', null, text), copy);
 }

@@ -4,13 +4,10 @@ import { get } from './api.js';
 import { integer, millis, shortHex, time, percent } from './format.js';
 import { renderChart } from './svgchart.js';
 import { COLORS } from './palette.js';
+import { el, fact } from './dom.js';
 
 const LATENCY_WINDOW = 120;
 const RECENT = 12;
-
-function fact(label, value, id) {
-  return `<div><dt>${label}</dt><dd${id ? ` id="${id}"` : ''}>${value}</dd></div>`;
-}
 
 function txCount(block) {
   if (Array.isArray(block.txs)) return block.txs.length;
@@ -67,8 +64,8 @@ export class ChainPanel {
   renderNow() {
     const head = this.head();
     const s = this.status || {};
-    this.nowEl.innerHTML = [
-      fact('height', integer(head ? head.height : s.latest_height), 'chain-height'),
+    this.nowEl.replaceChildren(
+      fact('height', integer(head ? head.height : s.latest_height), { id: 'chain-height' }),
       fact('slot', integer(head ? head.slot : s.latest_slot)),
       fact('proposer', head ? this.name(head.proposer) : '—'),
       fact('block time', time(head ? head.time_ms : s.latest_block_time_ms)),
@@ -77,7 +74,7 @@ export class ChainPanel {
       fact('peers', integer(s.peers)),
       fact('mempool', `${integer(s.mempool_size)} txs`),
       fact('this node', `${s.moniker || '—'}${s.validator ? ' (validator)' : ''}${s.catching_up ? ', catching up' : ''}`),
-    ].join('');
+    );
   }
 
   renderLatency() {
@@ -98,22 +95,26 @@ export class ChainPanel {
     const list = [...(v.validators || [])].sort((a, b) => Number(b.power) - Number(a.power) || String(a.moniker || a.address).localeCompare(String(b.moniker || b.address)));
     for (const x of list) if (x.moniker) this.monikers.set(x.address, x.moniker);
     const total = list.reduce((a, x) => a + Number(x.power), 0) || 1;
-    this.validatorsEl.querySelector('tbody').innerHTML = list.map((x) => {
+    this.validatorsEl.querySelector('tbody').replaceChildren(...list.map((x) => {
       const share = Number(x.power) / total;
-      return `<tr><td class="mono">${this.name(x.address)}</td><td>${integer(x.power)}</td><td class="nowrap"><span class="share" style="--w:${(share * 100).toFixed(1)}%"></span>${percent(share)}</td></tr>`;
-    }).join('');
+      return el('tr', null,
+        el('td', { class: 'mono' }, this.name(x.address)),
+        el('td', null, integer(x.power)),
+        el('td', { class: 'nowrap' }, el('span', { class: 'share', style: { '--w': `${(share * 100).toFixed(1)}%` } }), percent(share)));
+    }));
   }
 
   renderBlocks() {
     const recent = this.blocks.slice(-RECENT).reverse();
-    this.blocksEl.innerHTML = recent.map((b) => `
-      <li><details data-height="${b.height}">
-        <summary><span class="mono">#${integer(b.height)}</span> slot ${integer(b.slot)} · ${integer(b.txs)} txs · ${millis(b.commit_latency_ms)} · by ${this.name(b.proposer)}</summary>
-        <div class="txs">loading…</div>
-      </details></li>`).join('');
-    for (const d of this.blocksEl.querySelectorAll('details')) {
+    this.blocksEl.replaceChildren(...recent.map((b) => {
+      const d = el('details', { 'data-height': b.height },
+        el('summary', null,
+          el('span', { class: 'mono' }, `#${integer(b.height)}`),
+          ` slot ${integer(b.slot)} · ${integer(b.txs)} txs · ${millis(b.commit_latency_ms)} · by ${this.name(b.proposer)}`),
+        el('div', { class: 'txs' }, 'loading…'));
       d.addEventListener('toggle', () => { if (d.open) this.loadTxs(d); });
-    }
+      return el('li', null, d);
+    }));
   }
 
   async loadTxs(details) {
@@ -121,8 +122,12 @@ export class ChainPanel {
     try {
       const block = await get(`/blocks/${details.dataset.height}`);
       const txs = block.txs || [];
-      target.innerHTML = `<p class="mono">hash ${shortHex(block.hash)} · signed by ${block.certificate ? block.certificate.signers.length : '?'} validators</p>` + (txs.length === 0 ? '<p>no transactions</p>' :
-        `<ul>${txs.slice(0, 50).map((t) => `<li class="mono">${t.kind} · ${shortHex(t.sender)} · nonce ${t.nonce} · ${escapeHtml(JSON.stringify(t.body))}</li>`).join('')}${txs.length > 50 ? `<li>… ${txs.length - 50} more</li>` : ''}</ul>`);
+      const signers = block.certificate ? block.certificate.signers.length : '?';
+      // Transaction bodies are whatever their senders signed: text only.
+      const list = txs.length === 0 ? el('p', null, 'no transactions') : el('ul', null,
+        txs.slice(0, 50).map((t) => el('li', { class: 'mono' }, `${t.kind} · ${shortHex(t.sender)} · nonce ${t.nonce} · ${JSON.stringify(t.body)}`)),
+        txs.length > 50 ? el('li', null, `… ${txs.length - 50} more`) : null);
+      target.replaceChildren(el('p', { class: 'mono' }, `hash ${shortHex(block.hash)} · signed by ${signers} validators`), list);
     } catch (err) {
       target.textContent = err.message;
     }
@@ -133,8 +138,4 @@ export class ChainPanel {
     this.renderLatency();
     this.renderBlocks();
   }
-}
-
-function escapeHtml(s) {
-  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 }

@@ -2,6 +2,7 @@
 
 import { NET_BINS, netBin } from './palette.js';
 import { kwh, shortHex } from './format.js';
+import { el } from './dom.js';
 
 export class Community {
   constructor(root, legend, subtitle, onSelect) {
@@ -15,9 +16,9 @@ export class Community {
   }
 
   renderLegend(legend) {
-    const items = NET_BINS.map((b) => `<span class="key"><i class="swatch tile-swatch" style="--c:${b.color}"></i>${b.label}</span>`);
-    items.push('<span class="key"><i class="swatch soc-swatch"></i>battery state of charge (bar height)</span>');
-    legend.innerHTML = `<strong>Net position, latest slot</strong> ${items.join('')}`;
+    const items = NET_BINS.map((b) => el('span', { class: 'key' }, el('i', { class: 'swatch tile-swatch', style: { '--c': b.color } }), b.label));
+    items.push(el('span', { class: 'key' }, el('i', { class: 'swatch soc-swatch' }), 'battery state of charge (bar height)'));
+    legend.replaceChildren(el('strong', null, 'Net position, latest slot'), ' ', ...items);
   }
 
   // Tiles follow the registry order; only approved homes trade (pending ones wait in the administrator's view).
@@ -36,7 +37,7 @@ export class Community {
       tile.setAttribute('role', 'listitem');
       tile.dataset.address = h.address;
       tile.dataset.bin = 'idle';
-      tile.innerHTML = '<span class="soc"></span>';
+      tile.append(el('span', { class: 'soc' }));
       tile.addEventListener('click', () => this.select(h.address));
       this.tiles.set(h.address, tile);
       this.label(tile, h, null, null);

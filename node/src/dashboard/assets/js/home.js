@@ -5,10 +5,11 @@ import { get } from './api.js';
 import { kwh, kw, tokens, integer, percent } from './format.js';
 import { renderChart } from './svgchart.js';
 import { COLORS } from './palette.js';
+import { el, fact as factWith } from './dom.js';
 
+// A fact whose `<dd>` also carries the raw number (read by the browser test).
 function fact(label, value, raw) {
-  const rawAttr = raw === undefined ? '' : ` data-value="${raw}"`;
-  return `<div><dt>${label}</dt><dd${rawAttr}>${value}</dd></div>`;
+  return factWith(label, value, raw === undefined ? null : { 'data-value': raw });
 }
 
 function socText(m) {
@@ -69,47 +70,55 @@ export class HomeDetail {
       if (s && b) {
         if (b.side === 'buy') paid += s.amount; else received += s.amount;
       }
-      const meterAttrs = m ? ` data-generation="${m.generation_wh}" data-load="${m.load_wh}" data-soc="${m.battery_soc_wh}"` : '';
-      rows.push(`<tr data-slot="${e.slot}"${meterAttrs}><td>${e.slot}</td>`
-        + `<td>${m ? kwh(m.generation_wh) : '—'}</td><td>${m ? kwh(m.load_wh) : '—'}</td>`
-        + `<td>${m && m.battery_capacity_wh ? kwh(m.battery_soc_wh) : '—'}</td>`
-        + `<td>${b ? `${b.side} ${kwh(b.quantity_wh)}` : m ? 'none (balanced)' : '—'}</td>`
-        + `<td>${s ? kwh(s.p2p_wh) : '—'}</td><td>${s ? kwh(s.grid_wh) : '—'}</td>`
-        + `<td>${!b ? '—' : s ? `${b.side === 'buy' ? '−' : '+'}${tokens(s.amount)}` : 'pending'}</td></tr>`);
+      const meterAttrs = m ? { 'data-generation': m.generation_wh, 'data-load': m.load_wh, 'data-soc': m.battery_soc_wh } : {};
+      rows.push(el('tr', { 'data-slot': e.slot, ...meterAttrs },
+        [
+          e.slot,
+          m ? kwh(m.generation_wh) : '—',
+          m ? kwh(m.load_wh) : '—',
+          m && m.battery_capacity_wh ? kwh(m.battery_soc_wh) : '—',
+          b ? `${b.side} ${kwh(b.quantity_wh)}` : m ? 'none (balanced)' : '—',
+          s ? kwh(s.p2p_wh) : '—',
+          s ? kwh(s.grid_wh) : '—',
+          !b ? '—' : s ? `${b.side === 'buy' ? '−' : '+'}${tokens(s.amount)}` : 'pending',
+        ].map((cell) => el('td', null, cell))));
     }
+    // Kind and lot are whatever the registration said: text only, like everything else here.
     const reg = h ? [
       fact('kind', h.kind), fact('lot', h.lot), fact('status', h.status),
       fact('PV capacity', kw(h.pv_capacity_w)), fact('battery', `${kwh(h.battery_wh)} · ${kw(h.battery_w)}`),
       fact('import limit', kw(h.import_limit_w)),
-    ].join('') : fact('household', 'not registered');
-    const reading = meter ? `
-      <dl class="facts meter" data-slot="${meter.slot}" data-generation="${meter.generation_wh}" data-load="${meter.load_wh}" data-soc="${meter.battery_soc_wh}" data-capacity="${meter.battery_capacity_wh}">
-        ${fact(`generation, slot ${meter.slot}`, kwh(meter.generation_wh))}
-        ${fact(`demand, slot ${meter.slot}`, kwh(meter.load_wh))}
-        ${fact('battery state of charge', socText(meter))}
-      </dl>` : '<p class="hint">No meter reading on chain yet.</p>';
+    ] : [fact('household', 'not registered')];
+    const reading = meter
+      ? el('dl', {
+        class: 'facts meter', 'data-slot': meter.slot, 'data-generation': meter.generation_wh, 'data-load': meter.load_wh,
+        'data-soc': meter.battery_soc_wh, 'data-capacity': meter.battery_capacity_wh,
+      },
+      fact(`generation, slot ${meter.slot}`, kwh(meter.generation_wh)),
+      fact(`demand, slot ${meter.slot}`, kwh(meter.load_wh)),
+      fact('battery state of charge', socText(meter)))
+      : el('p', { class: 'hint' }, 'No meter reading on chain yet.');
     const net = paid - received;
     const settledCount = history.filter((e) => e.settlement).length;
-    this.root.innerHTML = `
-      <p class="addr" id="home-address">${account.address}</p>
-      <dl class="facts">
-        ${fact('balance', tokens(account.balance), account.balance)}
-        ${fact('nonce', integer(account.nonce), account.nonce)}
-        ${reg}
-      </dl>
-      ${reading}
-      <dl class="facts">
-        ${fact(`paid, ${settledCount} settled slots`, tokens(paid), paid)}
-        ${fact(`received, ${settledCount} settled slots`, tokens(received), received)}
-        ${fact('net bill', `${net >= 0 ? '' : '−'}${tokens(Math.abs(net))}`, net)}
-      </dl>
-      <div class="home-chart" id="home-energy"></div>
-      <div class="home-chart" id="home-bids"></div>
-      <p class="hint">Generation, demand and battery are the meter's readings, signed with each bid; a bid is the net position after the home's own PV and battery. In a slot the battery balanced exactly, the home sends its reading with a 0 kWh bid.</p>
-      <div class="scroll"><table class="table" id="home-history">
-        <thead><tr><th scope="col">slot</th><th scope="col">generation</th><th scope="col">demand</th><th scope="col">battery</th><th scope="col">bid</th><th scope="col">P2P</th><th scope="col">grid</th><th scope="col">amount</th></tr></thead>
-        <tbody>${rows.reverse().join('') || '<tr><td colspan="8">no bids in the last 48 slots</td></tr>'}</tbody>
-      </table></div>`;
+    const columns = ['slot', 'generation', 'demand', 'battery', 'bid', 'P2P', 'grid', 'amount'];
+    const body = rows.length > 0 ? rows.reverse() : [el('tr', null, el('td', { colspan: 8 }, 'no bids in the last 48 slots'))];
+    this.root.replaceChildren(
+      el('p', { class: 'addr', id: 'home-address' }, account.address),
+      el('dl', { class: 'facts' },
+        fact('balance', tokens(account.balance), account.balance),
+        fact('nonce', integer(account.nonce), account.nonce),
+        reg),
+      reading,
+      el('dl', { class: 'facts' },
+        fact(`paid, ${settledCount} settled slots`, tokens(paid), paid),
+        fact(`received, ${settledCount} settled slots`, tokens(received), received),
+        fact('net bill', `${net >= 0 ? '' : '−'}${tokens(Math.abs(net))}`, net)),
+      el('div', { class: 'home-chart', id: 'home-energy' }),
+      el('div', { class: 'home-chart', id: 'home-bids' }),
+      el('p', { class: 'hint' }, "Generation, demand and battery are the meter's readings, signed with each bid; a bid is the net position after the home's own PV and battery. In a slot the battery balanced exactly, the home sends its reading with a 0 kWh bid."),
+      el('div', { class: 'scroll' }, el('table', { class: 'table', id: 'home-history' },
+        el('thead', null, el('tr', null, columns.map((c) => el('th', { scope: 'col' }, c)))),
+        el('tbody', null, body))));
     renderChart(this.root.querySelector('#home-energy'), {
       title: 'Generation and demand per slot (kWh)',
       xs,

@@ -3,12 +3,9 @@
 import { kwh, price, tokens, sdr, sdrValue } from './format.js';
 import { renderChart } from './svgchart.js';
 import { COLORS } from './palette.js';
+import { fact } from './dom.js';
 
 const SDR_CAP = 2;
-
-function fact(label, value) {
-  return `<div><dt>${label}</dt><dd>${value}</dd></div>`;
-}
 
 export class MarketPanel {
   constructor(now, charts, subtitle) {
@@ -26,11 +23,11 @@ export class MarketPanel {
   render(summaries) {
     const last = summaries[summaries.length - 1];
     if (!last) {
-      this.now.innerHTML = fact('market', 'no slot cleared yet');
+      this.now.replaceChildren(fact('market', 'no slot cleared yet'));
       return;
     }
     this.subtitle.textContent = `slot ${last.slot} · ${last.mechanism} · last ${summaries.length} slots`;
-    this.now.innerHTML = [
+    this.now.replaceChildren(
       fact('supply (TSP)', kwh(last.tsp_wh)),
       fact('demand (TBP)', kwh(last.tbp_wh)),
       fact('SDR', sdr(last)),
@@ -42,7 +39,7 @@ export class MarketPanel {
       fact('grid import', kwh(last.grid_import_wh)),
       fact('grid export', kwh(last.grid_export_wh)),
       fact('minted', tokens(typeof last.minted === 'object' && last.minted !== null ? Object.values(last.minted).reduce((a, b) => a + (Number(b) || 0), 0) : last.minted)),
-    ].join('');
+    );
     this.now.dataset.slot = String(last.slot);
 
     const xs = summaries.map((s) => s.slot);

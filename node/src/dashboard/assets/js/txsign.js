@@ -7,6 +7,8 @@ const ENVELOPE_KIND_TRANSACTION = 1n;
 // DER header of a PKCS#8 Ed25519 private key (RFC 8410); the 32-byte seed follows it.
 const PKCS8_ED25519_PREFIX = [0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20];
 const ADDRESS_LEN = 32;
+// Signed once when a key file loads, to check its public key; never sent anywhere.
+const KEY_CHECK_PROBE = 'solartrade/v1/key-check';
 
 // Transaction.body field numbers (ledger/proto/solartrade/v1/transaction.proto).
 const BODY_APPROVE_HOUSEHOLD = 11;
@@ -74,12 +76,6 @@ export function encodeTransaction(chainId, nonce, body) {
   return concat([bytesField(1, new TextEncoder().encode(chainId)), uintField(2, nonce), bodyField]);
 }
 
-function base64UrlToBytes(text) {
-  const b64 = text.replace(/-/g, '+').replace(/_/g, '/');
-  const bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
-  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
-}
-
 /// Loads a key file (`{"public_key": hex, "secret_key": hex}`, as `solartrade keys` writes it) into a signing key.
 export async function loadKeyFile(text) {
   if (!window.isSecureContext || !crypto.subtle) {
@@ -94,19 +90,27 @@ export async function loadKeyFile(text) {
   const seed = hexToBytes(file.secret_key, 32, 'secret_key');
   const stated = hexToBytes(file.public_key, 32, 'public_key');
   const pkcs8 = concat([Uint8Array.from(PKCS8_ED25519_PREFIX), seed]);
-  let probe;
+  // Non-extractable: page scripts can sign with it, nothing can read the secret back out.
+  let key;
   try {
-    probe = await crypto.subtle.importKey('pkcs8', pkcs8, { name: 'Ed25519' }, true, ['sign']);
+    key = await crypto.subtle.importKey('pkcs8', pkcs8, { name: 'Ed25519' }, false, ['sign']);
   } catch (err) {
     throw new SigningError(`this browser cannot import an Ed25519 key (${err.message}); use the CLI command instead`);
   }
-  const derived = base64UrlToBytes((await crypto.subtle.exportKey('jwk', probe)).x);
-  if (bytesToHex(derived) !== bytesToHex(stated)) {
-    throw new SigningError(`public_key ${bytesToHex(stated)} does not belong to the secret key (which gives ${bytesToHex(derived)})`);
+  // The key cannot be exported to derive its public key: check the stated one by a probe
+  // signature instead (the probe is shorter than a transaction digest, so it signs no transaction).
+  let publicKey;
+  try {
+    publicKey = await crypto.subtle.importKey('raw', stated, { name: 'Ed25519' }, false, ['verify']);
+  } catch (err) {
+    throw new SigningError(`public_key ${bytesToHex(stated)} is not an Ed25519 public key (${err.message})`);
   }
-  // Keep only a non-extractable copy: page scripts can sign with it but never read the secret back.
-  const key = await crypto.subtle.importKey('pkcs8', pkcs8, { name: 'Ed25519' }, false, ['sign']);
-  return { address: bytesToHex(derived), publicKey: derived, key };
+  const probe = new TextEncoder().encode(KEY_CHECK_PROBE);
+  const signature = await crypto.subtle.sign({ name: 'Ed25519' }, key, probe);
+  if (!(await crypto.subtle.verify({ name: 'Ed25519' }, publicKey, signature, probe))) {
+    throw new SigningError(`public_key ${bytesToHex(stated)} does not belong to the secret key in the file`);
+  }
+  return { address: bytesToHex(stated), publicKey: stated, key };
 }
 
 /// The envelope bytes of `body` signed by `signer` (from `loadKeyFile`) for `chainId` at `nonce`.
