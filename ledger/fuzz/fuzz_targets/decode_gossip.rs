@@ -1,0 +1,12 @@
+//! Consensus gossip as the node receives it (`node_core::consensus_wire::GossipMessage`):
+//! decoding must never panic, and what it accepts must encode back to the same bytes.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use node_core::consensus_wire::GossipMessage;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(message) = GossipMessage::decode(data) {
+        assert_eq!(message.encode(), data);
+    }
+});
