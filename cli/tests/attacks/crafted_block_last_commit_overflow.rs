@@ -43,7 +43,7 @@ fn crafted_block_last_commit_overflow_served_through_sync() {
     let salt = rng.next();
     // Every sync request gets the overflowing block at the height asked for, and a claim of
     // being far ahead, so that the requester comes back to this peer first.
-    s.peers[0].answer_sync(Box::new(move |req| {
+    s.peers[0].answer_sync(Box::new(move |req: &node::network::SyncRequest| {
         let prev = ledger::hash::sha256(&salt.to_be_bytes());
         let block = craft::block(&chain, req.from_height.max(2), prev, node::service::now_ms(), proposer, Some(craft::certificate(u64::MAX, prev)));
         let cert = craft::certificate(block.height(), block.hash());

@@ -92,8 +92,8 @@ fn rpc_slowloris_and_connection_flood() {
     let share = f64::from(answered) / f64::from(asked.max(1));
     step!("honest GET /status: {answered} of {asked} answered within {ANSWER_WITHIN:?} (worst {worst:?})");
     s.verdict.check(share >= ANSWERED_SHARE, || format!("only {answered} of {asked} honest requests answered within {ANSWER_WITHIN:?}"));
-    let closed = idle.iter_mut().filter(|c| closed_by_server(c)).count();
-    let slow_closed = slow.iter_mut().filter(|c| closed_by_server(c)).count();
+    let closed = idle.iter_mut().map(closed_by_server).filter(|c| *c).count();
+    let slow_closed = slow.iter_mut().map(closed_by_server).filter(|c| *c).count();
     step!("after {:?}: server closed {closed} of {} idle and {slow_closed} of {} slow connections", opened.elapsed(), idle.len(), slow.len());
     s.verdict.check(opened.elapsed() < IDLE_CLOSED_WITHIN || closed == idle.len(), || {
         format!("{} of {} idle connections still open after {:?} (no header timeout)", idle.len() - closed, idle.len(), opened.elapsed())

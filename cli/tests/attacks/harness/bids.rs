@@ -99,6 +99,13 @@ impl Bidder {
     }
 }
 
+impl Drop for Bidder {
+    /// A scenario that panics mid-attack must not leave its bidder polling dead nodes.
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
 fn next_slot(client: &Client) -> Option<u64> {
     let st = client.get("/status").ok()?;
     Some(node::agent::target_slot(

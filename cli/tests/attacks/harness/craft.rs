@@ -122,10 +122,6 @@ pub fn certificate(height: u64, block_hash: [u8; 32]) -> CommitCertificate {
     CommitCertificate { height, round: 0, block_hash: block_hash.to_vec(), signatures: Vec::new() }
 }
 
-pub fn encode<M: Message>(m: &M) -> Vec<u8> {
-    m.encode_to_vec()
-}
-
 fn signer(key: &Keypair, chain_id: &str) -> LedgerSigner {
     LedgerSigner { keypair: Keypair::from_seed(&key.seed()), chain_id: chain_id.to_string() }
 }
@@ -161,7 +157,7 @@ pub fn self_evidence(key: &Keypair, chain_id: &str, height: u64, round: u32) -> 
 
 /// Evidence accusing `validator` of a double vote, with signatures that are random bytes.
 pub fn forged_evidence(validator: [u8; 32], height: u64, round: u32, rng: &mut Rng) -> Vec<u8> {
-    let vote = |value| SignedVote {
+    let mut vote = |value| SignedVote {
         vote: Vote { vote_type: VoteType::Precommit, height, round, value: Some(value), validator },
         signature: rng.bytes(64),
     };

@@ -12,7 +12,6 @@ pub mod scenario;
 pub mod verdict;
 pub mod watch;
 
-pub use hostile_peer::HostilePeer;
 pub use scenario::{Scenario, ScenarioSpec};
 pub use verdict::{Reason, Rejections};
 

@@ -126,6 +126,12 @@ impl Watch {
     }
 }
 
+impl Drop for Watch {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
 fn run(nodes: &Mutex<Vec<Watched>>, samples: &Mutex<Vec<NodeSample>>, stop: &AtomicBool) {
     let n = nodes.lock().map(|v| v.len()).unwrap_or(0);
     let mut last_change: Vec<Option<Instant>> = vec![None; n];
