@@ -1,6 +1,6 @@
 //! Scenario: no attack. The control for every other scenario: a quiet network under the same
-//! harness commits every slot, settles every bid, and stays inside the watch's bounds; its
-//! memory and disk figures are what those bounds were chosen from.
+//! harness commits every slot, settles every bid, and stays inside the watch's bounds; it
+//! prints each node's memory, home and WAL maxima, against which those bounds are set.
 
 use crate::harness::{Scenario, ScenarioSpec};
 use std::time::Duration;
