@@ -2,7 +2,8 @@
 //! signed by the hostile peer's key, and garbage with the proposal tag; with them, forged
 //! evidence (random signatures over a real validator's votes) and evidence of the hostile key's
 //! own double votes at ever new heights. Buffers of future proposals and of evidence must be
-//! bounded: memory stays under the watch's `MAX_RSS_KIB`.
+//! bounded: memory stays under the watch's `MAX_RSS_KIB`. Two hostile peers: one signs, one
+//! sends what gossip validation can reject outright (peer scoring would silence a single one).
 
 use crate::harness::craft::{self, Rng};
 use crate::harness::{Reason, Rejections, Scenario, ScenarioSpec, VALIDATORS};
@@ -18,13 +19,15 @@ const TAG_PROPOSAL: u8 = 0x02;
 
 #[test]
 fn future_proposal_and_evidence_flood() {
-    let s = Scenario::start(ScenarioSpec { name: "future_proposal_and_evidence_flood", port_block: 5, hostile_peers: 1 });
+    let s = Scenario::start(ScenarioSpec { name: "future_proposal_and_evidence_flood", port_block: 5, hostile_peers: 2 });
     let chain = s.chain_id();
     let victims: Vec<[u8; 32]> = (0..VALIDATORS).map(|i| s.validator_address(i)).collect();
     let mut rng = Rng::new(5);
     let (mut proposals, mut evidence) = (0u64, 0u64);
     s.run_for(Duration::from_secs(12), |s, tick| {
-        let peer = &s.peers[0];
+        // Peer 0 signs; peer 1 sends the garbage and forgeries, which get it graylisted, so
+        // that peer 0's signed flood keeps reaching the validators' buffers.
+        let (peer, forger) = (&s.peers[0], &s.peers[1]);
         let (tip, _, _) = s.tip();
         let round = tick as u32;
         for ahead in 1..=8 {
@@ -33,11 +36,11 @@ fn future_proposal_and_evidence_flood() {
             peer.publish(Channel::Consensus, GossipMessage::Proposal(proposal, block).encode());
             let mut garbage = vec![TAG_PROPOSAL];
             garbage.extend(rng.bytes(64 * 1024));
-            peer.publish(Channel::Consensus, garbage);
+            forger.publish(Channel::Consensus, garbage);
             proposals += 2;
         }
         for v in &victims {
-            peer.publish(Channel::Evidence, craft::forged_evidence(*v, tip + 1, round, &mut rng));
+            forger.publish(Channel::Evidence, craft::forged_evidence(*v, tip + 1, round, &mut rng));
             evidence += 1;
         }
         for k in 0..20 {

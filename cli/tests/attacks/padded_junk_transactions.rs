@@ -43,6 +43,9 @@ fn padded_junk_transactions() {
                     match r["error"].as_str() {
                         None => accepted += 1,
                         Some(e) => {
+                            if refused == 0 {
+                                step!("first refusal: {}", short(e));
+                            }
                             refused += 1;
                             let e = e.to_string();
                             s.verdict.check(!e.trim().is_empty(), || "a junk transaction was refused without a reason".into());

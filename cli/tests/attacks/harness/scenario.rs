@@ -88,7 +88,10 @@ impl Scenario {
         };
         s.baseline_metrics = (0..VALIDATORS).map(|i| s.metrics_text(i)).collect();
         s.watch = Some(Watch::start((0..VALIDATORS).map(|i| s.watched(i)).collect()));
-        let clients: Vec<Client> = (0..VALIDATORS).map(|i| s.net.client(i)).collect();
+        // Not through validator 3, which scenarios stop and restart: a bid it admits in its
+        // first second back may never reach a peer (seen in lying_sync_peer), and the household's
+        // later nonces would then wait behind it, which is not what those scenarios test.
+        let clients: Vec<Client> = (0..VALIDATORS - 1).map(|i| s.net.client(i)).collect();
         let homes = bids::households(s.net.seed, HOUSEHOLDS, |addr| {
             clients[0].get(&format!("/accounts/{}", hex::encode(addr))).ok().and_then(|a| a["nonce"].as_u64()).unwrap_or(0)
         });
