@@ -51,15 +51,16 @@ fn varint_len(mut v: usize) -> usize {
     n
 }
 
-/// Appends field 15 (length-delimited, unknown to every solartrade message) so that the
-/// message is exactly `total` bytes (or unchanged if it already is that long).
+/// Appends field 99 (length-delimited; no solartrade message has a field 99, while 15 is
+/// `Transaction.bid`) so that the message is exactly `total` bytes (or unchanged if it cannot be).
 pub fn pad_with_unknown_field(mut message: Vec<u8>, total: usize) -> Vec<u8> {
-    // Key byte + length varint + padding = what is left to fill.
+    const KEY: [u8; 2] = [0x9a, 0x06]; // (99 << 3) | 2 as a varint
+    // Key + length varint + padding = what is left to fill.
     let room = total.saturating_sub(message.len());
-    let Some(len) = (1..=4).map(|vl| room.saturating_sub(1 + vl)).find(|len| 1 + varint_len(*len) + len == room) else {
+    let Some(len) = (1..=4).map(|vl| room.saturating_sub(KEY.len() + vl)).find(|len| KEY.len() + varint_len(*len) + len == room) else {
         return message;
     };
-    message.push((15 << 3) | 2);
+    message.extend_from_slice(&KEY);
     let mut v = len;
     while v >= 0x80 {
         message.push((v as u8 & 0x7f) | 0x80);
