@@ -72,13 +72,23 @@ impl Bidder {
                     }
                     last_slot = slot;
                     for h in &mut homes {
-                        let tx = bid_tx(&h.key, &chain_id, h.nonce, slot, h.side, QUANTITY_WH);
-                        match client.submit(&tx) {
-                            Ok(_) => {
+                        let mut result = Err(String::new());
+                        // A block may commit between the status read and the bid (the chain runs
+                        // a little ahead of the wall clock after a slow round): then the bid is
+                        // stale, the household's timing and not the attack; it bids for the next.
+                        for slot in [slot, slot + 1] {
+                            let tx = bid_tx(&h.key, &chain_id, h.nonce, slot, h.side, QUANTITY_WH);
+                            result = client.submit(&tx).map(|_| slot).map_err(|e| format!("slot {slot}: {e}"));
+                            if !result.as_ref().is_err_and(|e| e.contains("is stale")) {
+                                break;
+                            }
+                        }
+                        match result {
+                            Ok(slot) => {
                                 h.nonce += 1;
                                 log.sent.push((slot, h.key.public()));
                             }
-                            Err(e) => log.refused.push(format!("slot {slot}: {e}")),
+                            Err(e) => log.refused.push(e),
                         }
                     }
                 }
