@@ -131,6 +131,7 @@ fn next_slot(client: &Client) -> Option<u64> {
 pub fn unsettled(client: &Client, sent: &[(u64, [u8; 32])]) -> Vec<String> {
     let mut missing = Vec::new();
     let mut slots: Vec<u64> = sent.iter().map(|(s, _)| *s).collect();
+    slots.sort_unstable();
     slots.dedup();
     for slot in slots {
         let view = client.get(&format!("/market/slots/{slot}"));
