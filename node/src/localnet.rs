@@ -101,9 +101,14 @@ pub enum LocalnetError {
     Ports { validators: usize, base: u16 },
 }
 
+/// The libp2p identity a node key stands for (what `start` runs its swarm with); the attack
+/// suite builds a hostile peer's `Network` from it without naming libp2p itself.
+pub fn node_identity(node_key: &Keypair) -> Result<libp2p::identity::Keypair, LocalnetError> {
+    libp2p::identity::Keypair::ed25519_from_bytes(node_key.seed()).map_err(|e| LocalnetError::NodeKey(e.to_string()))
+}
+
 pub fn node_id_of(node_key: &Keypair) -> Result<String, LocalnetError> {
-    let identity = libp2p::identity::Keypair::ed25519_from_bytes(node_key.seed()).map_err(|e| LocalnetError::NodeKey(e.to_string()))?;
-    Ok(identity.public().to_peer_id().to_string())
+    Ok(node_identity(node_key)?.public().to_peer_id().to_string())
 }
 
 /// Writes `dir/node<i>/` homes and `dir/admin_key.json`; returns the genesis and the nodes.
