@@ -93,7 +93,7 @@ fn markup_in_a_lot_and_a_moniker_renders_as_text_and_runs_nothing() -> anyhow::R
 
     let household = Keypair::from_seed(&[66u8; 32]);
     let address = hex::encode(household.public());
-    let spec = HouseholdSpec { pv_capacity_w: 4000, battery_wh: 0, battery_w: 0, import_limit_w: 8000, kind: HouseholdKind::Villa, lot: LOT.into() };
+    let spec = HouseholdSpec { pv_capacity_w: 4000, battery_wh: 0, battery_w: 0, import_limit_w: 8000, kind: HouseholdKind::Villa, node_key: None, lot: LOT.into() };
     let register = Tx { sender: household.public(), nonce: 0, body: TxBody::RegisterHousehold(spec) };
     client.submit(&ledger::tx::encode_tx(&household, &net.chain_id, &register)?).context("the hostile registration is admitted")?;
     wait_for_status(&client, &address, "pending")?;

@@ -51,7 +51,7 @@ fn validator_set_cannot_be_emptied() {
     let admin = node::localnet::admin_keypair(s.net.seed);
     let chain = s.chain_id();
     let update = |nonce: u64, validator: [u8; 32], power: u64| {
-        signed_tx(&admin, &chain, &Tx { sender: admin.public(), nonce, body: TxBody::ValidatorUpdate { validator, power } })
+        signed_tx(&admin, &chain, &Tx { sender: admin.public(), nonce, body: TxBody::ValidatorUpdate { validator, power, node_key: None } })
     };
     let huge = update(admin_nonce(&s, &admin.public()), s.validator_address(0), u64::MAX - 1);
     let admitted = submit(&s, &huge);
