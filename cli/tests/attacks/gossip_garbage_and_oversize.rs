@@ -29,32 +29,34 @@ fn truncatable(key: &Keypair, chain: &str, height: u64) -> Vec<(Channel, Vec<u8>
 
 #[test]
 fn gossip_garbage_and_oversize() {
-    let s = Scenario::start(ScenarioSpec { name: "gossip_garbage_and_oversize", port_block: 7, hostile_peers: 1 });
+    // One hostile peer per channel: peer scoring graylists a sender after a few rejections,
+    // and gossipsub then drops its messages before validation, on every channel.
+    let s = Scenario::start(ScenarioSpec { name: "gossip_garbage_and_oversize", port_block: 7, hostile_peers: 3 });
     let chain = s.chain_id();
     let mut rng = Rng::new(7);
     let channels = [Channel::Txs, Channel::Consensus, Channel::Evidence];
     let mut sent = 0u64;
     s.run_for(Duration::from_secs(12), |s, tick| {
-        let peer = &s.peers[0];
         let (tip, _, _) = s.tip();
-        for channel in channels {
+        for (i, channel) in channels.into_iter().enumerate() {
             for _ in 0..20 {
                 let len = [0, 1, 2, 5, 77, 145, 300, 4096, 65_536][rng.below(9) as usize];
-                peer.publish(channel, rng.bytes(len));
+                s.peers[i].publish(channel, rng.bytes(len));
                 sent += 1;
             }
         }
-        for (channel, msg) in truncatable(&peer.key, &chain, tip.max(2) + 1) {
+        for (channel, msg) in truncatable(&s.peers[0].key, &chain, tip.max(2) + 1) {
+            let i = channels.iter().position(|c| *c == channel).unwrap_or(0);
             for cut in [1, msg.len() / 2, msg.len() - 1] {
-                peer.publish(channel, msg[..cut].to_vec());
+                s.peers[i].publish(channel, msg[..cut].to_vec());
                 sent += 1;
             }
         }
         // Every second: one message just under the limit and one past it on each channel.
         if tick % 10 == 5 {
-            for channel in channels {
-                peer.publish(channel, rng.bytes(GOSSIP_LIMIT - 1024));
-                peer.publish(channel, rng.bytes(GOSSIP_LIMIT + 1024));
+            for (i, channel) in channels.into_iter().enumerate() {
+                s.peers[i].publish(channel, rng.bytes(GOSSIP_LIMIT - 1024));
+                s.peers[i].publish(channel, rng.bytes(GOSSIP_LIMIT + 1024));
                 sent += 2;
             }
         }

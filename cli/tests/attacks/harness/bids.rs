@@ -31,6 +31,8 @@ pub struct Household {
     pub key: Keypair,
     pub side: Side,
     pub nonce: u64,
+    /// The slot of the latest admitted bid: until it closes, that bid may still be pending.
+    pub last_bid_slot: u64,
 }
 
 pub fn bid_tx(key: &Keypair, chain_id: &str, nonce: u64, slot: u64, side: Side, quantity_wh: u64) -> Vec<u8> {
@@ -46,7 +48,7 @@ pub fn households(seed: u64, count: usize, nonce_of: impl Fn(&[u8; 32]) -> u64) 
             let key = node::localnet::household_keypair(seed, i);
             let side = if community.households[i].pv_capacity_w > 0.0 { Side::Sell } else { Side::Buy };
             let nonce = nonce_of(&key.public());
-            Household { key, side, nonce }
+            Household { key, side, nonce, last_bid_slot: 0 }
         })
         .collect()
 }
@@ -71,7 +73,17 @@ impl Bidder {
                         continue;
                     }
                     last_slot = slot;
+                    let committed_height = client.get("/status").ok().and_then(|v| v["latest_height"].as_u64()).unwrap_or(0);
                     for h in &mut homes {
+                        // Like the household agent: once its last bid's slot has closed, a
+                        // household goes on from the committed nonce, so a bid that was lost does
+                        // not leave a gap that strands the next ones.
+                        if h.last_bid_slot <= committed_height {
+                            let path = format!("/accounts/{}", hex::encode(h.key.public()));
+                            if let Some(nonce) = client.get(&path).ok().and_then(|v| v["nonce"].as_u64()) {
+                                h.nonce = nonce;
+                            }
+                        }
                         let mut result = Err(String::new());
                         // A block may commit between the status read and the bid (the chain runs
                         // a little ahead of the wall clock after a slow round): then the bid is
@@ -86,6 +98,7 @@ impl Bidder {
                         match result {
                             Ok(slot) => {
                                 h.nonce += 1;
+                                h.last_bid_slot = slot;
                                 log.sent.push((slot, h.key.public()));
                             }
                             Err(e) => log.refused.push(e),

@@ -34,6 +34,8 @@ pub struct Scenario {
     bidder: Option<Bidder>,
     baseline_metrics: Vec<String>,
     down: HashSet<usize>,
+    /// Bids that may be lost, and why (a known issue the scenario provokes, not the attack).
+    lost_bids_allowed: Option<(usize, &'static str)>,
     pub net: Net,
     _serial: MutexGuard<'static, ()>,
 }
@@ -83,6 +85,7 @@ impl Scenario {
             bidder: None,
             baseline_metrics: Vec::new(),
             down: HashSet::new(),
+            lost_bids_allowed: None,
             net,
             _serial: serial,
         };
@@ -196,6 +199,13 @@ impl Scenario {
         self.check_rejections(expected);
         let failures = std::mem::take(&mut self.verdict.failures);
         crate::step!("{}: {} checks failed", self.name, failures.len());
+        if !failures.is_empty() && std::env::var_os("ATTACK_KEEP_LOGS").is_some() {
+            let dir = std::path::PathBuf::from(format!("/tmp/attack-logs/{}", self.name.replace(' ', "_")));
+            let _ = std::fs::create_dir_all(&dir);
+            for i in 0..self.net.nodes.len() {
+                let _ = std::fs::write(dir.join(format!("node{i}.log")), self.net.log(i));
+            }
+        }
         assert!(failures.is_empty(), "scenario {} failed {} checks:\n - {}", self.name, failures.len(), failures.join("\n - "));
     }
 
@@ -267,12 +277,20 @@ impl Scenario {
         self.verdict.check(!log.sent.is_empty(), || "no honest bid was admitted during the attack".into());
         let missing = bids::unsettled(&self.best_client(), &log.sent);
         let total = log.sent.len();
-        if let Some(first) = missing.first() {
+        let allowed = self.lost_bids_allowed.map_or(0, |(n, _)| n);
+        if let (Some(first), Some((n, why))) = (missing.first(), self.lost_bids_allowed.filter(|_| missing.len() <= allowed)) {
+            self.verdict.note(format!("{} of {total} honest bids did not settle in their slot (at most {n} allowed: {why}); first: {}", missing.len(), verdict::short(first)));
+        } else if let Some(first) = missing.first() {
             let first = verdict::short(first);
             self.verdict.fail(format!("{} of {total} honest bids did not settle in their slot; first: {first}", missing.len()));
         } else {
             self.verdict.note(format!("all {total} honest bids settled in their slots"));
         }
+    }
+
+    /// Lets up to `n` honest bids go unsettled, for `why`: a known issue the scenario provokes.
+    pub fn allow_lost_bids(&mut self, n: usize, why: &'static str) {
+        self.lost_bids_allowed = Some((n, why));
     }
 
     fn check_same_state(&mut self) {
