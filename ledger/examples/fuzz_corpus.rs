@@ -32,6 +32,7 @@ fn txs() -> Vec<Vec<u8>> {
     let home = key(10);
     let meter = MeterReading { generation_wh: 1_200, load_wh: 900, battery_soc_wh: 2_000, battery_capacity_wh: 5_000 };
     let spec = HouseholdSpec {
+        node_key: None,
         pv_capacity_w: 5_000,
         battery_wh: 5_000,
         battery_w: 2_500,
@@ -45,7 +46,7 @@ fn txs() -> Vec<Vec<u8>> {
         tx(&home, 2, TxBody::Bid { slot: 8, side: Side::Sell, quantity_wh: 300, meter: Some(meter) }),
         tx(&home, 3, TxBody::Transfer { to: key(11).public(), amount: 1_000_000 }),
         tx(&key(1), 0, TxBody::ApproveHousehold { household: home.public() }),
-        tx(&key(1), 1, TxBody::ValidatorUpdate { validator: key(2).public(), power: 10 }),
+        tx(&key(1), 1, TxBody::ValidatorUpdate { validator: key(2).public(), power: 10, node_key: Some(key(3).public()) }),
         ledger::tx::encode_evidence_tx(
             &key(1),
             CHAIN,

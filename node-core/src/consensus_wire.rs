@@ -140,10 +140,12 @@ pub fn parse_proposal_sign_bytes(b: &[u8]) -> Result<Proposal, WireFormatError> 
     if b[0] != 0x03 {
         return Err(WireFormatError::Tag { what: "proposal", tag: b[0] });
     }
+    // Without a POL round its four bytes must be zero: one proposal, one encoding (else a
+    // relayer could make many distinct messages of one proposal, each passing gossip dedup).
     let pol_round = match b[13] {
-        0 => None,
+        0 if b[14..18].iter().all(|x| *x == 0) => None,
         1 => Some(be_u32(&b[14..18])),
-        flag => return Err(WireFormatError::Field { what: "proposal", why: format!("has_pol flag {flag}") }),
+        flag => return Err(WireFormatError::Field { what: "proposal", why: format!("has_pol flag {flag} with pol round bytes") }),
     };
     Ok(Proposal { height: be_u64(&b[1..9]), round: be_u32(&b[9..13]), pol_round, value: b32(&b[18..50]), proposer: b32(&b[50..82]) })
 }
@@ -300,5 +302,14 @@ mod tests {
         assert!(matches!(GossipMessage::decode(&[]), Err(WireFormatError::Length { .. })));
         assert!(matches!(GossipMessage::decode(&[0x7f, 1, 2]), Err(WireFormatError::Tag { tag: 0x7f, .. })));
         assert!(matches!(GossipMessage::decode(&[TAG_VOTE, 1, 2]), Err(WireFormatError::Length { .. })));
+    }
+
+    #[test]
+    fn a_proposal_without_a_pol_round_but_with_pol_bytes_is_refused_as_a_second_encoding() {
+        let proposal = Proposal { height: 6, round: 0, pol_round: None, value: [1; 32], proposer: [2; 32] };
+        let mut bytes = proposal.sign_bytes().to_vec();
+        assert!(parse_proposal_sign_bytes(&bytes).is_ok());
+        bytes[17] = 6;
+        assert!(parse_proposal_sign_bytes(&bytes).is_err(), "found by the decode_gossip fuzzer");
     }
 }

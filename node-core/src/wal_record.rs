@@ -122,6 +122,7 @@ impl WalEntry {
         let u64_at = |i: usize| rest.get(i..i.saturating_add(8)).and_then(|s| s.try_into().ok()).map(u64::from_be_bytes);
         let u32_at = |i: usize| rest.get(i..i.saturating_add(4)).and_then(|s| s.try_into().ok()).map(u32::from_be_bytes);
         match tag {
+            START if rest.len() != 8 => Err("start record is not 8 bytes"),
             START => Ok(WalEntry::StartHeight(u64_at(0).ok_or("short start record")?)),
             PROPOSAL => {
                 let valid = match rest.first() {
@@ -260,6 +261,15 @@ mod tests {
         let mut bytes = u32::MAX.to_be_bytes().to_vec();
         bytes.extend_from_slice(&[0; 40]);
         assert!(matches!(read_log(&bytes), Err(WalCorrupt::TooLong { offset: 0, .. })));
+    }
+
+    #[test]
+    fn a_start_record_with_trailing_bytes_is_corruption_found_by_the_fuzzer() {
+        let body = [0x10u8, 0, 0, 0, 0, 0, 0, 0, 12, 0, 0];
+        let mut bytes = (body.len() as u32).to_be_bytes().to_vec();
+        bytes.extend_from_slice(&sha2::Sha256::digest(body)[..4]);
+        bytes.extend_from_slice(&body);
+        assert!(matches!(read_log(&bytes), Err(WalCorrupt::Undecodable { offset: 0, .. })));
     }
 
     #[test]

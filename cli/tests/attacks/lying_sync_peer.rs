@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-const REASON: Reason = Reason::Any;
+const REASON: Reason = Reason::Is("invalid-block");
 const LAGGING: usize = 3;
 /// Validator 3 must be back at the others' height this soon after its restart.
 const CATCH_UP: Duration = Duration::from_secs(6);

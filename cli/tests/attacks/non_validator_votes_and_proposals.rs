@@ -12,7 +12,7 @@ use node::network::Channel;
 use std::time::Duration;
 
 /// The reason label the nodes give (any until the lead names them; then "not-a-validator").
-const REASON: Reason = Reason::Any;
+const REASON: Reason = Reason::Is("not-a-validator");
 const VOTES_PER_TICK: u32 = 100;
 const BLOCK_BYTES: usize = 1024 * 1024;
 

@@ -34,7 +34,6 @@ enum Command {
 pub struct HostilePeer {
     /// Node key: the libp2p identity, and the key it signs consensus messages with.
     pub key: Keypair,
-    pub node_id: String,
     commands: mpsc::UnboundedSender<Command>,
     stats: Arc<Mutex<PeerStats>>,
     liar: Arc<Mutex<Option<SyncLiar>>>,
@@ -51,7 +50,6 @@ impl HostilePeer {
 
     /// Joins the network listening on `port`, dialling `validators` ("/ip4/../p2p/<id>").
     pub fn join(key: Keypair, chain_id: &str, port: u16, validators: &[String]) -> HostilePeer {
-        let node_id = node::localnet::node_id_of(&key).expect("node id");
         let seed = key.seed();
         let persistent: Vec<_> = validators.iter().map(|a| node::network::parse_peer_addr(a).expect("validator address")).collect();
         let settings = NetworkSettings {
@@ -75,7 +73,7 @@ impl HostilePeer {
                 rt.block_on(drive(Keypair::from_seed(&seed), settings, rx, stats, liar));
             }
         });
-        HostilePeer { key, node_id, commands, stats, liar, handle: Some(handle) }
+        HostilePeer { key, commands, stats, liar, handle: Some(handle) }
     }
 
     pub fn stats(&self) -> PeerStats {
