@@ -9,10 +9,12 @@ pub const TX_FRAMING_BYTES: usize = 4;
 impl Mempool {
     /// The transactions for the block of `slot`: at most `max_txs`, whose envelopes with
     /// their framing take at most `max_bytes`. Accounts with an important transaction come
-    /// first (class, then address, so every node orders alike); within an account, only the
-    /// run of nonces from its committed one (`nonce_of`), stopping at a later slot's bid or
-    /// at a transaction that no longer fits.
-    pub fn reap(&self, slot: u64, max_txs: usize, max_bytes: usize, nonce_of: impl Fn(&Address) -> u64) -> Vec<&PoolTx> {
+    /// first (class, then address, so every node orders alike); within an account, in nonce
+    /// order, stopping at a later slot's bid or at a transaction that no longer fits. A nonce
+    /// gap is not skipped over: the transactions after it go into the block and fail there
+    /// with a named reason, so a bid whose predecessor was lost is refused on chain rather
+    /// than evicted unseen (admission bounds how far ahead a nonce may be).
+    pub fn reap(&self, slot: u64, max_txs: usize, max_bytes: usize) -> Vec<&PoolTx> {
         let mut accounts: Vec<(usize, &Address)> = self
             .by_account
             .iter()
@@ -22,20 +24,18 @@ impl Mempool {
         let mut out = Vec::new();
         let mut bytes = 0usize;
         for (_, account) in accounts {
-            let mut expected = nonce_of(account);
-            for (nonce, hash) in &self.by_account[account] {
+            for hash in self.by_account[account].values() {
                 if out.len() >= max_txs {
                     return out;
                 }
                 let Some(entry) = self.txs.get(hash) else { break };
                 let size = entry.tx.bytes.len().saturating_add(TX_FRAMING_BYTES);
                 let later_bid = entry.tx.bid_slot().is_some_and(|s| s > slot);
-                if *nonce != expected || later_bid || bytes.saturating_add(size) > max_bytes {
+                if later_bid || bytes.saturating_add(size) > max_bytes {
                     // The account's later nonces cannot run before this one.
                     break;
                 }
                 bytes += size;
-                expected = expected.saturating_add(1);
                 out.push(&entry.tx);
             }
         }

@@ -23,10 +23,6 @@ fn limits() -> Limits {
     Limits { max_txs: 4, max_bytes: 10_000, max_per_account: 2, max_tx_bytes: 1000 }
 }
 
-fn committed_zero(_: &Address) -> u64 {
-    0
-}
-
 #[test]
 fn the_same_transaction_twice_is_refused_as_duplicate() {
     let mut pool = Mempool::new(limits(), 1, ADMIN);
@@ -89,18 +85,9 @@ fn reap_leaves_later_bids_and_orders_each_account_by_nonce() {
     pool.insert(bid(2, 1, 2)).unwrap();
     pool.insert(bid(2, 0, 1)).unwrap();
     pool.insert(bid(1, 0, 3)).unwrap();
-    let reaped: Vec<(u8, u64)> = pool.reap(2, 10, usize::MAX, committed_zero).iter().map(|t| (t.tx.sender[0], t.tx.nonce)).collect();
+    let reaped: Vec<(u8, u64)> = pool.reap(2, 10, usize::MAX).iter().map(|t| (t.tx.sender[0], t.tx.nonce)).collect();
     assert_eq!(reaped, vec![(2, 0), (2, 1)]);
-    assert_eq!(pool.reap(1, 10, usize::MAX, committed_zero).len(), 1);
-}
-
-#[test]
-fn reap_skips_an_account_whose_next_nonce_is_missing() {
-    let mut pool = Mempool::new(Limits { max_per_account: 8, ..limits() }, 1, ADMIN);
-    pool.insert(transfer(3, 1)).unwrap();
-    pool.insert(transfer(3, 2)).unwrap();
-    assert!(pool.reap(1, 10, usize::MAX, committed_zero).is_empty(), "nonce 0 is missing");
-    assert_eq!(pool.reap(1, 10, usize::MAX, |_| 1).len(), 2);
+    assert_eq!(pool.reap(1, 10, usize::MAX).len(), 1);
 }
 
 #[test]
@@ -111,7 +98,7 @@ fn reap_stays_within_the_byte_budget_and_puts_the_administrator_first() {
     }
     pool.insert(tx(0xad, 0, TxBody::ApproveHousehold { household: [1; 32] }, 150)).unwrap();
     let budget = 3 * (150 + TX_FRAMING_BYTES);
-    let reaped = pool.reap(1, 100, budget, committed_zero);
+    let reaped = pool.reap(1, 100, budget);
     assert_eq!(reaped.len(), 3);
     assert_eq!(reaped[0].tx.sender, ADMIN);
 }

@@ -396,8 +396,7 @@ impl Driver {
         let height = self.chain.tip().height + 1;
         let cert_bytes = self.chain.last_commit().map_or(0, |c| c.encoded_len());
         let budget = self.max_message_bytes.saturating_sub(PROPOSAL_OVERHEAD_BYTES + cert_bytes);
-        let state = self.chain.state();
-        let reaped = self.mempool.reap(height, self.max_block_txs, budget, |addr| market_runtime::account(state, addr).map(|a| a.nonce).unwrap_or(0));
+        let reaped = self.mempool.reap(height, self.max_block_txs, budget);
         let verified: Vec<VerifiedTx> = reaped.iter().map(|t| VerifiedTx { hash: t.hash, tx: t.tx.clone(), bytes: t.bytes.clone() }).collect();
         let txs: Vec<Vec<u8>> = reaped.into_iter().map(|t| t.bytes.clone()).collect();
         let proposer = self.me.as_ref().map(|k| k.public()).unwrap_or([0; 32]);
