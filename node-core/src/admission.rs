@@ -19,15 +19,12 @@ pub enum AdmissionError {
 }
 
 impl AdmissionError {
-    /// Whether the transaction could never have been admitted by an honest peer: not a
-    /// matter of timing (a nonce used or a slot closed meanwhile) or of this pool's room.
+    /// Whether the transaction could never have been admitted by an honest peer, whatever
+    /// state that peer was in: only a bad encoding or signature. State checks depend on how
+    /// far each node is (a node that restarted and is catching up refuses bids an honest
+    /// peer admitted), so they never count against the forwarder.
     pub fn is_senders_fault(&self) -> bool {
-        match self {
-            AdmissionError::Wire(_) => true,
-            AdmissionError::State(TxError::BadNonce { .. }) => false,
-            AdmissionError::State(_) => true,
-            AdmissionError::Mempool(_) => false,
-        }
+        matches!(self, AdmissionError::Wire(_))
     }
 
     /// A short kebab-case name for RPC error codes and metric labels.
