@@ -40,7 +40,7 @@ impl SyncPeers {
         let record = self.peers.entry(peer).or_default();
         let outcome = if bad_block {
             Outcome::Misbehaved("invalid-block")
-        } else if claimed >= asked_from && applied == 0 {
+        } else if claimed > asked_from.saturating_add(1) && applied == 0 {
             Outcome::Misbehaved("claimed-blocks-not-sent")
         } else {
             Outcome::Honest
