@@ -22,7 +22,7 @@ const HOUSEHOLDS: usize = 623;
 const VALIDATORS: usize = 4;
 const SLOT_MS: u64 = 1000;
 /// Away from the testnet's default ports, so a person's own testnet does not collide with the test.
-const BASE_PORT: u16 = 47300;
+const BASE_PORT: u16 = 25300;
 /// The seed of the testnet's genesis households, so the meters sign for homes the chain approved.
 const SEED: &str = "1";
 /// Generous: four validators, 623 genesis households and a meter-sim all start on 2 cores.

@@ -33,7 +33,7 @@ fn chromium_or_skip() -> Option<std::path::PathBuf> {
 
 /// A one-validator network whose validator is named `MONIKER` in the genesis and its config.
 fn start_net() -> anyhow::Result<common::Net> {
-    let mut net = common::Net::new(1, 4, 500, 48150, &[]);
+    let mut net = common::Net::new(1, 4, 500, 25050, &[]);
     let home = net.nodes[0].home.clone();
     let genesis_path = home.join("config/genesis.json");
     let mut genesis = node::genesis::Genesis::load(&genesis_path)?;

@@ -26,7 +26,7 @@ fn bodies_over_each_routes_limit_get_413_with_a_json_error() {
     // The shipped limits.
     let defaults = node::config::RpcConfig::default();
     let (tx_limit, batch_limit) = (defaults.max_body_bytes, defaults.max_batch_body_bytes);
-    let net = start_node(48120, |_| {});
+    let net = start_node(25020, |_| {});
     let addr = rpc_addr(&net);
 
     // Announced: a Content-Length over the limit is refused before the body is sent.

@@ -15,7 +15,7 @@ const MAX_CONNECTIONS: usize = 8;
 #[test]
 fn the_connection_past_the_cap_is_refused_with_503_and_served_once_a_slot_frees() {
     let _serial = common::SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let net = start_node(48110, |rpc| {
+    let net = start_node(25010, |rpc| {
         rpc.max_connections = MAX_CONNECTIONS;
         // Long enough that the idle connections hold their slots for the whole test.
         rpc.header_timeout_ms = 60_000;

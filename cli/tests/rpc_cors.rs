@@ -25,7 +25,7 @@ fn read_from(addr: &str, origin: &str) -> Answer {
 #[test]
 fn other_origins_are_refused_by_default_and_a_listed_origin_is_allowed() {
     let _serial = common::SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let closed = start_node(48130, |_| {});
+    let closed = start_node(25030, |_| {});
     let addr = rpc_addr(&closed);
     let answer = preflight(&addr, EVIL);
     println!("default node, preflight from {EVIL}: {} {:?}", answer.status, answer.headers);
@@ -36,7 +36,7 @@ fn other_origins_are_refused_by_default_and_a_listed_origin_is_allowed() {
     assert!(answer.header("access-control-allow-origin").is_none(), "another origin may read /status: {answer:?}");
     drop(closed);
 
-    let open = start_node(48140, |rpc| rpc.cors_allowed_origins = vec![DASHBOARD.into()]);
+    let open = start_node(25040, |rpc| rpc.cors_allowed_origins = vec![DASHBOARD.into()]);
     let addr = rpc_addr(&open);
     let answer = preflight(&addr, DASHBOARD);
     println!("configured node, preflight from {DASHBOARD}: {} {:?}", answer.status, answer.headers);

@@ -33,7 +33,7 @@ fn subscribe(addr: &str) -> (std::net::TcpStream, u16, String) {
 #[test]
 fn the_subscriber_past_the_cap_gets_503_and_a_freed_slot_is_reused() {
     let _serial = common::SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let net = start_node(48160, |rpc| rpc.max_event_subscribers = SUBSCRIBERS);
+    let net = start_node(25060, |rpc| rpc.max_event_subscribers = SUBSCRIBERS);
     let addr = rpc_addr(&net);
     let mut open: Vec<_> = (0..SUBSCRIBERS)
         .map(|i| {

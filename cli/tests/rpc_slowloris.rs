@@ -34,7 +34,7 @@ fn trickle_until_closed(addr: &str, prefix: &[u8], give_up: Duration) -> Option<
 #[test]
 fn slow_headers_idle_connections_and_slow_bodies_are_cut_off_at_their_deadlines() {
     let _serial = common::SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let net = start_node(48100, |rpc| {
+    let net = start_node(25000, |rpc| {
         rpc.header_timeout_ms = HEADER_TIMEOUT_MS;
         rpc.body_timeout_ms = BODY_TIMEOUT_MS;
     });

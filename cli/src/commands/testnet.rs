@@ -193,12 +193,31 @@ fn wait_healthy(nodes: &[LocalnetNode], timeout: Duration) -> anyhow::Result<()>
                 break;
             }
             if started.elapsed() > timeout {
-                anyhow::bail!("{} did not answer /health on port {} within {:?}; see {}/node.log", n.moniker, n.rpc_port, timeout, n.home.display());
+                let log = n.home.join("node.log");
+                anyhow::bail!(
+                    "{} did not answer /health on port {} within {:?}; the end of {}:\n{}",
+                    n.moniker,
+                    n.rpc_port,
+                    timeout,
+                    log.display(),
+                    log_tail(&log, 20)
+                );
             }
             std::thread::sleep(Duration::from_millis(100));
         }
     }
     Ok(())
+}
+
+/// The last `lines` lines of a node's log, so a node that failed to start says why.
+fn log_tail(log: &Path, lines: usize) -> String {
+    match std::fs::read_to_string(log) {
+        Ok(text) => {
+            let all: Vec<&str> = text.lines().collect();
+            all[all.len().saturating_sub(lines)..].join("\n")
+        }
+        Err(e) => format!("(cannot read it: {e})"),
+    }
 }
 
 /// Every node's commit latency per height (`/consensus/latency`) as CSV
