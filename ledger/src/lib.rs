@@ -16,6 +16,8 @@ pub mod sign;
 #[cfg(feature = "store")]
 pub mod state;
 #[cfg(feature = "store")]
+mod state_cache;
+#[cfg(feature = "store")]
 pub mod store;
 pub mod sync;
 pub mod tx;

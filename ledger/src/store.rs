@@ -9,6 +9,7 @@ use thiserror::Error;
 
 use crate::error::WireError;
 use crate::hash::{to_hex, Hash};
+use crate::state_cache::StateCache;
 use crate::records::{decode_hash, decode_height, decode_signer_state, decode_stored_block, decode_stored_certificate};
 use crate::wire::{Block, CommitCertificate, SignerState};
 
@@ -67,6 +68,8 @@ pub struct StateChanges {
 /// [`ChainStore::write_prepared`], so a crash in between loses the whole commit.
 pub struct PreparedCommit {
     batch: WriteBatch,
+    /// The state writes in the batch, for the cache once the batch is on disk.
+    state: StateWrites,
 }
 
 impl std::fmt::Debug for PreparedCommit {
@@ -82,6 +85,7 @@ pub type Entries = Vec<(Vec<u8>, Vec<u8>)>;
 pub struct ChainStore {
     db: DB,
     path: PathBuf,
+    cache: StateCache,
 }
 
 impl std::fmt::Debug for ChainStore {
@@ -103,7 +107,7 @@ impl ChainStore {
             .map(|name| ColumnFamilyDescriptor::new(*name, Options::default()));
         let db = DB::open_cf_descriptors(&options, path, descriptors)
             .map_err(|source| StoreError::Rocks { path: path.to_path_buf(), source })?;
-        Ok(Self { db, path: path.to_path_buf() })
+        Ok(Self { db, path: path.to_path_buf(), cache: StateCache::default() })
     }
 
     /// Where the database lives.
@@ -151,7 +155,7 @@ impl ChainStore {
         let mut batch = WriteBatch::default();
         self.add_state(&mut batch, writes)?;
         batch.put_cf(self.cf(CF_META)?, META_GENESIS, [1u8]);
-        Ok(PreparedCommit { batch })
+        Ok(PreparedCommit { batch, state: writes.clone() })
     }
 
     /// Checks a block and its certificate against the chain and lays out their batch
@@ -195,14 +199,16 @@ impl ChainStore {
         batch.put_cf(meta, META_LATEST_HEIGHT, key);
         batch.put_cf(meta, META_LATEST_HASH, hash);
         self.add_state(&mut batch, writes)?;
-        Ok(PreparedCommit { batch })
+        Ok(PreparedCommit { batch, state: writes.clone() })
     }
 
     /// Adds the state root to a prepared batch and writes it, synced.
     pub fn write_prepared(&self, prepared: PreparedCommit, root: &Hash) -> Result<(), StoreError> {
-        let mut batch = prepared.batch;
+        let PreparedCommit { mut batch, state } = prepared;
         batch.put_cf(self.cf(CF_META)?, META_STATE_ROOT, root);
-        self.db.write_opt(batch, &Self::synced()).map_err(|e| self.rocks(e))
+        self.db.write_opt(batch, &Self::synced()).map_err(|e| self.rocks(e))?;
+        self.cache.write_through(&state);
+        Ok(())
     }
 
     fn add_state(&self, batch: &mut WriteBatch, writes: &StateWrites) -> Result<(), StoreError> {
@@ -273,7 +279,14 @@ impl ChainStore {
 
     /// One committed state value.
     pub fn state_get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
-        self.get(CF_STATE, key)
+        match self.cache.get(key) {
+            Ok(cached) => Ok(cached),
+            Err(miss) => {
+                let value = self.get(CF_STATE, key)?;
+                self.cache.fill(miss, key, &value);
+                Ok(value)
+            }
+        }
     }
 
     /// The committed state entries whose key starts with `prefix`, in key order.
@@ -317,11 +330,12 @@ impl ChainStore {
             .transpose()
     }
 
-    /// Persists the validator's last-signed record, synced to disk before returning:
-    /// the node calls this before a vote or proposal leaves it.
+    /// Stores the validator's last-signed record, not synced: it survives a process crash,
+    /// and the node's consensus WAL, synced before a vote or proposal leaves, is the record
+    /// that survives a power loss (one fsync per signed message, not two).
     pub fn save_signer_state(&self, state: &SignerState) -> Result<(), StoreError> {
         self.db
-            .put_cf_opt(self.cf(CF_SIGNER)?, SIGNER_KEY, state.encode_to_vec(), &Self::synced())
+            .put_cf(self.cf(CF_SIGNER)?, SIGNER_KEY, state.encode_to_vec())
             .map_err(|e| self.rocks(e))
     }
 

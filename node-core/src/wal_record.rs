@@ -8,7 +8,7 @@
 //! forget what it signed, so reading fails and names the offset.
 
 use crate::consensus_wire::{decode_signed_proposal, decode_signed_vote, encode_signed_proposal, encode_signed_vote};
-use consensus::{Input, Timeout, TimeoutStep, ValidatorSet};
+use consensus::{Input, SignedStep, Step, Timeout, TimeoutStep, ValidatorId, ValidatorSet};
 use sha2::Digest;
 
 const START: u8 = 0x10;
@@ -58,6 +58,21 @@ impl WalEntry {
             WalEntry::Timeout(t) => t.height,
             WalEntry::ProposeValue { height, .. } => *height,
             _ => 0,
+        }
+    }
+
+    /// The step this entry shows `signer` signed: its own proposal or vote, logged (and
+    /// synced) before the message left the node. After a crash the highest such step is the
+    /// signer guard, so the WAL's one fsync is all a signed message waits for.
+    pub fn signed_by(&self, signer: &ValidatorId) -> Option<SignedStep> {
+        match self {
+            WalEntry::Proposal { input: Input::Proposal { proposal: p, .. }, .. } if p.proposal.proposer == *signer => {
+                Some(SignedStep { height: p.proposal.height, round: p.proposal.round, step: Step::Propose })
+            }
+            WalEntry::Vote(Input::Vote(v)) if v.vote.validator == *signer => {
+                Some(SignedStep { height: v.vote.height, round: v.vote.round, step: v.vote.vote_type.step() })
+            }
+            _ => None,
         }
     }
 

@@ -322,7 +322,7 @@ impl Chain {
         Ok(Some(SignedStep { height: state.height, round: state.round, step }))
     }
 
-    /// Persists (synced) the step of a message before it leaves the node.
+    /// Records the step of a message before it leaves the node (unsynced; the WAL is synced).
     pub fn save_signed_step(&self, step: SignedStep, payload: &[u8]) -> Result<(), ChainError> {
         let sign_step = match step.step {
             Step::Propose => SignStep::Propose,

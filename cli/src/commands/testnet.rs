@@ -145,6 +145,20 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 /// Child processes that are killed when this value is dropped (error paths included).
 pub struct Children(pub Vec<(String, Child)>);
 
+impl Children {
+    /// Fails when a node has exited: its ports may answer for another process (an earlier
+    /// testnet still shutting down), and a report on a dead node would say nothing true.
+    fn check_alive(&mut self, nodes: &[LocalnetNode]) -> anyhow::Result<()> {
+        for ((name, child), n) in self.0.iter_mut().zip(nodes) {
+            if let Some(status) = child.try_wait()? {
+                let log = n.home.join("node.log");
+                anyhow::bail!("{name} exited ({status}); the end of {}:\n{}", log.display(), log_tail(&log, 20));
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Drop for Children {
     fn drop(&mut self) {
         for (_, child) in &mut self.0 {
@@ -420,6 +434,7 @@ pub fn local(a: LocalArgs) -> anyhow::Result<()> {
         children.0.push((n.moniker.clone(), start_node(&exe, &n.home)?));
     }
     wait_healthy(&nodes, Duration::from_secs(30))?;
+    children.check_alive(&nodes)?;
     let rpcs: Vec<String> = nodes.iter().map(|n| format!("127.0.0.1:{}", n.rpc_port)).collect();
     let first = Client::new(&rpcs[0]);
     // Wait for the first block so the measured window is steady state.
@@ -428,6 +443,7 @@ pub fn local(a: LocalArgs) -> anyhow::Result<()> {
         if start_wait.elapsed() > Duration::from_secs(60) {
             anyhow::bail!("no block after 60 s; see the logs in {}", dir.display());
         }
+        children.check_alive(&nodes)?;
         std::thread::sleep(Duration::from_millis(50));
     }
     let first_height = first.get("/status").ok().and_then(|s| s["latest_height"].as_u64()).unwrap_or(0);
@@ -447,6 +463,7 @@ pub fn local(a: LocalArgs) -> anyhow::Result<()> {
     bar.set_style(ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()));
     while started.elapsed().as_secs_f64() < a.duration {
         std::thread::sleep(Duration::from_millis(200));
+        children.check_alive(&nodes)?;
         let st = first.get("/status").ok();
         let h = st.as_ref().and_then(|s| s["latest_height"].as_u64()).unwrap_or(0);
         let pool = st.as_ref().and_then(|s| s["mempool_size"].as_u64()).unwrap_or(0);

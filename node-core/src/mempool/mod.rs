@@ -234,23 +234,25 @@ impl Mempool {
     }
 
     /// After a block: drops what it included, nonces it used up, and bids for slots it
-    /// closed; bids of the new next slot move up to class 1. `nonce_of` gives an account's
-    /// next nonce in the new state. Returns the evicted hashes.
-    pub fn after_block(&mut self, included: &[Hash], next_slot: u64, nonce_of: impl Fn(&Address) -> u64) -> Vec<Hash> {
-        for hash in included {
+    /// closed; bids of the new next slot move up to class 1. `included` is every transaction
+    /// of the block with its sender; `nonce_of` gives an account's next nonce in the new
+    /// state, and is asked only for those senders: no other account's nonce moved. Returns
+    /// the evicted hashes.
+    pub fn after_block(&mut self, included: &[(Hash, Address)], next_slot: u64, nonce_of: impl Fn(&Address) -> u64) -> Vec<Hash> {
+        for (hash, _) in included {
             self.remove(hash);
         }
         self.next_slot = next_slot;
-        let mut evicted = Vec::new();
-        for (account, nonces) in &self.by_account {
-            let next_nonce = nonce_of(account);
-            for (nonce, hash) in nonces {
-                let stale_slot = self.txs.get(hash).and_then(|e| e.tx.bid_slot()).is_some_and(|s| s < next_slot);
-                if *nonce < next_nonce || stale_slot {
-                    evicted.push(*hash);
-                }
+        let mut evicted: Vec<Hash> = Vec::new();
+        let senders: std::collections::BTreeSet<&Address> = included.iter().map(|(_, sender)| sender).collect();
+        for sender in senders {
+            if let Some(nonces) = self.by_account.get(sender) {
+                evicted.extend(nonces.range(..nonce_of(sender)).map(|(_, hash)| *hash));
             }
         }
+        evicted.extend(self.txs.iter().filter(|(_, e)| e.tx.bid_slot().is_some_and(|s| s < next_slot)).map(|(hash, _)| *hash));
+        evicted.sort_unstable();
+        evicted.dedup();
         for hash in &evicted {
             self.remove(hash);
         }

@@ -110,7 +110,8 @@ fn after_a_block_included_used_and_stale_transactions_leave_and_next_bids_move_u
     pool.insert(bid(2, 0, 1)).unwrap();
     pool.insert(bid(3, 5, 3)).unwrap();
     pool.insert(bid(4, 0, 2)).unwrap();
-    let included = [bid(1, 0, 1).hash];
+    // Sender 3's nonce 5 was used by a transaction this pool never held (another node's).
+    let included = [(bid(1, 0, 1).hash, bid(1, 0, 1).tx.sender), ([0xee; 32], bid(3, 5, 3).tx.sender)];
     let evicted = pool.after_block(&included, 2, |a| if a[0] == 3 { 6 } else { 0 });
     assert_eq!(evicted.len(), 2, "bid of the closed slot 1 and the used nonce 5");
     assert_eq!(pool.len(), 1);

@@ -161,9 +161,13 @@ impl Driver {
     /// First call after opening: restores the signer guard and, if the WAL holds the
     /// height in progress, replays it; otherwise waits for the next slot's deadline.
     pub fn start(&mut self, now_ms: u64) -> Result<Vec<Effect>, DriverError> {
-        self.consensus.restore_signer_state(self.chain.signed_step()?);
         let next = self.chain.tip().height + 1;
         let entries: Vec<WalEntry> = self.wal.read_all()?.into_iter().filter(|e| e.height() == next).collect();
+        // The store's record is written unsynced; the WAL, synced before each own message
+        // leaves, holds what this validator signed at the height in progress.
+        let me = self.me.as_ref().map(|k| k.public());
+        let in_wal = me.and_then(|me| entries.iter().filter_map(|e| e.signed_by(&me)).max());
+        self.consensus.restore_signer_state(self.chain.signed_step()?.max(in_wal));
         if entries.is_empty() {
             self.wal.truncate()?;
             return Ok(vec![Effect::StartAt { height: next, at_ms: self.chain.genesis.slot_deadline_ms(next) }]);
@@ -369,8 +373,8 @@ impl Driver {
             },
         };
         if own && !self.replaying {
-            // The signed step is on disk before the message can leave: a restart never
-            // signs a conflicting message at the same step.
+            // The signed step is on disk (the WAL, synced below) before the message can
+            // leave: a restart never signs a conflicting message at the same step.
             let payload = match &message {
                 Message::Vote(v) => v.vote.sign_bytes().to_vec(),
                 Message::Proposal(p) => p.proposal.sign_bytes().to_vec(),
@@ -418,7 +422,7 @@ impl Driver {
         let oldest = block.height().saturating_sub(EVIDENCE_WINDOW);
         self.reported.retain(|(_, h, _)| *h >= oldest);
         let height = self.chain.tip().height;
-        let included: Vec<Hash> = txs.iter().map(|t| t.hash).collect();
+        let included: Vec<(Hash, [u8; 32])> = txs.iter().map(|t| (t.hash, t.tx.sender)).collect();
         let state = self.chain.state();
         let evicted = self.mempool.after_block(&included, height + 1, |addr| {
             market_runtime::account(state, addr).map(|a| a.nonce).unwrap_or(0)

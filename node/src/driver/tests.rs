@@ -20,9 +20,13 @@ fn genesis(validators: &[&Keypair]) -> Genesis {
 }
 
 fn driver(dir: &std::path::Path, g: &Genesis, me: &Keypair) -> Driver {
-    let chain = Chain::open(&dir.join("chain"), g.clone()).unwrap();
+    driver_on(&dir.join("chain"), &dir.join("cs.wal"), g, me)
+}
+
+fn driver_on(chain_dir: &std::path::Path, wal: &std::path::Path, g: &Genesis, me: &Keypair) -> Driver {
+    let chain = Chain::open(chain_dir, g.clone()).unwrap();
     let next = chain.tip().height + 1;
-    let wal = Wal::open(&dir.join("cs.wal")).unwrap();
+    let wal = Wal::open(wal).unwrap();
     let settings = DriverSettings { params: Params::default(), max_block_txs: 100, max_message_bytes: 4 << 20 };
     Driver::new(chain, Mempool::new(limits(), next, g.app_state.administrator), Some(me.clone()), wal, settings)
 }
@@ -87,6 +91,31 @@ fn a_restarted_validator_replays_its_wal_and_signs_nothing_new_at_the_same_step(
     }
     let step = d.chain().signed_step().unwrap().expect("the signed step was persisted");
     assert_eq!(step.height, 1);
+}
+
+#[test]
+fn the_wal_alone_restores_the_signer_guard_when_the_stores_unsynced_record_is_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys: Vec<Keypair> = (0..4).map(|i| Keypair::from_seed(&[20 + i; 32])).collect();
+    let g = genesis(&keys.iter().collect::<Vec<_>>());
+    let proposer = driver_on(&dir.path().join("probe"), &dir.path().join("probe.wal"), &g, &keys[0]).chain().validators().proposer(1, 0);
+    let me = keys.iter().find(|k| k.public() != proposer).expect("four validators, one proposer");
+    // Before the power loss it prevoted for a block at (1, 0); the WAL (synced) shows it, the
+    // store's unsynced record is gone. The replay does not reproduce that prevote (the
+    // proposal it saw is not in the log), so only the guard stops a second prevote.
+    let wal_path = dir.path().join("cs.wal");
+    let GossipMessage::Vote(own) = GossipMessage::decode(&signed_vote(me, &g.chain_id, 1, 0, 7)).unwrap() else { unreachable!() };
+    let mut wal = Wal::open(&wal_path).unwrap();
+    wal.append(&WalEntry::StartHeight(1)).unwrap();
+    wal.append(&WalEntry::Vote(Input::Vote(own.clone()))).unwrap();
+    wal.sync().unwrap();
+    let mut d = driver_on(&dir.path().join("chain"), &wal_path, &g, me);
+    assert_eq!(d.chain().signed_step().unwrap(), None, "the store recorded nothing");
+    d.start(3_000).unwrap();
+    let propose = Timeout { height: 1, round: 0, step: consensus::TimeoutStep::Propose };
+    let effects = d.on_timeout(propose, 4_000).unwrap();
+    let conflicting: Vec<_> = published_votes(&effects).into_iter().filter(|v| v.vote.round == 0 && v.vote.vote_type == own.vote.vote_type && v.vote.value != own.vote.value).collect();
+    assert!(conflicting.is_empty(), "a second prevote at (1, 0) after the restart: {conflicting:?}");
 }
 
 #[test]

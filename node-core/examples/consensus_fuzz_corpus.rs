@@ -1,7 +1,7 @@
 //! Writes the seed corpus of the node-core fuzz targets (`decode_gossip`, `read_wal` in
 //! ledger/fuzz): a few valid encodings from fixed keys, so the fuzzers start past the shape
 //! checks. Run from the repository root:
-//! `cargo run --release -p node-core --example fuzz_corpus -- ledger/fuzz/corpus`
+//! `cargo run --release -p node-core --example consensus_fuzz_corpus -- ledger/fuzz/corpus`
 
 use consensus::{Evidence, Input, Proposal, SignDomain, SignedProposal, SignedVote, Signer, Timeout, TimeoutStep, Vote, VoteType};
 use ledger::sign::Keypair;
