@@ -37,7 +37,7 @@ docker-down: ## remove the docker testnet's containers, network, volumes and hom
 	@bash scripts/docker-down.sh
 
 e2e: docker-image ## the e2e runner on a fresh docker testnet (MANIFEST=..., VALIDATORS=...)
-	$(CARGO) build --release -p testnet
+	$(CARGO) test --release --workspace --no-run  # make test's build: a no-op after it
 	target/release/solartrade-e2e --manifest $(MANIFEST) --validators $(VALIDATORS)
 
 e2e-full: MANIFEST = testnet/manifests/full.toml

@@ -16,7 +16,9 @@ build_dockerfile() {
 
 build_scratch() {
   echo "docker-image: no registry needed: assembling $IMAGE from target/release/solartrade and its shared libraries"
-  ${CARGO:-cargo} build --release -p solartrade -p testnet
+  # The build `make test` does (the testnet crate's tests build its binaries): after it, this
+  # is a no-op rather than a second build with other dependency features.
+  ${CARGO:-cargo} test --release --workspace --no-run
   local root
   root="$(mktemp -d)"
   trap 'rm -rf "$root"' RETURN
