@@ -52,6 +52,15 @@ pub enum StoreError {
     ReadFailed(String),
 }
 
+impl StoreError {
+    /// Whether RocksDB failed because the disk is full. RocksDB reports it only as an I/O
+    /// error with the OS's message, so the message is what tells.
+    pub fn is_disk_full(&self) -> bool {
+        matches!(self, StoreError::Rocks { source, .. }
+            if source.kind() == rocksdb::ErrorKind::IOError && source.to_string().contains("No space left on device"))
+    }
+}
+
 /// The state writes of one block's execution, by key: `None` deletes the key.
 pub type StateWrites = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
 

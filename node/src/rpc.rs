@@ -331,7 +331,7 @@ async fn to_mempool(s: &Shared, txs: Vec<PoolTx>) -> Result<Vec<Result<(), Admis
     s.to_mempool(txs).await.ok_or_else(stopping)
 }
 
-/// `POST /txs/batch`: many envelopes in one request (`count (u32 BE) || (len (u32 BE) || bytes)*`),
+/// `POST /txs/batch`: many envelopes in one request (a `TxBatch`, ledger/proto/solartrade/v1/batch.proto),
 /// signatures verified as one batch; one result per transaction, in order.
 async fn submit_batch(State(s): State<AppState>, State(verifier): State<Verifier>, body: Bytes) -> RpcResult {
     let chain_id = s.genesis.chain_id.clone();

@@ -17,7 +17,7 @@ fn crafted_block_last_commit_overflow_in_a_gossiped_proposal() {
     let s = Scenario::start(ScenarioSpec { name: "crafted_block_last_commit_overflow (proposal)", port_block: 1, hostile_peers: 1 });
     let chain = s.chain_id();
     let mut sent = 0;
-    s.run_for(Duration::from_secs(12), |s, tick| {
+    s.run_for(Duration::from_secs(8), |s, tick| {
         if tick % 5 != 0 {
             return;
         }

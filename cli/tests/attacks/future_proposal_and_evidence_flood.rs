@@ -24,7 +24,7 @@ fn future_proposal_and_evidence_flood() {
     let victims: Vec<[u8; 32]> = (0..VALIDATORS).map(|i| s.validator_address(i)).collect();
     let mut rng = Rng::new(5);
     let (mut proposals, mut evidence) = (0u64, 0u64);
-    s.run_for(Duration::from_secs(12), |s, tick| {
+    s.run_for(Duration::from_secs(8), |s, tick| {
         // Peer 0 signs; peer 1 sends the garbage and forgeries, which get it graylisted, so
         // that peer 0's signed flood keeps reaching the validators' buffers.
         let (peer, forger) = (&s.peers[0], &s.peers[1]);

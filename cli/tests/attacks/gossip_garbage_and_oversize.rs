@@ -36,7 +36,7 @@ fn gossip_garbage_and_oversize() {
     let mut rng = Rng::new(7);
     let channels = [Channel::Txs, Channel::Consensus, Channel::Evidence];
     let mut sent = 0u64;
-    s.run_for(Duration::from_secs(12), |s, tick| {
+    s.run_for(Duration::from_secs(8), |s, tick| {
         let (tip, _, _) = s.tip();
         for (i, channel) in channels.into_iter().enumerate() {
             for _ in 0..20 {

@@ -83,7 +83,7 @@ fn lying_sync_peer() {
     step!("validator {LAGGING} restarted at tip {tip}");
     let others: Vec<String> = (0..3).map(|i| s.net.nodes[i].node_id.clone()).collect();
     let mut caught_up: Option<Duration> = None;
-    s.run_for(Duration::from_secs(12), |s, tick| {
+    s.run_for(Duration::from_secs(8), |s, tick| {
         if tick % 2 == 0 {
             for id in &others {
                 s.peers[0].request_blocks(id, SyncRequest { from_height: 1, max_blocks: u32::MAX });

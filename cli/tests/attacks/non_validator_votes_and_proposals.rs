@@ -22,7 +22,7 @@ fn non_validator_votes_and_proposals() {
     let chain = s.chain_id();
     let mut rng = Rng::new(4);
     let (mut votes, mut proposals) = (0u64, 0u64);
-    s.run_for(Duration::from_secs(12), |s, tick| {
+    s.run_for(Duration::from_secs(8), |s, tick| {
         let peer = &s.peers[0];
         let (tip, _, _) = s.tip();
         let height = tip + 1;

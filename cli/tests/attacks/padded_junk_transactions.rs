@@ -63,6 +63,6 @@ fn padded_junk_transactions() {
         }
     }
     step!("junk admitted: {accepted}, refused: {refused} of {}", junk.len());
-    s.run_for(Duration::from_secs(15), |_, _| {});
+    s.run_for(Duration::from_secs(10), |_, _| {});
     s.finish(&[]);
 }

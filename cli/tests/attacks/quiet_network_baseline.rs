@@ -8,6 +8,6 @@ use std::time::Duration;
 #[test]
 fn quiet_network_baseline() {
     let s = Scenario::start(ScenarioSpec { name: "quiet_network_baseline", port_block: 0, hostile_peers: 1 });
-    s.run_for(Duration::from_secs(15), |_, _| {});
+    s.run_for(Duration::from_secs(10), |_, _| {});
     s.finish(&[]);
 }

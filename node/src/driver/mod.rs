@@ -39,10 +39,8 @@ impl DriverError {
     pub fn is_disk_full(&self) -> bool {
         match self {
             DriverError::Wal(e) => e.is_disk_full(),
-            DriverError::Chain(e) => {
-                let text = e.to_string();
-                text.contains("No space left on device") || text.contains("NoSpace")
-            }
+            DriverError::Chain(ChainError::Store(e)) => e.is_disk_full(),
+            DriverError::Chain(_) => false,
         }
     }
 }
