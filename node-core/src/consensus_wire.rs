@@ -98,20 +98,25 @@ impl consensus::Verifier for Preverified {
     }
 }
 
-fn be_u64(b: &[u8]) -> u64 {
-    let mut a = [0u8; 8];
-    a.copy_from_slice(&b[..8]);
-    u64::from_be_bytes(a)
-}
-fn be_u32(b: &[u8]) -> u32 {
-    let mut a = [0u8; 4];
-    a.copy_from_slice(&b[..4]);
-    u32::from_be_bytes(a)
-}
-fn b32(b: &[u8]) -> [u8; 32] {
-    let mut a = [0u8; 32];
-    a.copy_from_slice(&b[..32]);
+/// `N` bytes of `b` from `at`. Every caller reads fixed offsets of a buffer whose exact length
+/// it checked first, so the range is always inside; were it not, zeros come back (and a debug
+/// build stops), never a panic a peer's bytes could reach.
+fn field<const N: usize>(b: &[u8], at: usize) -> [u8; N] {
+    let mut a = [0u8; N];
+    match b.get(at..at.saturating_add(N)) {
+        Some(s) => a.copy_from_slice(s),
+        None => debug_assert!(false, "field {at}..{} outside a {}-byte buffer", at.saturating_add(N), b.len()),
+    }
     a
+}
+fn be_u64(b: &[u8], at: usize) -> u64 {
+    u64::from_be_bytes(field(b, at))
+}
+fn be_u32(b: &[u8], at: usize) -> u32 {
+    u32::from_be_bytes(field(b, at))
+}
+fn b32(b: &[u8], at: usize) -> [u8; 32] {
+    field(b, at)
 }
 
 /// Inverse of `Vote::sign_bytes` (layout documented there).
@@ -126,10 +131,10 @@ pub fn parse_vote_sign_bytes(b: &[u8]) -> Result<Vote, WireFormatError> {
     };
     let value = match b[13] {
         0 if b[14..46].iter().all(|x| *x == 0) => None,
-        1 => Some(b32(&b[14..46])),
+        1 => Some(b32(b, 14)),
         flag => return Err(WireFormatError::Field { what: "vote", why: format!("has_value flag {flag} with value bytes") }),
     };
-    Ok(Vote { vote_type, height: be_u64(&b[1..9]), round: be_u32(&b[9..13]), value, validator: b32(&b[46..78]) })
+    Ok(Vote { vote_type, height: be_u64(b, 1), round: be_u32(b, 9), value, validator: b32(b, 46) })
 }
 
 /// Inverse of `Proposal::sign_bytes` (layout documented there).
@@ -144,10 +149,10 @@ pub fn parse_proposal_sign_bytes(b: &[u8]) -> Result<Proposal, WireFormatError> 
     // relayer could make many distinct messages of one proposal, each passing gossip dedup).
     let pol_round = match b[13] {
         0 if b[14..18].iter().all(|x| *x == 0) => None,
-        1 => Some(be_u32(&b[14..18])),
+        1 => Some(be_u32(b, 14)),
         flag => return Err(WireFormatError::Field { what: "proposal", why: format!("has_pol flag {flag} with pol round bytes") }),
     };
-    Ok(Proposal { height: be_u64(&b[1..9]), round: be_u32(&b[9..13]), pol_round, value: b32(&b[18..50]), proposer: b32(&b[50..82]) })
+    Ok(Proposal { height: be_u64(b, 1), round: be_u32(b, 9), pol_round, value: b32(b, 18), proposer: b32(b, 50) })
 }
 
 pub fn encode_signed_vote(vote: &SignedVote, out: &mut Vec<u8>) {
