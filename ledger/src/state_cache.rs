@@ -43,10 +43,12 @@ impl StateCache {
         inner.entries.get(key).cloned().ok_or(Miss(inner.generation))
     }
 
-    /// Keeps what a reader found in the store, unless a commit came in between.
+    /// Keeps a value a reader found in the store, unless a commit came in between. Keys a
+    /// reader did not find are not kept: RPC clients choose what is looked up, and a flood of
+    /// made-up addresses must not push the state out (absent answers come only from commits).
     pub(crate) fn fill(&self, miss: Miss, key: &[u8], value: &Option<Vec<u8>>) {
         let mut inner = self.lock();
-        if inner.generation == miss.0 {
+        if inner.generation == miss.0 && value.is_some() {
             inner.insert(key.to_vec(), value.clone());
         }
     }
@@ -94,6 +96,15 @@ mod tests {
         cache.write_through(&StateWrites::from([(b"acct".to_vec(), Some(b"new".to_vec()))]));
         cache.fill(miss, b"acct", &Some(b"old".to_vec()));
         assert_eq!(cache.get(b"acct").ok(), Some(Some(b"new".to_vec())));
+    }
+
+    #[test]
+    fn a_key_a_reader_did_not_find_is_not_kept() {
+        let cache = StateCache::default();
+        let Err(miss) = cache.get(b"made-up") else { panic!("empty cache hit") };
+        cache.fill(miss, b"made-up", &None);
+        assert!(cache.get(b"made-up").is_err());
+        assert_eq!(cache.bytes(), 0);
     }
 
     #[test]

@@ -104,7 +104,7 @@ fn the_wal_alone_restores_the_signer_guard_when_the_stores_unsynced_record_is_lo
     // store's unsynced record is gone. The replay does not reproduce that prevote (the
     // proposal it saw is not in the log), so only the guard stops a second prevote.
     let wal_path = dir.path().join("cs.wal");
-    let GossipMessage::Vote(own) = GossipMessage::decode(&signed_vote(me, &g.chain_id, 1, 0, 7)).unwrap() else { unreachable!() };
+    let own = signed_prevote(me, &g.chain_id, 1, 0, 7);
     let mut wal = Wal::open(&wal_path).unwrap();
     wal.append(&WalEntry::StartHeight(1)).unwrap();
     wal.append(&WalEntry::Vote(Input::Vote(own.clone()))).unwrap();
@@ -150,11 +150,15 @@ fn a_double_vote_from_another_validator_becomes_one_evidence_transaction() {
     assert!(effects.iter().any(|e| matches!(e, Effect::Publish(Channel::Evidence, _))), "the evidence is gossiped too");
 }
 
-fn signed_vote(key: &Keypair, chain_id: &str, height: u64, round: u32, value: u8) -> Vec<u8> {
+fn signed_prevote(key: &Keypair, chain_id: &str, height: u64, round: u32, value: u8) -> consensus::SignedVote {
     let signer = LedgerSigner { keypair: key.clone(), chain_id: chain_id.into() };
     let vote = consensus::Vote { vote_type: consensus::VoteType::Prevote, height, round, value: Some([value; 32]), validator: key.public() };
     let signature = consensus::Signer::sign(&signer, consensus::SignDomain::Prevote, &vote.sign_bytes());
-    GossipMessage::Vote(consensus::SignedVote { vote, signature }).encode()
+    consensus::SignedVote { vote, signature }
+}
+
+fn signed_vote(key: &Keypair, chain_id: &str, height: u64, round: u32, value: u8) -> Vec<u8> {
+    GossipMessage::Vote(signed_prevote(key, chain_id, height, round, value)).encode()
 }
 
 #[test]
