@@ -19,6 +19,6 @@ pub use community::{Community, CommunityConfig, Household, Profile};
 pub use csv_import::{read_csv, CsvError, MeterRow};
 pub use demand_response::{respond, DemandResponse};
 pub use dr_equilibrium::{solve as solve_demand_response, Equilibrium, PriceMap, Priced, Settings as DrSettings};
-pub use dr_prices::sdr_prices;
+pub use dr_prices::{clearing_prices, sdr_prices};
 pub use load::LoadModel;
 pub use solar::{Location, PvModel};
