@@ -6,7 +6,7 @@
 
 use market_runtime::chain::settlement::{settle, BidLine, Settled};
 use market_runtime::chain::Ratio;
-use market_runtime::model::{respond, Battery, DemandResponse, Profile};
+use market_runtime::model::{solve_demand_response, Battery, DemandResponse, DrSettings, Priced, Profile};
 use market_runtime::{MarketParams, Mechanism, Side};
 
 /// A scenario of the paper: S1 PV as configured, S2 with batteries, S3 PV raised to 10 kW.
@@ -78,6 +78,8 @@ pub struct ScenarioRun {
     /// Demand-response price iterations used, and whether prices settled within epsilon.
     pub dr_iterations: usize,
     pub dr_converged: bool,
+    /// The largest slot price change in the last demand-response iteration (micro-tokens/kWh).
+    pub dr_price_movement: u64,
 }
 
 impl ScenarioRun {
@@ -87,87 +89,36 @@ impl ScenarioRun {
     }
 }
 
-/// Demand response stops when no slot price moves more than this (micro-tokens per kWh; Liu's 1e-4 token).
-const DR_EPSILON: u64 = 100;
-const DR_MAX_ITERATIONS: usize = 30;
-
-/// Runs `scenario` over `profile` (already reflecting the scenario's PV) with `mechanism`.
+/// Runs `scenario` over `profile` (already reflecting the scenario's PV) with `mechanism`;
+/// with `dr`, at the loads where every household best-replies to the prices those loads give
+/// (`market_runtime::model::dr_equilibrium`).
 pub fn run_scenario(profile: &Profile, scenario: &Scenario, params: &MarketParams, dr: bool) -> ScenarioRun {
-    let mut loads = profile.load_wh.clone();
-    let mut run = pass(profile, &loads, scenario, params);
-    let mut iterations = 0;
-    let mut converged = !dr;
-    if dr {
-        while iterations < DR_MAX_ITERATIONS {
-            iterations += 1;
-            let response = adjust_loads(profile, &run, &DemandResponse::default());
-            // Move halfway toward the response: without damping, every household jumping to its
-            // best reply at once flips the cheap and dear hours and the prices oscillate.
-            blend_halfway(profile, &mut loads, &response);
-            let next = pass(profile, &loads, scenario, params);
-            let moved = run
-                .slots
-                .iter()
-                .zip(&next.slots)
-                .map(|(a, b)| a.price_buy.abs_diff(b.price_buy).max(a.price_sell.abs_diff(b.price_sell)))
-                .max()
-                .unwrap_or(0);
-            run = next;
-            if moved < DR_EPSILON {
-                converged = true;
-                break;
-            }
-        }
+    if !dr {
+        return pass(profile, &profile.load_wh, scenario, params);
     }
-    run.dr_iterations = iterations;
-    run.dr_converged = converged;
+    let mut price_map = |loads: &[u64]| faced_prices(profile, &pass(profile, loads, scenario, params));
+    let eq = solve_demand_response(profile, &DemandResponse::default(), &DrSettings::default(), &mut price_map);
+    let mut run = pass(profile, &eq.loads, scenario, params);
+    run.dr_iterations = eq.iterations;
+    run.dr_converged = eq.converged;
+    run.dr_price_movement = eq.price_movement;
     run
 }
 
-/// `loads` moves halfway to `response`, keeping each household's daily energy exact (the
-/// rounding remainder goes to the day's largest hour).
-fn blend_halfway(profile: &Profile, loads: &mut [u64], response: &[u64]) {
-    for h in 0..profile.households {
-        for day_start in (0..profile.slots).step_by(24) {
-            let day_end = (day_start + 24).min(profile.slots);
-            let idx = |s: usize| profile.at(s, h);
-            let want: u64 = (day_start..day_end).map(|s| loads[idx(s)]).sum();
-            for s in day_start..day_end {
-                loads[idx(s)] = (loads[idx(s)] + response[idx(s)]) / 2;
-            }
-            let got: u64 = (day_start..day_end).map(|s| loads[idx(s)]).sum();
-            if let Some(big) = (day_start..day_end).max_by_key(|&s| loads[idx(s)]) {
-                loads[idx(big)] += want - got;
-            }
+/// The price each household faced in `run` (buy where it imported, sell where it exported),
+/// and every slot's buy and sell price, whose movement decides convergence.
+fn faced_prices(profile: &Profile, run: &ScenarioRun) -> Priced {
+    let mut faced = vec![0; run.households.len()];
+    let mut watched = Vec::with_capacity(2 * run.slots.len());
+    for slot in &run.slots {
+        for h in 0..profile.households {
+            let i = profile.at(slot.slot, h);
+            faced[i] = if run.households[i].net_wh >= 0 { slot.price_buy } else { slot.price_sell };
         }
+        watched.push(slot.price_buy);
+        watched.push(slot.price_sell);
     }
-}
-
-/// Each household reshapes every day of its original load toward the prices it faced in `run`.
-fn adjust_loads(profile: &Profile, run: &ScenarioRun, dr: &DemandResponse) -> Vec<u64> {
-    let n = profile.households;
-    let mut out = profile.load_wh.clone();
-    let mut day_load = Vec::with_capacity(24);
-    let mut day_price = Vec::with_capacity(24);
-    for h in 0..n {
-        for day_start in (0..profile.slots).step_by(24) {
-            let day_end = (day_start + 24).min(profile.slots);
-            day_load.clear();
-            day_price.clear();
-            for s in day_start..day_end {
-                day_load.push(profile.load_wh[profile.at(s, h)]);
-                let hs = &run.households[profile.at(s, h)];
-                let slot = &run.slots[s];
-                let price = if hs.net_wh >= 0 { slot.price_buy } else { slot.price_sell };
-                day_price.push(price as f64 / 1e6);
-            }
-            let adjusted = respond(dr, &day_load, &day_price);
-            for (k, s) in (day_start..day_end).enumerate() {
-                out[profile.at(s, h)] = adjusted[k];
-            }
-        }
-    }
-    out
+    Priced { faced, watched }
 }
 
 /// One pass over all slots with the given loads: batteries, bids, clearing for every mechanism.
@@ -258,6 +209,7 @@ fn pass(profile: &Profile, loads: &[u64], scenario: &Scenario, params: &MarketPa
         prosumer,
         dr_iterations: 0,
         dr_converged: true,
+        dr_price_movement: 0,
     }
 }
 

@@ -41,6 +41,8 @@ pub struct Totals {
     pub tokens_minted: u64,
     pub dr_iterations: usize,
     pub dr_converged: bool,
+    /// Micro-tokens/kWh.
+    pub dr_price_movement: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -97,6 +99,7 @@ pub fn totals(run: &ScenarioRun) -> Totals {
         tokens_minted: sum(&|s| s.solar_reward),
         dr_iterations: run.dr_iterations,
         dr_converged: run.dr_converged,
+        dr_price_movement: run.dr_price_movement,
     }
 }
 
@@ -152,9 +155,10 @@ pub fn tables(result: &SimResult) -> String {
         row(&mut out, "tokens minted (solar reward)", tokens(t.tokens_minted as i64), "-".into());
         let _ = writeln!(
             out,
-            "  demand response: {} price iteration(s), {}\n",
+            "  demand response: {} price iteration(s), {} (last price move {} micro-tokens/kWh)\n",
             t.dr_iterations,
-            if t.dr_converged { "converged" } else { "stopped at the iteration limit" }
+            if t.dr_converged { "converged" } else { "stopped at the iteration limit" },
+            t.dr_price_movement
         );
     }
     out
