@@ -179,7 +179,7 @@ fn average(profile: &Profile, sum: &[u128], count: u128, loads: &mut [u64]) {
             }
             let missing = (day_sum / count).saturating_sub(floors) as usize;
             // Largest remainder first; a stable sort keeps the earlier slot first on ties.
-            rest.sort_by(|a, b| b.0.cmp(&a.0));
+            rest.sort_by_key(|r| std::cmp::Reverse(r.0));
             for &(_, i) in rest.iter().take(missing) {
                 loads[i] += 1;
             }
