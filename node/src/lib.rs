@@ -24,4 +24,6 @@ pub mod service;
 pub mod shared;
 pub mod sync_peers;
 pub mod sync_server;
+pub mod tx_gossip;
+pub mod verifier;
 pub mod wal;

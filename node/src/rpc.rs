@@ -4,7 +4,6 @@ mod events;
 mod guard;
 mod refusal;
 mod server;
-mod verify;
 
 pub use refusal::Refusal;
 pub use server::{serve, ServerLimits};
@@ -24,7 +23,7 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Duration;
-use verify::Verifier;
+use crate::verifier::Verifier;
 
 type AppState = Arc<Shared>;
 
@@ -60,6 +59,12 @@ impl RpcError {
 impl From<Refusal> for RpcError {
     fn from(refusal: Refusal) -> Self {
         RpcError::new(refusal.status(), refusal.code(), refusal.to_string())
+    }
+}
+
+impl From<crate::verifier::VerifierError> for RpcError {
+    fn from(error: crate::verifier::VerifierError) -> Self {
+        Refusal::from(error).into()
     }
 }
 

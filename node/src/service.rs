@@ -14,10 +14,12 @@ use node_core::verdict::Verdict;
 use crate::shared::{NodeEvent, Shared, StatusSnapshot, Submission, TxState, TxStatus};
 use crate::sync_peers::{self, SyncPeers};
 use crate::sync_server::SyncServer;
+use crate::tx_gossip::{Checked, TxGossip};
 use crate::allowlist::Allowlist;
 use crate::wal::Wal;
 use anyhow::Context;
 use consensus::Timeout;
+use libp2p::gossipsub::MessageId;
 use libp2p::PeerId;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
@@ -95,6 +97,7 @@ struct Node {
     sync_in_flight: Option<(PeerId, Instant, u64)>,
     sync_peers: SyncPeers,
     sync_server: SyncServer,
+    tx_gossip: TxGossip,
     allowlist: Allowlist,
     validators_hash: [u8; 32],
 }
@@ -348,15 +351,33 @@ impl Node {
         }
     }
 
-    fn on_tx_gossip(&mut self, data: &[u8]) -> Verdict {
-        let Some(txs) = decode_tx_batch(data) else { return Verdict::Reject("malformed") };
-        let chain_id = self.driver.chain().chain_id().to_string();
-        let fresh: Vec<&[u8]> = txs.into_iter().filter(|t| !self.driver.mempool().contains(&ledger::hash::sha256(t))).collect();
-        let verified = match ledger::tx::verify_batch(&fresh, &chain_id) {
-            Ok(v) => v,
+    /// Decodes a gossiped batch and hands what is new to the checker; `None` while it checks
+    /// (the verdict follows in [`Node::on_tx_checked`]).
+    fn on_tx_gossip(&mut self, id: MessageId, source: PeerId, data: &[u8]) -> Option<Verdict> {
+        let Some(txs) = decode_tx_batch(data) else { return Some(Verdict::Reject("malformed")) };
+        let fresh: Vec<Vec<u8>> = txs.into_iter().filter(|t| !self.driver.mempool().contains(&ledger::hash::sha256(t))).map(<[u8]>::to_vec).collect();
+        if fresh.is_empty() {
+            return Some(Verdict::Accept);
+        }
+        match self.tx_gossip.check(id, source, fresh) {
+            Ok(()) => None,
+            Err(_) => Some(Verdict::Ignore("verifier-busy")),
+        }
+    }
+
+    /// A gossiped batch's signatures have been checked: admit it and judge the message.
+    fn on_tx_checked(&mut self, checked: Checked) {
+        self.tx_gossip.finished(&checked);
+        let verdict = match checked.outcome {
+            Err(_) => Verdict::Ignore("verifier-busy"),
             // Honest peers only forward transactions they verified.
-            Err(_) => return Verdict::Reject("invalid-transaction"),
+            Ok(Err(_)) => Verdict::Reject("invalid-transaction"),
+            Ok(Ok(verified)) => self.admit_gossiped(verified),
         };
+        self.judge(Channel::Txs, &checked.id, &checked.source, verdict);
+    }
+
+    fn admit_gossiped(&mut self, verified: Vec<ledger::tx::VerifiedTx>) -> Verdict {
         let state = CommittedState(self.driver.chain().store().clone());
         let max_ahead = self.max_nonce_ahead();
         let count = verified.len();
@@ -585,6 +606,7 @@ pub async fn run(opts: NodeOptions) -> anyhow::Result<()> {
 
     let (sync_server, mut sync_ready) = SyncServer::new(driver.chain().store().clone());
     let validators_hash = ledger::block::validators_hash(driver.chain().validators().validators());
+    let (tx_gossip, mut tx_checked) = TxGossip::new(genesis.chain_id.clone());
     let start_effects = driver.start(now_ms()).map_err(stop_reason)?;
     let mut node = Node {
         driver,
@@ -598,6 +620,7 @@ pub async fn run(opts: NodeOptions) -> anyhow::Result<()> {
         sync_in_flight: None,
         sync_peers: SyncPeers::default(),
         sync_server,
+        tx_gossip,
         allowlist,
         validators_hash,
     };
@@ -623,14 +646,16 @@ pub async fn run(opts: NodeOptions) -> anyhow::Result<()> {
             event = node.network.next() => match event {
                 NetEvent::Gossip { channel, source, id, data } => {
                     let verdict = match channel {
-                        Channel::Txs => node.on_tx_gossip(&data),
+                        Channel::Txs => node.on_tx_gossip(id.clone(), source, &data),
                         Channel::Consensus | Channel::Evidence => {
                             let (verdict, effects) = node.driver.on_gossip(&data, now_ms()).map_err(stop_reason)?;
                             node.run_effects(effects);
-                            verdict
+                            Some(verdict)
                         }
                     };
-                    node.judge(channel, &id, &source, verdict);
+                    if let Some(verdict) = verdict {
+                        node.judge(channel, &id, &source, verdict);
+                    }
                 }
                 NetEvent::SyncRequest { peer, request, channel } => node.on_sync_request(peer, request, channel),
                 NetEvent::SyncResponse { peer, response } => node.on_sync_response(peer, response),
@@ -652,6 +677,7 @@ pub async fn run(opts: NodeOptions) -> anyhow::Result<()> {
                 }
             },
             Some(ready) = sync_ready.recv() => node.network.respond(ready.channel, ready.response),
+            Some(checked) = tx_checked.recv() => node.on_tx_checked(checked),
             Some(sub) = submit_rx.recv() => {
                 let now = Instant::now();
                 let results: Vec<Result<(), AdmissionError>> = sub

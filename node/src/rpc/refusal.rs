@@ -26,6 +26,15 @@ pub enum Refusal {
     TooManyConnections { limit: usize },
 }
 
+impl From<crate::verifier::VerifierError> for Refusal {
+    fn from(error: crate::verifier::VerifierError) -> Self {
+        match error {
+            crate::verifier::VerifierError::Busy { limit } => Refusal::VerifierBusy { limit },
+            crate::verifier::VerifierError::Stopped { why } => Refusal::VerifierFailed { why },
+        }
+    }
+}
+
 impl Refusal {
     pub fn status(&self) -> StatusCode {
         match self {

@@ -1,9 +1,17 @@
-//! Signature checks of submitted transactions, off the async runtime that drives consensus: they
-//! run on tokio's blocking threads, a few at once, with a bound on how many may wait.
+//! Signature checks off the async runtime that drives consensus: they run on tokio's blocking
+//! threads, no more at once than there are cores, with a bound on how many may wait. RPC
+//! submissions and gossiped transaction batches each have their own.
 
-use super::refusal::Refusal;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum VerifierError {
+    #[error("{limit} signature checks are already running or waiting")]
+    Busy { limit: usize },
+    #[error("the signature check stopped before it finished: {why}")]
+    Stopped { why: String },
+}
 
 #[derive(Clone)]
 pub struct Verifier {
@@ -20,10 +28,10 @@ impl Verifier {
         Verifier { queue: Arc::new(Semaphore::new(queue_limit)), queue_limit, running: Arc::new(Semaphore::new(cores)) }
     }
 
-    /// Runs `job` on a blocking thread; `VerifierBusy` when `queue_limit` jobs are already in.
-    pub async fn run<T: Send + 'static>(&self, job: impl FnOnce() -> T + Send + 'static) -> Result<T, Refusal> {
-        let queued = self.queue.clone().try_acquire_owned().map_err(|_| Refusal::VerifierBusy { limit: self.queue_limit })?;
-        let running = self.running.clone().acquire_owned().await.map_err(|e| Refusal::VerifierFailed { why: e.to_string() })?;
+    /// Runs `job` on a blocking thread; `Busy` when `queue_limit` jobs are already in.
+    pub async fn run<T: Send + 'static>(&self, job: impl FnOnce() -> T + Send + 'static) -> Result<T, VerifierError> {
+        let queued = self.queue.clone().try_acquire_owned().map_err(|_| VerifierError::Busy { limit: self.queue_limit })?;
+        let running = self.running.clone().acquire_owned().await.map_err(|e| VerifierError::Stopped { why: e.to_string() })?;
         // The permits go with the job: if the request is dropped (deadline, client gone) the
         // job still counts until it has finished.
         tokio::task::spawn_blocking(move || {
@@ -32,7 +40,7 @@ impl Verifier {
             out
         })
         .await
-        .map_err(|e| Refusal::VerifierFailed { why: e.to_string() })
+        .map_err(|e| VerifierError::Stopped { why: e.to_string() })
     }
 }
 
@@ -58,7 +66,7 @@ mod tests {
         };
         tokio::task::spawn_blocking(move || started_rx.recv().unwrap()).await.unwrap();
         let second = verifier.run(|| ()).await;
-        assert!(matches!(second, Err(Refusal::VerifierBusy { limit: 1 })), "{second:?}");
+        assert!(matches!(second, Err(VerifierError::Busy { limit: 1 })), "{second:?}");
         release_tx.send(()).unwrap();
         first.await.unwrap().unwrap();
         assert!(verifier.run(|| 7).await.is_ok_and(|v| v == 7), "the slot is free again");
