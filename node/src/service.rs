@@ -31,6 +31,8 @@ use tokio::sync::{broadcast, mpsc};
 const TX_BATCH: usize = 512;
 const TX_FLUSH: Duration = Duration::from_millis(5);
 const REGOSSIP_DELAY: Duration = Duration::from_millis(1500);
+/// After the peers' re-gossip is sent, time for it to arrive and be checked.
+const WARM_UP_MARGIN: Duration = Duration::from_millis(300);
 const SYNC_BATCH: u32 = 256;
 
 pub fn now_ms() -> u64 {
@@ -44,6 +46,7 @@ enum TimerKind {
     SyncTick,
     FlushTxs,
     Regossip,
+    Propose(u64, u32),
 }
 
 fn timeout_key(t: &Timeout) -> TimerKind {
@@ -98,6 +101,7 @@ struct Node {
     sync_peers: SyncPeers,
     sync_server: SyncServer,
     tx_gossip: TxGossip,
+    warm_up_started: bool,
     allowlist: Allowlist,
     validators_hash: [u8; 32],
 }
@@ -113,7 +117,10 @@ impl Node {
     fn run_effects(&mut self, effects: Vec<Effect>) {
         for effect in effects {
             match effect {
-                Effect::Publish(channel, data) => self.network.publish(channel, data),
+                // Consensus messages need no retry here: timeouts and rebroadcasts re-send them.
+                Effect::Publish(channel, data) => {
+                    self.network.publish(channel, data);
+                }
                 Effect::Timer { timeout, after_ms } => {
                     self.arm(Instant::now() + Duration::from_millis(after_ms), timeout_key(&timeout));
                 }
@@ -124,6 +131,10 @@ impl Node {
                 Effect::Committed(c) => self.on_committed(*c),
                 Effect::NeedSync => self.request_sync(),
                 Effect::SubmitTx(bytes) => self.submit_own(&bytes),
+                Effect::ProposeAt { height, round, at_ms } => {
+                    let wait = at_ms.saturating_sub(now_ms());
+                    self.arm(Instant::now() + Duration::from_millis(wait), TimerKind::Propose(height, round));
+                }
             }
         }
         self.publish_status();
@@ -335,7 +346,7 @@ impl Node {
     fn flush_txs(&mut self) {
         if !self.outbox.is_empty() {
             let batch = std::mem::take(&mut self.outbox);
-            self.network.publish(Channel::Txs, encode_tx_batch(&batch));
+            self.publish_txs(&batch);
         }
     }
 
@@ -347,7 +358,16 @@ impl Node {
     fn regossip_pending(&mut self) {
         let pending: Vec<Vec<u8>> = self.driver.mempool().envelopes().map(<[u8]>::to_vec).collect();
         for chunk in pending.chunks(TX_BATCH) {
-            self.network.publish(Channel::Txs, encode_tx_batch(chunk));
+            self.publish_txs(chunk);
+        }
+    }
+
+    /// A batch no connected peer took (just started, subscriptions not exchanged yet) would
+    /// otherwise reach no one: the pending pool goes out again a little later. With no peer
+    /// connected at all, the next connection re-gossips it.
+    fn publish_txs(&mut self, batch: &[Vec<u8>]) {
+        if !self.network.publish(Channel::Txs, encode_tx_batch(batch)) && !self.network.peers().is_empty() {
+            self.arm(Instant::now() + REGOSSIP_DELAY, TimerKind::Regossip);
         }
     }
 
@@ -397,6 +417,16 @@ impl Node {
         Verdict::Accept
     }
 
+    /// Once a peer is connected, proposals wait only until the peers' re-gossip of their
+    /// pending pools has arrived (driver/warm_up.rs).
+    fn on_first_peer(&mut self) {
+        if !self.warm_up_started {
+            self.warm_up_started = true;
+            let settle_ms = (REGOSSIP_DELAY + WARM_UP_MARGIN).as_millis() as u64;
+            self.driver.hold_proposals_until(now_ms().saturating_add(settle_ms));
+        }
+    }
+
     fn max_nonce_ahead(&self) -> u64 {
         self.driver.mempool().limits().max_per_account as u64
     }
@@ -432,6 +462,10 @@ impl Node {
             }
             TimerKind::FlushTxs => self.flush_txs(),
             TimerKind::Regossip => self.regossip_pending(),
+            TimerKind::Propose(height, round) => {
+                let effects = self.driver.propose_deferred(height, round, now)?;
+                self.run_effects(effects);
+            }
             k @ TimerKind::Consensus(..) => {
                 if let Some(timeout) = key_timeout(&k) {
                     let effects = self.driver.on_timeout(timeout, now)?;
@@ -607,6 +641,9 @@ pub async fn run(opts: NodeOptions) -> anyhow::Result<()> {
     let (sync_server, mut sync_ready) = SyncServer::new(driver.chain().store().clone());
     let validators_hash = ledger::block::validators_hash(driver.chain().validators().validators());
     let (tx_gossip, mut tx_checked) = TxGossip::new(genesis.chain_id.clone());
+    if driver.chain().validators().validators().len() > 1 {
+        driver.hold_proposals_until(u64::MAX);
+    }
     let start_effects = driver.start(now_ms()).map_err(stop_reason)?;
     let mut node = Node {
         driver,
@@ -621,6 +658,7 @@ pub async fn run(opts: NodeOptions) -> anyhow::Result<()> {
         sync_peers: SyncPeers::default(),
         sync_server,
         tx_gossip,
+        warm_up_started: false,
         allowlist,
         validators_hash,
     };
@@ -666,6 +704,7 @@ pub async fn run(opts: NodeOptions) -> anyhow::Result<()> {
                     }
                 }
                 NetEvent::PeerConnected(_) => {
+                    node.on_first_peer();
                     node.publish_status();
                     node.request_sync();
                     // After the gossipsub subscriptions have been exchanged (a heartbeat).

@@ -37,11 +37,6 @@ fn crafted_block_last_commit_overflow_in_a_gossiped_proposal() {
 #[test]
 fn crafted_block_last_commit_overflow_served_through_sync() {
     let mut s = Scenario::start(ScenarioSpec { name: "crafted_block_last_commit_overflow (sync)", port_block: 11, hostile_peers: 1 });
-    // OPEN FINDING (docs/security.md, "Open"): after validator 3's restart, honest bids stop
-    // settling though every node keeps committing the same state. It happened before the
-    // hostile-input fixes too and is not caused by this attack; the scenario still checks
-    // everything else and prints how many bids were lost.
-    s.allow_lost_bids(usize::MAX, "OPEN FINDING: bids stop settling after a validator restart (pre-existing, under investigation)");
     let chain = s.chain_id();
     let proposer = s.validator_address(1);
     let mut rng = Rng::new(11);

@@ -58,11 +58,6 @@ fn liar(key: Keypair, chain: String, hashes: Hashes) -> crate::harness::hostile_
 #[test]
 fn lying_sync_peer() {
     let mut s = Scenario::start(ScenarioSpec { name: "lying_sync_peer", port_block: 6, hostile_peers: 1 });
-    // OPEN FINDING (docs/security.md, "Open"): after validator 3's restart, honest bids stop
-    // settling though every node keeps committing the same state. It happened before the
-    // hostile-input fixes too and is not caused by this attack; the scenario still checks
-    // everything else and prints how many bids were lost.
-    s.allow_lost_bids(usize::MAX, "OPEN FINDING: bids stop settling after a validator restart (pre-existing, under investigation)");
     let chain = s.chain_id();
     let hashes: Hashes = Arc::new(Mutex::new(HashMap::new()));
     let key = Keypair::from_seed(&s.peers[0].key.seed());

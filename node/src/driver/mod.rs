@@ -6,6 +6,7 @@
 mod intake;
 #[cfg(test)]
 mod tests;
+mod warm_up;
 
 use crate::chain::{BlockCheckError, Chain, ChainError};
 use crate::consensus_wire::{GossipMessage, LedgerSigner, LedgerVerifier};
@@ -68,6 +69,8 @@ pub enum Effect {
     NeedSync,
     /// A transaction this node signed (an evidence report) to admit and gossip like any other.
     SubmitTx(Vec<u8>),
+    /// Call `propose_deferred(height, round)` at unix time `at_ms`.
+    ProposeAt { height: u64, round: u32, at_ms: u64 },
 }
 
 pub struct DriverSettings {
@@ -102,6 +105,9 @@ pub struct Driver {
     pending_decision: Option<(u64, u32, Hash, Vec<(consensus::ValidatorId, Vec<u8>)>)>,
     /// Double signs already reported by this node, (validator, height, round): one report each.
     reported: HashSet<([u8; 32], u64, u32)>,
+    /// Proposals wait until this unix time (warm_up.rs).
+    warm_at_ms: u64,
+    deferred_proposal: Option<(u64, u32)>,
 }
 
 impl Driver {
@@ -137,6 +143,8 @@ impl Driver {
             replaying: false,
             pending_decision: None,
             reported: HashSet::new(),
+            warm_at_ms: 0,
+            deferred_proposal: None,
         }
     }
 
@@ -290,12 +298,7 @@ impl Driver {
             match output {
                 Output::Broadcast(message) => self.broadcast(message, effects)?,
                 Output::ScheduleTimeout { timeout, after_ms } => effects.push(Effect::Timer { timeout, after_ms }),
-                Output::GetValue { height, round } => {
-                    let (value, block) = self.build_proposal(now_ms);
-                    self.blocks.insert(value, block.clone());
-                    self.log(&WalEntry::ProposeValue { height, round, value, block })?;
-                    queue.extend(self.consensus.handle(Input::ProposeValue { height, round, value }));
-                }
+                Output::GetValue { height, round } => queue.extend(self.on_get_value(height, round, now_ms, effects)?),
                 Output::Decide { height, round, value, certificate } => {
                     let Some(bytes) = self.blocks.get(&value).cloned() else {
                         tracing::debug!(height, value = %hex::encode(value), "decided a block not received yet; waiting for it or syncing it");

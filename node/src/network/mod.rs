@@ -245,20 +245,22 @@ impl Network {
         peers
     }
 
-    /// Publishes to every subscribed peer; with no peer yet the message is dropped (the
-    /// protocol recovers: votes are re-sent by timeouts, transactions by their senders).
-    pub fn publish(&mut self, channel: Channel, data: Vec<u8>) {
+    /// Publishes `data`; false when no peer took it (none subscribed yet, or over the limit),
+    /// so a caller whose message matters can send it again.
+    pub fn publish(&mut self, channel: Channel, data: Vec<u8>) -> bool {
         let topic = channel.topic(&self.chain_id);
         let len = data.len();
         match self.swarm.behaviour_mut().gossip.publish(topic, data) {
-            Ok(_) => {}
-            Err(gossipsub::PublishError::Duplicate) => {}
-            // With no peer subscribed yet the protocol recovers (timeouts re-send votes); a
-            // message over the limit never goes anywhere, which the operator must see.
+            Ok(_) | Err(gossipsub::PublishError::Duplicate) => true,
+            // A message over the limit never goes anywhere, which the operator must see.
             Err(gossipsub::PublishError::MessageTooLarge) => {
-                tracing::warn!(channel = channel.name(), bytes = len, max = self.max_message_bytes, "gossip message over the size limit not published")
+                tracing::warn!(channel = channel.name(), bytes = len, max = self.max_message_bytes, "gossip message over the size limit not published");
+                false
             }
-            Err(e) => tracing::debug!(channel = channel.name(), bytes = len, error = %e, "gossip publish dropped"),
+            Err(e) => {
+                tracing::debug!(channel = channel.name(), bytes = len, error = %e, "gossip publish dropped");
+                false
+            }
         }
     }
 
