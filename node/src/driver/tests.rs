@@ -241,3 +241,22 @@ fn a_mempool_of_large_transactions_still_gives_a_proposal_that_fits_one_gossip_m
     assert!(proposals[0] <= max_message_bytes, "the proposal is {} bytes, over {max_message_bytes}", proposals[0]);
     assert!(proposals[0] > max_message_bytes / 2, "the budget was used ({} bytes)", proposals[0]);
 }
+
+#[test]
+fn a_validator_whose_pool_is_cold_proposes_only_once_it_is_warm() {
+    let dir = tempfile::tempdir().unwrap();
+    let me = Keypair::from_seed(&[3; 32]);
+    let g = genesis(&[&me]);
+    let mut d = driver(dir.path(), &g, &me);
+    d.start(1_000).unwrap();
+    d.hold_proposals_until(2_000);
+    let effects = d.start_height(1, 1_000).unwrap();
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Committed(_) | Effect::Publish(..))), "nothing proposed while cold: {effects:?}");
+    assert!(effects.iter().any(|e| matches!(e, Effect::ProposeAt { height: 1, round: 0, at_ms } if *at_ms <= 2_000)), "{effects:?}");
+    let still_cold = d.propose_deferred(1, 0, 1_900).unwrap();
+    assert!(matches!(still_cold.as_slice(), [Effect::ProposeAt { height: 1, round: 0, .. }]), "looks again later: {still_cold:?}");
+    assert!(d.propose_deferred(1, 1, 2_000).unwrap().is_empty(), "a round the core is not in is ignored");
+    let warm = d.propose_deferred(1, 0, 2_000).unwrap();
+    assert!(warm.iter().any(|e| matches!(e, Effect::Committed(_))), "proposed and committed once warm: {warm:?}");
+    assert_eq!(d.chain().tip().height, 1);
+}
