@@ -1,5 +1,4 @@
 use super::*;
-use consensus::SignDomain;
 use node_core::verdict::Verdict;
 use crate::genesis::{Genesis, GenesisValidator};
 use crate::mempool::Limits;
@@ -42,6 +41,25 @@ fn published_votes(effects: &[Effect]) -> Vec<consensus::SignedVote> {
             _ => None,
         })
         .collect()
+}
+
+/// Four validators (keys from `seed`), this node the first, running height 1, its WAL synced.
+struct Running {
+    _dir: tempfile::TempDir,
+    keys: Vec<Keypair>,
+    g: Genesis,
+    d: Driver,
+}
+
+fn running_at_height_one(seed: u8) -> Running {
+    let dir = tempfile::tempdir().unwrap();
+    let keys: Vec<Keypair> = (0..4).map(|i| Keypair::from_seed(&[seed + i; 32])).collect();
+    let g = genesis(&keys.iter().collect::<Vec<_>>());
+    let mut d = driver(dir.path(), &g, &keys[0]);
+    d.start(1_000).unwrap();
+    d.start_height(1, 1_000).unwrap();
+    d.wal.sync().unwrap();
+    Running { _dir: dir, keys, g, d }
 }
 
 #[test]
@@ -120,24 +138,8 @@ fn the_wal_alone_restores_the_signer_guard_when_the_stores_unsynced_record_is_lo
 
 #[test]
 fn a_double_vote_from_another_validator_becomes_one_evidence_transaction() {
-    let dir = tempfile::tempdir().unwrap();
-    let keys: Vec<Keypair> = (0..4).map(|i| Keypair::from_seed(&[30 + i; 32])).collect();
-    let g = genesis(&keys.iter().collect::<Vec<_>>());
-    let mut d = driver(dir.path(), &g, &keys[0]);
-    d.start(1_000).unwrap();
-    d.start_height(1, 1_000).unwrap();
-    let cheat = LedgerSigner { keypair: keys[2].clone(), chain_id: g.chain_id.clone() };
-    let vote = |value: u8| {
-        let vote = consensus::Vote {
-            vote_type: consensus::VoteType::Prevote,
-            height: 1,
-            round: 0,
-            value: Some([value; 32]),
-            validator: keys[2].public(),
-        };
-        let signature = consensus::Signer::sign(&cheat, SignDomain::Prevote, &vote.sign_bytes());
-        GossipMessage::Vote(consensus::SignedVote { vote, signature }).encode()
-    };
+    let Running { keys, g, mut d, .. } = running_at_height_one(30);
+    let vote = |value: u8| signed_vote(&keys[2], &g.chain_id, 1, 0, value);
     let mut effects = Vec::new();
     for bytes in [vote(1), vote(2), vote(2)] {
         effects.extend(d.on_gossip(&bytes, 1_100).unwrap().1);
@@ -163,13 +165,7 @@ fn signed_vote(key: &Keypair, chain_id: &str, height: u64, round: u32, value: u8
 
 #[test]
 fn votes_from_outside_the_validator_set_are_rejected_before_the_wal() {
-    let dir = tempfile::tempdir().unwrap();
-    let keys: Vec<Keypair> = (0..4).map(|i| Keypair::from_seed(&[50 + i; 32])).collect();
-    let g = genesis(&keys.iter().collect::<Vec<_>>());
-    let mut d = driver(dir.path(), &g, &keys[0]);
-    d.start(1_000).unwrap();
-    d.start_height(1, 1_000).unwrap();
-    d.wal.sync().unwrap();
+    let Running { g, mut d, .. } = running_at_height_one(50);
     let before = d.wal.len();
     let outsider = Keypair::from_seed(&[99; 32]);
     for round in 0..50 {
@@ -182,13 +178,7 @@ fn votes_from_outside_the_validator_set_are_rejected_before_the_wal() {
 
 #[test]
 fn a_vote_with_a_round_beyond_what_the_core_keeps_is_ignored_not_logged() {
-    let dir = tempfile::tempdir().unwrap();
-    let keys: Vec<Keypair> = (0..4).map(|i| Keypair::from_seed(&[60 + i; 32])).collect();
-    let g = genesis(&keys.iter().collect::<Vec<_>>());
-    let mut d = driver(dir.path(), &g, &keys[0]);
-    d.start(1_000).unwrap();
-    d.start_height(1, 1_000).unwrap();
-    d.wal.sync().unwrap();
+    let Running { keys, g, mut d, .. } = running_at_height_one(60);
     let before = d.wal.len();
     let (verdict, _) = d.on_gossip(&signed_vote(&keys[1], &g.chain_id, 1, u32::MAX, 7), 1_100).unwrap();
     assert_eq!(verdict, Verdict::Ignore("round-too-far"));
@@ -197,12 +187,7 @@ fn a_vote_with_a_round_beyond_what_the_core_keeps_is_ignored_not_logged() {
 
 #[test]
 fn a_vote_with_a_forged_signature_is_rejected() {
-    let dir = tempfile::tempdir().unwrap();
-    let keys: Vec<Keypair> = (0..4).map(|i| Keypair::from_seed(&[70 + i; 32])).collect();
-    let g = genesis(&keys.iter().collect::<Vec<_>>());
-    let mut d = driver(dir.path(), &g, &keys[0]);
-    d.start(1_000).unwrap();
-    d.start_height(1, 1_000).unwrap();
+    let Running { keys, g, mut d, .. } = running_at_height_one(70);
     let mut bytes = signed_vote(&keys[1], &g.chain_id, 1, 0, 7);
     let last = bytes.len() - 1;
     bytes[last] ^= 1;
