@@ -13,8 +13,9 @@ browser: ## install Debian's chromium for the dashboard's browser test, when mis
 build: deps
 	$(CARGO) build --release -p solartrade
 
-demo: build ## 4 validators, the paper's 623 homes bidding every 1 s slot; runs until Ctrl-C
-	$(BIN) testnet local --validators 4 --households 623 --slot-ms 1000 --duration 15 --dir out/demo --keep
+DAY ?= 03-21
+demo: build ## 4 validators, the paper's 623 homes bidding every 1 s slot on a Doha spring day (DAY=07-15: the paper's summer); runs until Ctrl-C
+	$(BIN) testnet local --validators 4 --households 623 --slot-ms 1000 --duration 15 --dir out/demo --keep --day $(DAY)
 
 test: deps browser ## every test, in release mode (one build serves tests and binaries)
 	$(CARGO) test --release --workspace

@@ -48,6 +48,10 @@ pub struct AgentConfig {
     pub csv_file: String,
     /// Do not bid for a slot that closes sooner than this.
     pub margin_ms: u64,
+    /// Simulated: the community's site (doha, freiburg, sydney) and the day its first slot
+    /// falls on (MM-DD or day of the year).
+    pub site: String,
+    pub day: String,
 }
 
 impl Default for AgentConfig {
@@ -60,6 +64,8 @@ impl Default for AgentConfig {
             seed: 1,
             csv_file: String::new(),
             margin_ms: 150,
+            site: "doha".into(),
+            day: "07-15".into(),
         }
     }
 }

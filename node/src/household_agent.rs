@@ -32,6 +32,8 @@ pub enum AgentError {
     Csv { path: PathBuf, source: market_runtime::model::CsvError },
     #[error("agent.profile_index {index} is outside the profile's {households} households")]
     Index { index: usize, households: usize },
+    #[error("agent.site or agent.day: {0}")]
+    Season(#[from] market_runtime::model::SiteError),
 }
 
 fn under_home(home: &Home, path: &str) -> PathBuf {
@@ -47,7 +49,10 @@ impl HouseholdAgent {
     pub fn load(home: &Home, config: &AgentConfig) -> Result<Self, AgentError> {
         let key = Keypair::load(&under_home(home, &config.key_file))?;
         let profile = match config.profile {
-            ProfileSource::Simulated => crate::localnet::community(config.profile_index + 1, config.seed).1,
+            ProfileSource::Simulated => {
+                let (site, day) = (market_runtime::model::Site::by_name(&config.site)?, market_runtime::model::parse_day(&config.day)?);
+                crate::localnet::community_at(config.profile_index + 1, config.seed, site, day).1
+            }
             ProfileSource::Csv => {
                 let path = under_home(home, &config.csv_file);
                 let file = std::fs::File::open(&path).map_err(|source| AgentError::CsvOpen { path: path.clone(), source })?;

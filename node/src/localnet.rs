@@ -40,9 +40,17 @@ pub fn grid_address(chain_id: &str) -> [u8; 32] {
     sha2::Sha256::digest(format!("solartrade-grid/{chain_id}").as_bytes()).into()
 }
 
-/// The simulated community behind the households (the same for a given seed and size).
+/// The simulated community behind the households (the same for a given seed and size), in
+/// the paper's setting (Doha, from 15 July). Its households do not depend on site or day.
 pub fn community(households: usize, seed: u64) -> (Community, Profile) {
-    let config = CommunityConfig { households, hours: PROFILE_HOURS, seed, ..CommunityConfig::default() };
+    let defaults = CommunityConfig::default();
+    community_at(households, seed, defaults.site, defaults.start_day)
+}
+
+/// The same households at another site and season: the same registrations, other weather,
+/// sun and cooling load.
+pub fn community_at(households: usize, seed: u64, site: market_runtime::model::Site, start_day: u32) -> (Community, Profile) {
+    let config = CommunityConfig { households, hours: PROFILE_HOURS, seed, site, start_day, ..CommunityConfig::default() };
     let community = Community::generate(&config);
     let profile = community.profile();
     (community, profile)

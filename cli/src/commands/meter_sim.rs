@@ -6,7 +6,7 @@ use anyhow::Context;
 use ledger::sign::Keypair;
 use node::client::Client;
 use node::agent::HouseholdMeter;
-use node::localnet::{community, household_keypair, household_spec};
+use node::localnet::{community_at, household_keypair, household_spec};
 use serde::Serialize;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -47,6 +47,8 @@ pub struct Args {
     /// Print the final summary as JSON.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub season: crate::commands::season_args::SeasonArgs,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -156,7 +158,8 @@ pub fn simulate(args: &Args, stop: Arc<AtomicBool>) -> anyhow::Result<Summary> {
     let slot_ms = status["slot_ms"].as_u64().unwrap_or(0);
     let genesis_ms = status["genesis_time_ms"].as_u64().unwrap_or(0);
     let size = if args.key.is_some() { args.households.max(args.profile_index + 1) } else { args.households };
-    let (simulated, profile) = community(size, args.seed);
+    let (site, start_day) = args.season.resolve()?;
+    let (simulated, profile) = community_at(size, args.seed, site, start_day);
     let spec_of = |i: usize| simulated.households.get(i).map(|h| household_spec(i, h));
     let mut households: Vec<Household> = match &args.key {
         Some(path) => {

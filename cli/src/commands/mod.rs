@@ -7,6 +7,7 @@ pub mod init;
 pub mod keys;
 pub mod meter_sim;
 pub mod query;
+pub mod season_args;
 pub mod sim;
 pub mod start;
 pub mod testnet;

@@ -4,7 +4,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::load::LoadModel;
-use super::solar::{Location, PvModel};
+use super::site::Site;
+use super::solar::PvModel;
 use super::weather::Weather;
 use crate::chain::HouseholdKind;
 
@@ -14,7 +15,8 @@ pub struct CommunityConfig {
     /// Slots of one hour each, starting at local midnight of `start_day`.
     pub hours: usize,
     pub seed: u64,
-    pub location: Location,
+    /// Where the community is (solar geometry and climate).
+    pub site: Site,
     /// Day of year of the first slot (196 = 15 July, a Gulf summer day).
     pub start_day: u32,
     /// Fraction of households that are villas (the rest are flats).
@@ -33,7 +35,7 @@ impl Default for CommunityConfig {
             households: 623,
             hours: 48,
             seed: 1,
-            location: Location::DOHA,
+            site: Site::DOHA,
             start_day: 196,
             villa_share: 0.6,
             pv_share: 0.5,
@@ -87,7 +89,7 @@ impl Community {
     /// Draws households and weather from `config.seed`.
     pub fn generate(config: &CommunityConfig) -> Self {
         let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
-        let weather = Weather::generate(&mut rng, config.hours);
+        let weather = Weather::generate(&mut rng, config.hours, &config.site.climate, config.start_day);
         let households = (0..config.households)
             .map(|i| {
                 let kind = if rng.gen_bool(config.villa_share.clamp(0.0, 1.0)) { HouseholdKind::Villa } else { HouseholdKind::Flat };
@@ -132,7 +134,7 @@ impl Community {
             let sky = self.weather.sky[s];
             for h in &self.households {
                 load_wh.push(h.load.hourly_wh(hour, lagged));
-                let pv = PvModel { location: self.config.location, capacity_w: h.pv_capacity_w, performance_ratio: self.config.performance_ratio };
+                let pv = PvModel { location: self.config.site.location, capacity_w: h.pv_capacity_w, performance_ratio: self.config.performance_ratio };
                 pv_wh.push(if h.pv_capacity_w > 0.0 { pv.energy_wh(day, hour as f64, 1.0, sky * h.pv_factor) } else { 0 });
             }
         }

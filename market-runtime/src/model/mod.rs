@@ -11,6 +11,7 @@ pub mod demand_response;
 pub mod dr_equilibrium;
 pub mod dr_prices;
 pub mod load;
+pub mod site;
 pub mod solar;
 pub mod weather;
 
@@ -21,4 +22,5 @@ pub use demand_response::{respond, DemandResponse};
 pub use dr_equilibrium::{solve as solve_demand_response, Equilibrium, PriceMap, Priced, Settings as DrSettings};
 pub use dr_prices::{clearing_prices, sdr_prices};
 pub use load::LoadModel;
+pub use site::{format_day, parse_day, Climate, Site, SiteError};
 pub use solar::{Location, PvModel};

@@ -1,9 +1,11 @@
 //! Seeded weather shared by the whole community: hourly clear-sky index and outdoor temperature.
 //!
-//! Doha in summer is mostly clear with dust haze; the clear-sky index follows a day-level draw
-//! (clear, hazy or dusty day) with hour-to-hour AR(1) noise. Temperature follows a diurnal cycle
-//! of a Gulf summer (minimum ~31 °C before dawn, maximum ~42 °C around 14:00-15:00).
+//! The clear-sky index follows a day-level draw (clear, hazy or dusty day, as in Doha) with
+//! hour-to-hour AR(1) noise. Temperature follows the site's climate (site.rs): the day's mean
+//! for its season, a diurnal cycle peaking at 14:30 (in a Doha July: ~31 °C before dawn, ~42 °C
+//! mid-afternoon) and a day-level draw of +-1.5 °C.
 
+use super::site::Climate;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
@@ -16,8 +18,8 @@ pub struct Weather {
 }
 
 impl Weather {
-    /// Hourly weather for `hours` hours starting at local midnight.
-    pub fn generate(rng: &mut ChaCha8Rng, hours: usize) -> Self {
+    /// Hourly weather for `hours` hours starting at local midnight of `start_day`.
+    pub fn generate(rng: &mut ChaCha8Rng, hours: usize, climate: &Climate, start_day: u32) -> Self {
         let mut sky = Vec::with_capacity(hours);
         let mut temperature_c = Vec::with_capacity(hours);
         let mut day_level: f64 = 1.0;
@@ -35,7 +37,8 @@ impl Weather {
             let hour = (h % 24) as f64;
             // Peak at 14:30, trough at 02:30.
             let cycle = (2.0 * std::f64::consts::PI * (hour - 14.5) / 24.0).cos();
-            temperature_c.push(36.5 + 5.5 * cycle + day_warmth);
+            let day = start_day.saturating_add((h / 24) as u32);
+            temperature_c.push(climate.daily_mean_c(day) + climate.diurnal_half_range_c * cycle + day_warmth);
         }
         Self { sky, temperature_c }
     }

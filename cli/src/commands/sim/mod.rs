@@ -70,6 +70,8 @@ pub struct Args {
     /// Print one JSON document on stdout instead of the tables and report.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub season: crate::commands::season_args::SeasonArgs,
 }
 
 /// Everything a run produced, for the writers.
@@ -107,11 +109,16 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         None => {
             anyhow::ensure!(args.households > 0, "--households must be at least 1");
             anyhow::ensure!(args.hours > 0, "--hours must be at least 1");
-            let config = CommunityConfig { households: args.households, hours: args.hours, seed: args.seed, ..CommunityConfig::default() };
+            let (site, start_day) = args.season.resolve()?;
+            let config = CommunityConfig { households: args.households, hours: args.hours, seed: args.seed, site, start_day, ..CommunityConfig::default() };
             let community = Community::generate(&config);
             let source = format!(
-                "{} simulated households (seed {}), Doha, {} h from 15 July",
-                args.households, args.seed, args.hours
+                "{} simulated households (seed {}), {}, {} h from {} (MM-DD)",
+                args.households,
+                args.seed,
+                site.name,
+                args.hours,
+                market_runtime::model::format_day(start_day)
             );
             (community.profile(), Some(community), source)
         }

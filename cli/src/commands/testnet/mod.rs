@@ -56,6 +56,9 @@ pub struct LocalArgs {
     /// meter-sim submitting threads.
     #[arg(long, default_value_t = 8)]
     pub threads: usize,
+    /// Site and day of the households' simulated weather, sun and load (meter-sim's flags).
+    #[command(flatten)]
+    pub season: crate::commands::season_args::SeasonArgs,
 }
 
 #[derive(clap::Args)]
@@ -248,6 +251,7 @@ fn meter_sim_args(a: &LocalArgs, rpcs: &[String], duration: Option<f64>) -> Vec<
         "meter-sim".to_string(), "--households".into(), a.households.to_string(), "--rpc".into(), rpcs.join(","),
         "--seed".into(), a.seed.to_string(), "--threads".into(), a.threads.to_string(),
     ];
+    args.extend(a.season.to_args());
     if let Some(d) = duration {
         args.extend(["--duration".to_string(), d.to_string(), "--json".into()]);
     }
