@@ -108,6 +108,9 @@ pub struct ConsensusConfig {
     pub timeout_precommit_ms: u64,
     pub timeout_increase_ms: u64,
     pub max_block_txs: usize,
+    /// After a slot's deadline, how long its proposer waits for approved households that have
+    /// not bid yet (0: not at all). With 0 ms slots this is what lets every home bid.
+    pub bid_wait_ms: u64,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -170,6 +173,7 @@ impl Default for ConsensusConfig {
             timeout_precommit_ms: 500,
             timeout_increase_ms: 500,
             max_block_txs: ledger::limits::MAX_BLOCK_TXS,
+            bid_wait_ms: 200,
         }
     }
 }
@@ -253,6 +257,13 @@ impl Config {
                 &format!("must be at most {} (the ledger's limit on transactions per block)", ledger::limits::MAX_BLOCK_TXS),
             ));
         }
+        if self.consensus.bid_wait_ms >= self.consensus.timeout_propose_ms {
+            return Err(invalid(
+                "consensus.bid_wait_ms",
+                &self.consensus.bid_wait_ms.to_string(),
+                "must be below consensus.timeout_propose_ms (the other validators would time out the proposal first)",
+            ));
+        }
         if self.agent.enabled {
             if self.agent.key_file.is_empty() {
                 return Err(invalid("agent.key_file", "", "the agent needs the household's key file"));
@@ -324,6 +335,9 @@ timeout_precommit_ms = {t_precommit}
 timeout_increase_ms = {t_increase}
 # Most transactions a proposer puts in one block.
 max_block_txs = {max_block_txs}
+# After a slot's deadline its proposer waits up to this long for approved households that have
+# not bid yet (0: never waits); below timeout_propose_ms, or the round times out first.
+bid_wait_ms = {bid_wait_ms}
 
 [log]
 # "text" or "json".
@@ -369,6 +383,7 @@ margin_ms = {agent_margin}
             t_precommit = self.consensus.timeout_precommit_ms,
             t_increase = self.consensus.timeout_increase_ms,
             max_block_txs = self.consensus.max_block_txs,
+            bid_wait_ms = self.consensus.bid_wait_ms,
             log_level = self.log.level,
             agent_enabled = self.agent.enabled,
             agent_key = self.agent.key_file,

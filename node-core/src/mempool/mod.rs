@@ -116,6 +116,11 @@ impl Mempool {
         self.txs.is_empty()
     }
 
+    /// Bids for the next slot held (class 1), for a proposer waiting for its slot to fill.
+    pub fn bids_of_next_slot(&self) -> usize {
+        self.by_class[1].len()
+    }
+
     pub fn bytes(&self) -> usize {
         self.bytes
     }

@@ -6,7 +6,7 @@
 mod intake;
 #[cfg(test)]
 mod tests;
-mod warm_up;
+mod deferral;
 
 use crate::chain::{BlockCheckError, Chain, ChainError};
 use crate::consensus_wire::{GossipMessage, LedgerSigner, LedgerVerifier};
@@ -78,6 +78,8 @@ pub struct DriverSettings {
     pub max_block_txs: usize,
     /// Largest gossip message: a proposal with its block must fit in one.
     pub max_message_bytes: usize,
+    /// How long a proposer waits past the deadline for households that have not bid (deferral.rs).
+    pub bid_wait_ms: u64,
 }
 
 pub struct Driver {
@@ -105,9 +107,13 @@ pub struct Driver {
     pending_decision: Option<(u64, u32, Hash, Vec<(consensus::ValidatorId, Vec<u8>)>)>,
     /// Double signs already reported by this node, (validator, height, round): one report each.
     reported: HashSet<([u8; 32], u64, u32)>,
-    /// Proposals wait until this unix time (warm_up.rs).
+    /// Proposals wait until this unix time (deferral.rs).
     warm_at_ms: u64,
     deferred_proposal: Option<(u64, u32)>,
+    bid_wait_ms: u64,
+    /// When the running height started, and how many approved households may bid in its slot.
+    height_started_ms: u64,
+    bidders: Option<(u64, usize)>,
 }
 
 impl Driver {
@@ -145,6 +151,9 @@ impl Driver {
             reported: HashSet::new(),
             warm_at_ms: 0,
             deferred_proposal: None,
+            bid_wait_ms: settings.bid_wait_ms,
+            height_started_ms: 0,
+            bidders: None,
         }
     }
 
@@ -216,6 +225,7 @@ impl Driver {
             return Ok(effects);
         }
         self.running = height;
+        self.height_started_ms = now_ms;
         self.log(&WalEntry::StartHeight(height))?;
         let outputs = self.consensus.handle(Input::StartHeight { height, validators: self.chain.validators().clone() });
         self.process(outputs, now_ms, &mut effects)?;

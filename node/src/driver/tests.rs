@@ -26,7 +26,7 @@ fn driver_on(chain_dir: &std::path::Path, wal: &std::path::Path, g: &Genesis, me
     let chain = Chain::open(chain_dir, g.clone()).unwrap();
     let next = chain.tip().height + 1;
     let wal = Wal::open(wal).unwrap();
-    let settings = DriverSettings { params: Params::default(), max_block_txs: 100, max_message_bytes: 4 << 20 };
+    let settings = DriverSettings { params: Params::default(), max_block_txs: 100, max_message_bytes: 4 << 20, bid_wait_ms: 0 };
     Driver::new(chain, Mempool::new(limits(), next, g.app_state.administrator), Some(me.clone()), wal, settings)
 }
 
@@ -202,7 +202,7 @@ fn a_mempool_of_large_transactions_still_gives_a_proposal_that_fits_one_gossip_m
     let chain = Chain::open(&dir.path().join("chain"), g.clone()).unwrap();
     let wal = Wal::open(&dir.path().join("cs.wal")).unwrap();
     let max_message_bytes = 64 * 1024;
-    let settings = DriverSettings { params: Params::default(), max_block_txs: 10_000, max_message_bytes };
+    let settings = DriverSettings { params: Params::default(), max_block_txs: 10_000, max_message_bytes, bid_wait_ms: 0 };
     let pool_limits = Limits { max_txs: 1_000, max_bytes: 8 << 20, max_per_account: 4, max_tx_bytes: 4096 };
     let mut d = Driver::new(chain, Mempool::new(pool_limits, 1, g.app_state.administrator), Some(me.clone()), wal, settings);
     for i in 0..200u32 {
@@ -244,4 +244,53 @@ fn a_validator_whose_pool_is_cold_proposes_only_once_it_is_warm() {
     let warm = d.propose_deferred(1, 0, 2_000).unwrap();
     assert!(warm.iter().any(|e| matches!(e, Effect::Committed(_))), "proposed and committed once warm: {warm:?}");
     assert_eq!(d.chain().tip().height, 1);
+}
+
+/// A lone validator whose genesis approves one household, waiting up to 200 ms for bids.
+fn waiting_for_one_household(dir: &std::path::Path) -> (Driver, Keypair, Genesis) {
+    let me = Keypair::from_seed(&[3; 32]);
+    let home = Keypair::from_seed(&[4; 32]);
+    let mut g = genesis(&[&me]);
+    let spec = market_runtime::HouseholdSpec {
+        pv_capacity_w: 0,
+        battery_wh: 0,
+        battery_w: 0,
+        import_limit_w: 10_000,
+        kind: market_runtime::HouseholdKind::Flat,
+        lot: "a".into(),
+        node_key: None,
+    };
+    g.add_household(home.public(), spec, 1_000_000_000);
+    let chain = Chain::open(&dir.join("chain"), g.clone()).unwrap();
+    let wal = Wal::open(&dir.join("cs.wal")).unwrap();
+    let settings = DriverSettings { params: Params::default(), max_block_txs: 100, max_message_bytes: 4 << 20, bid_wait_ms: 200 };
+    let mut d = Driver::new(chain, Mempool::new(limits(), 1, g.app_state.administrator), Some(me), wal, settings);
+    d.start(1_000).unwrap();
+    (d, home, g)
+}
+
+fn committed(effects: &[Effect]) -> bool {
+    effects.iter().any(|e| matches!(e, Effect::Committed(_)))
+}
+
+#[test]
+fn a_proposer_past_the_deadline_waits_for_households_that_have_not_bid_but_not_beyond_the_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut d, _, _) = waiting_for_one_household(dir.path());
+    let effects = d.start_height(1, 1_000).unwrap();
+    assert!(!committed(&effects) && effects.iter().any(|e| matches!(e, Effect::ProposeAt { height: 1, .. })), "{effects:?}");
+    assert!(!committed(&d.propose_deferred(1, 0, 1_150).unwrap()), "still within the 200 ms");
+    assert!(committed(&d.propose_deferred(1, 0, 1_200).unwrap()), "proposed at the bound without the bid");
+}
+
+#[test]
+fn a_proposer_whose_every_household_has_bid_proposes_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut d, home, g) = waiting_for_one_household(dir.path());
+    let tx = market_runtime::Tx { sender: home.public(), nonce: 0, body: market_runtime::TxBody::Bid { slot: 1, side: market_runtime::Side::Buy, quantity_wh: 100, meter: None } };
+    let v = ledger::tx::decode_tx(&ledger::tx::encode_tx(&home, &g.chain_id, &tx).unwrap(), &g.chain_id).unwrap();
+    d.mempool_mut().insert(crate::mempool::PoolTx { hash: v.hash, tx: v.tx, bytes: v.bytes }).unwrap();
+    let effects = d.start_height(1, 1_000).unwrap();
+    let Some(Effect::Committed(c)) = effects.iter().find(|e| matches!(e, Effect::Committed(_))) else { panic!("no commit: {effects:?}") };
+    assert_eq!(c.txs.len(), 1, "the bid is in the block");
 }

@@ -115,7 +115,7 @@ fn open_driver(chain: Chain, home: &Home, config: &Config, validator_key: Option
         timeout_precommit_delta_ms: c.timeout_increase_ms,
         ..consensus::Params::default()
     };
-    let settings = DriverSettings { params, max_block_txs: c.max_block_txs, max_message_bytes: config.p2p.max_message_bytes };
+    let settings = DriverSettings { params, max_block_txs: c.max_block_txs, max_message_bytes: config.p2p.max_message_bytes, bid_wait_ms: c.bid_wait_ms };
     Ok(Driver::new(chain, mempool, validator_key, wal, settings))
 }
 
