@@ -13,6 +13,9 @@ pub struct RpcConfig {
     pub cors_allowed_origins: Vec<String>,
     /// Connections served at once; one more is answered 503 and closed.
     pub max_connections: usize,
+    /// Connections served at once from one IP address (at most `max_connections`), so one
+    /// client cannot hold them all.
+    pub max_connections_per_address: usize,
     /// A request's headers must arrive within this; also how long an idle keep-alive
     /// connection is kept.
     pub header_timeout_ms: u64,
@@ -36,6 +39,7 @@ impl Default for RpcConfig {
             listen: format!("127.0.0.1:{DEFAULT_RPC_PORT}"),
             cors_allowed_origins: Vec::new(),
             max_connections: 256,
+            max_connections_per_address: 64,
             header_timeout_ms: 10_000,
             body_timeout_ms: 15_000,
             request_timeout_ms: 30_000,
@@ -55,6 +59,7 @@ impl RpcConfig {
         self.listen.parse::<std::net::SocketAddr>().map_err(|e| invalid("rpc.listen", &self.listen, &e.to_string()))?;
         for (field, value) in [
             ("rpc.max_connections", self.max_connections as u64),
+            ("rpc.max_connections_per_address", self.max_connections_per_address as u64),
             ("rpc.header_timeout_ms", self.header_timeout_ms),
             ("rpc.body_timeout_ms", self.body_timeout_ms),
             ("rpc.request_timeout_ms", self.request_timeout_ms),
@@ -85,6 +90,8 @@ listen = {listen:?}
 cors_allowed_origins = [{origins}]
 # Connections served at once; one more is answered 503 and closed.
 max_connections = {max_connections}
+# Of those, how many one IP address may hold (so one client cannot take them all).
+max_connections_per_address = {max_connections_per_address}
 # A request's headers must arrive within this many ms (a client trickling bytes is cut off);
 # an idle keep-alive connection is closed after as long.
 header_timeout_ms = {header_timeout_ms}
@@ -103,6 +110,7 @@ max_event_subscribers = {max_event_subscribers}
             listen = self.listen,
             origins = origins.join(", "),
             max_connections = self.max_connections,
+            max_connections_per_address = self.max_connections_per_address,
             header_timeout_ms = self.header_timeout_ms,
             body_timeout_ms = self.body_timeout_ms,
             request_timeout_ms = self.request_timeout_ms,

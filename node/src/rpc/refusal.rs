@@ -24,6 +24,8 @@ pub enum Refusal {
     TooManySubscribers { limit: usize },
     #[error("{limit} connections are already open (rpc.max_connections); retry later")]
     TooManyConnections { limit: usize },
+    #[error("{limit} connections from this address are already open (rpc.max_connections_per_address); close one or retry later")]
+    TooManyFromAddress { limit: usize },
 }
 
 impl From<crate::verifier::VerifierError> for Refusal {
@@ -45,7 +47,8 @@ impl Refusal {
             Refusal::RequestTimeout { .. }
             | Refusal::VerifierBusy { .. }
             | Refusal::TooManySubscribers { .. }
-            | Refusal::TooManyConnections { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            | Refusal::TooManyConnections { .. }
+            | Refusal::TooManyFromAddress { .. } => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -60,6 +63,7 @@ impl Refusal {
             Refusal::VerifierFailed { .. } => "internal",
             Refusal::TooManySubscribers { .. } => "too-many-subscribers",
             Refusal::TooManyConnections { .. } => "too-many-connections",
+            Refusal::TooManyFromAddress { .. } => "too-many-connections-from-address",
         }
     }
 

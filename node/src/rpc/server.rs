@@ -1,6 +1,7 @@
 //! The RPC's accept loop. `axum::serve` has neither a cap on open connections nor a deadline on
 //! request headers: a client trickling one byte a second would hold a connection for ever, and a
-//! flood of idle connections would use up the node's file descriptors.
+//! flood of idle connections would use up the node's file descriptors. A cap per client address
+//! keeps one client from holding every connection the node serves.
 
 use super::refusal::Refusal;
 use crate::config::RpcConfig;
@@ -8,7 +9,9 @@ use axum::Router;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -29,18 +32,59 @@ const REFUSAL_LOG_INTERVAL: Duration = Duration::from_secs(10);
 #[derive(Debug, Clone, Copy)]
 pub struct ServerLimits {
     pub max_connections: usize,
+    pub max_per_address: usize,
     pub header_timeout: Duration,
 }
 
 impl From<&RpcConfig> for ServerLimits {
     fn from(config: &RpcConfig) -> Self {
-        ServerLimits { max_connections: config.max_connections, header_timeout: Duration::from_millis(config.header_timeout_ms) }
+        ServerLimits {
+            max_connections: config.max_connections,
+            max_per_address: config.max_connections_per_address.min(config.max_connections),
+            header_timeout: Duration::from_millis(config.header_timeout_ms),
+        }
+    }
+}
+
+/// Open connections per client address; an entry goes when its last connection closes, so the
+/// map holds at most `max_connections` entries.
+#[derive(Default)]
+struct PerAddress(Mutex<HashMap<IpAddr, usize>>);
+
+/// One connection's place in its address's count, given back on drop.
+struct AddressSlot {
+    counts: Arc<PerAddress>,
+    ip: IpAddr,
+}
+
+impl PerAddress {
+    fn take(self: &Arc<Self>, ip: IpAddr, limit: usize) -> Option<AddressSlot> {
+        let mut counts = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let open = counts.entry(ip).or_insert(0);
+        if *open >= limit {
+            return None;
+        }
+        *open += 1;
+        Some(AddressSlot { counts: self.clone(), ip })
+    }
+}
+
+impl Drop for AddressSlot {
+    fn drop(&mut self) {
+        let mut counts = self.counts.0.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(open) = counts.get_mut(&self.ip) {
+            *open = open.saturating_sub(1);
+            if *open == 0 {
+                counts.remove(&self.ip);
+            }
+        }
     }
 }
 
 /// Serves `app` on `listener` for as long as the node runs.
 pub async fn serve(listener: TcpListener, app: Router, limits: ServerLimits) -> std::convert::Infallible {
     let open = Arc::new(Semaphore::new(limits.max_connections));
+    let per_address = Arc::new(PerAddress::default());
     let refusing = Arc::new(Semaphore::new(MAX_REFUSALS_IN_FLIGHT));
     let mut refused_since_log: u64 = 0;
     let mut last_log: Option<Instant> = None;
@@ -53,20 +97,24 @@ pub async fn serve(listener: TcpListener, app: Router, limits: ServerLimits) -> 
                 continue;
             }
         };
-        match open.clone().try_acquire_owned() {
-            Ok(slot) => {
-                tokio::spawn(serve_connection(stream, app.clone(), limits.header_timeout, slot));
+        // The node-wide cap first: when one address holds every connection, that is what is full.
+        let admitted = open.clone().try_acquire_owned().map_err(|_| Refusal::TooManyConnections { limit: limits.max_connections }).and_then(|slot| {
+            let address = per_address.take(peer.ip(), limits.max_per_address).ok_or(Refusal::TooManyFromAddress { limit: limits.max_per_address })?;
+            Ok((slot, address))
+        });
+        match admitted {
+            Ok(slots) => {
+                tokio::spawn(serve_connection(stream, app.clone(), limits.header_timeout, slots));
             }
-            Err(_) => {
+            Err(refusal) => {
                 refused_since_log = refused_since_log.saturating_add(1);
                 if last_log.is_none_or(|at| at.elapsed() >= REFUSAL_LOG_INTERVAL) {
-                    tracing::warn!(%peer, refused = refused_since_log, limit = limits.max_connections,
-                        "RPC connections refused: rpc.max_connections are open");
+                    tracing::warn!(%peer, refused = refused_since_log, reason = refusal.code(), "RPC connections refused: {refusal}");
                     refused_since_log = 0;
                     last_log = Some(Instant::now());
                 }
                 if let Ok(permit) = refusing.clone().try_acquire_owned() {
-                    tokio::spawn(refuse(stream, limits.max_connections, permit));
+                    tokio::spawn(refuse(stream, refusal, permit));
                 }
             }
         }
@@ -74,7 +122,7 @@ pub async fn serve(listener: TcpListener, app: Router, limits: ServerLimits) -> 
 }
 
 /// One connection, HTTP/1.1 with keep-alive; its slot is freed when it closes.
-async fn serve_connection(stream: TcpStream, app: Router, header_timeout: Duration, _slot: OwnedSemaphorePermit) {
+async fn serve_connection(stream: TcpStream, app: Router, header_timeout: Duration, _slots: (OwnedSemaphorePermit, AddressSlot)) {
     // Answers are small and a client waits for each: do not hold them back to fill a packet.
     let _ = stream.set_nodelay(true);
     let mut builder = http1::Builder::new();
@@ -86,9 +134,9 @@ async fn serve_connection(stream: TcpStream, app: Router, header_timeout: Durati
     }
 }
 
-/// A `503 too-many-connections` written straight to the socket, then closed.
-async fn refuse(mut stream: TcpStream, limit: usize, _permit: OwnedSemaphorePermit) {
-    let body = Refusal::TooManyConnections { limit }.json_body();
+/// A `503` naming the cap, written straight to the socket, then closed.
+async fn refuse(mut stream: TcpStream, refusal: Refusal, _permit: OwnedSemaphorePermit) {
+    let body = refusal.json_body();
     let answer = format!(
         "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\nx-content-type-options: nosniff\r\n\
          retry-after: 1\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",
