@@ -116,7 +116,7 @@ fn say(bar: &ProgressBar, line: String) {
     if bar.is_hidden() {
         println!("{line}");
     } else {
-        say(&bar, line);
+        bar.println(line);
     }
 }
 

@@ -62,8 +62,18 @@ fn script_with_delay(repo: &std::path::Path, name: &str, o: &Options, wan_delay_
     Ok(())
 }
 
-fn main() -> anyhow::Result<()> {
-    let a = Args::parse();
+fn main() -> std::process::ExitCode {
+    // The reason comes last and alone (no backtrace), so that a CI log's tail names it.
+    match run_e2e(Args::parse()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("e2e: FAIL: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_e2e(a: Args) -> anyhow::Result<()> {
     let repo = std::env::current_dir()?;
     let manifest = Manifest::load(&a.manifest)?;
     manifest.check(a.validators)?;
@@ -111,9 +121,7 @@ fn main() -> anyhow::Result<()> {
         println!("e2e: PASS ({} s, {} steps, highest block {})", outcome.report["seconds"], manifest.steps.len(), outcome.report["highest_block"]);
         Ok(())
     } else {
-        for v in &outcome.violations {
-            println!("VIOLATION: {v}");
-        }
-        anyhow::bail!("{} invariant violations", outcome.violations.len())
+        let list: Vec<String> = outcome.violations.iter().map(|v| format!("VIOLATION: {v}")).collect();
+        anyhow::bail!("{} invariant violation(s):\n{}", outcome.violations.len(), list.join("\n"))
     }
 }
