@@ -18,7 +18,7 @@ fn addr(i: u32) -> Address {
 fn random_bids(n: u32) -> Vec<BidLine> {
     let mut rng = ChaCha8Rng::seed_from_u64(n as u64);
     (0..n)
-        .map(|_| BidLine { side: if rng.gen_bool(0.4) { Side::Sell } else { Side::Buy }, quantity_wh: rng.gen_range(1..=5_000) })
+        .map(|_| BidLine::new(if rng.gen_bool(0.4) { Side::Sell } else { Side::Buy }, rng.gen_range(1..=5_000)))
         .collect()
 }
 
@@ -44,7 +44,7 @@ fn store_with_bids(n: u32) -> MemStore {
     let txs: Vec<Tx> = random_bids(n)
         .into_iter()
         .enumerate()
-        .map(|(i, b)| Tx { sender: addr(i as u32), nonce: 0, body: TxBody::Bid { slot: 2, side: b.side, quantity_wh: b.quantity_wh, meter: None } })
+        .map(|(i, b)| Tx { sender: addr(i as u32), nonce: 0, body: TxBody::Bid { slot: 2, side: b.side, quantity_wh: b.quantity_wh, meter: None, limit_price: None } })
         .collect();
     let ctx = BlockContext { height: 1, slot: 1, proposer: [0x77; 32], signers: vec![[0x77; 32]] };
     let out = execute_block(&mut store, &ctx, &txs);

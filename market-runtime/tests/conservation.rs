@@ -60,7 +60,7 @@ proptest! {
         let params = MarketParams { grid_buy_price: lb, grid_sell_price: ls, mechanism: mech, ..MarketParams::default() };
         let bids: Vec<BidLine> = lines
             .iter()
-            .map(|&(sell, q)| BidLine { side: if sell { Side::Sell } else { Side::Buy }, quantity_wh: q })
+            .map(|&(sell, q)| BidLine::new(if sell { Side::Sell } else { Side::Buy }, q))
             .collect();
         let s = settle(&params, &bids);
         let side_sum = |side: Side, f: &dyn Fn(&market_runtime::chain::settlement::Line) -> u64| -> u64 {

@@ -17,6 +17,9 @@
 //!
 //! Nothing is created or lost except by the mint (block reward, solar reward).
 
+pub mod apportion;
+pub mod auction;
+pub mod auction_settlement;
 pub mod block;
 pub mod clearing;
 pub mod codec;

@@ -56,7 +56,7 @@ pub fn ctx(height: u64, slot: u64) -> BlockContext {
 }
 
 pub fn bid(sender: Address, nonce: u64, slot: u64, side: Side, quantity_wh: u64) -> Tx {
-    Tx { sender, nonce, body: TxBody::Bid { slot, side, quantity_wh, meter: None } }
+    Tx { sender, nonce, body: TxBody::Bid { slot, side, quantity_wh, meter: None, limit_price: None } }
 }
 
 /// Sum of every account balance in the store.
