@@ -94,7 +94,7 @@ impl HouseholdMeter {
 }
 
 pub fn bid_tx(sender: [u8; 32], nonce: u64, slot: u64, side: Side, quantity_wh: u64, meter: Option<MeterReading>) -> Tx {
-    Tx { sender, nonce, body: TxBody::Bid { slot, side, quantity_wh, meter } }
+    Tx { sender, nonce, body: TxBody::Bid { slot, side, quantity_wh, meter, limit_price: None } }
 }
 
 /// The slot a bid sent now should target: the next block's slot, or a later one when the

@@ -72,7 +72,7 @@ pub struct ScenarioRun {
     pub households: Vec<HouseholdSlot>,
     pub n_households: usize,
     /// Whole-run bill of each household under each mechanism (index = position in `Mechanism::ALL`).
-    pub bills: [Vec<i64>; 4],
+    pub bills: [Vec<i64>; Mechanism::ALL.len()],
     /// Households with PV (prosumers).
     pub prosumer: Vec<bool>,
     /// Demand-response price iterations used, and whether prices settled within epsilon.
@@ -127,7 +127,7 @@ fn pass(profile: &Profile, loads: &[u64], scenario: &Scenario, params: &MarketPa
     let prosumer: Vec<bool> = profile.pv_capacity_w.iter().map(|&w| w > 0).collect();
     let mut batteries: Vec<Option<Battery>> =
         prosumer.iter().map(|&p| (scenario.batteries && p).then(Battery::default)).collect();
-    let mut bills: [Vec<i64>; 4] = std::array::from_fn(|_| vec![0i64; n]);
+    let mut bills: [Vec<i64>; Mechanism::ALL.len()] = std::array::from_fn(|_| vec![0i64; n]);
     let mut slots = Vec::with_capacity(profile.slots);
     let mut households = vec![HouseholdSlot::default(); n * profile.slots];
     let mut bids = Vec::with_capacity(n);
@@ -154,7 +154,7 @@ fn pass(profile: &Profile, loads: &[u64], scenario: &Scenario, params: &MarketPa
             pv_sum += pv;
             soc_sum += soc;
             if net != 0 {
-                bids.push(BidLine { side: if net > 0 { Side::Buy } else { Side::Sell }, quantity_wh: net.unsigned_abs() });
+                bids.push(BidLine::new(if net > 0 { Side::Buy } else { Side::Sell }, net.unsigned_abs()));
                 bidder.push(h);
             }
         }
@@ -265,7 +265,7 @@ mod tests {
                     let net = run.households[slot.slot * 40 + h].net_wh;
                     (net != 0).then(|| {
                         let side = if net > 0 { Side::Buy } else { Side::Sell };
-                        let tx = Tx { sender: addr(h), nonce: nonces[h], body: TxBody::Bid { slot: slot.slot as u64, side, quantity_wh: net.unsigned_abs(), meter: None } };
+                        let tx = Tx { sender: addr(h), nonce: nonces[h], body: TxBody::Bid { slot: slot.slot as u64, side, quantity_wh: net.unsigned_abs(), meter: None, limit_price: None } };
                         nonces[h] += 1;
                         tx
                     })
