@@ -197,6 +197,18 @@ fn bid(
     if let Some(reading) = meter {
         check_reading(reading, &hh.spec, &params)?;
     }
+    reserve(store, plan, sender, order, &params)?;
+    plan.put(bid_key, codec::encode_bid(&BidRecord { side, quantity_wh, limit_price }));
+    if let Some(reading) = meter {
+        record_reading(store, plan, sender, slot, reading)?;
+    }
+    Ok(())
+}
+
+/// Adds the bid to its slot's side total (at most `MAX_SIDE_WH`) and reserves its worst case
+/// from the buyer, or from the grid account for a seller.
+fn reserve(store: &impl StateStore, plan: &mut Plan, sender: Address, order: Order, params: &MarketParams) -> Result<(), TxError> {
+    let Order { slot, side, quantity_wh, .. } = order;
     let totals_key = keys::side_totals(slot);
     let (mut sell_wh, mut buy_wh) = match store.get(&totals_key) {
         None => (0, 0),
@@ -212,7 +224,7 @@ fn bid(
     }
     *side_total = total_wh;
 
-    let needed = reservation(side, quantity_wh, &params);
+    let needed = reservation(side, quantity_wh, params);
     let payer = match side {
         Side::Buy => sender,
         Side::Sell => state::grid_account(store)?,
@@ -228,10 +240,6 @@ fn bid(
     // needed <= available = balance - reserved, so this stays within the balance.
     acct.reserved = acct.reserved.saturating_add(needed);
     plan.put(totals_key, encode_totals(sell_wh, buy_wh));
-    plan.put(bid_key, codec::encode_bid(&BidRecord { side, quantity_wh, limit_price }));
-    if let Some(reading) = meter {
-        record_reading(store, plan, sender, slot, reading)?;
-    }
     Ok(())
 }
 
