@@ -2,10 +2,13 @@
 //!
 //! The simulation itself is `market_runtime::sim` (pure, tested there): the scenarios of
 //! Boumaiza & Sanfilippo (S1 PV, S2 PV + batteries, S3 10 kW PV) through the chain's own
-//! clearing and settlement, and the report on the paper's claims. This module parses
-//! arguments, shows progress, writes the CSV, charts and JSON, and prints.
+//! clearing and settlement, the report on the paper's claims, and `--compare` over every
+//! mechanism and battery strategy. This module parses arguments, shows progress, writes the
+//! CSV, charts and JSON, and prints.
 
 mod charts;
+mod compare;
+mod compare_charts;
 mod output;
 mod tables;
 
@@ -77,9 +80,19 @@ pub struct Args {
     /// The report checks the battery claim under both either way.
     #[arg(long, value_enum, default_value = "self-consumption")]
     pub battery_strategy: BatteryStrategyArg,
-    /// Seed of every random draw (households, weather).
+    /// Seed of every random draw (households, weather); with --compare, the first seed.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Compare every mechanism, without batteries and with each battery strategy, over
+    /// --seeds seeds; writes a table, compare.csv, compare_runs.csv and charts to --out.
+    #[arg(long)]
+    pub compare: bool,
+    /// Seeds for --compare: --seed, --seed + 1, ... (one run with --data: nothing to vary).
+    #[arg(long, default_value_t = 5)]
+    pub seeds: u64,
+    /// Worker threads for --compare (default: the machine's cores); results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
     /// Measured data instead of simulated households: CSV with timestamp,household,load_wh,pv_wh.
     #[arg(long)]
     pub data: Option<PathBuf>,
@@ -96,6 +109,9 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<()> {
     let params = MarketParams { mechanism: args.mechanism, ..MarketParams::default() };
     let dr = args.dr == OnOff::On;
+    if args.compare {
+        return compare::run(&args, params, dr);
+    }
     let scenarios: Vec<Scenario> = match args.scenario {
         ScenarioArg::S1 => vec![S1],
         ScenarioArg::S2 => vec![S2],
