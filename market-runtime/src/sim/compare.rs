@@ -6,13 +6,12 @@
 //! over threads; each result is stored at its job's index and every figure is computed from
 //! those in a fixed order, so the comparison does not depend on thread scheduling.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use crate::model::{BatteryStrategy, Community, CommunityConfig, Profile};
 use crate::{MarketParams, Mechanism};
 
 use super::engine::run_scenario;
 use super::indicators::{indicators, Indicators, RunSummary, BASELINE};
+use super::parallel::{self, WorkerFailed};
 use super::run::RunSettings;
 use super::scenario::{Scenario, S1, S2};
 
@@ -75,8 +74,8 @@ pub enum CompareError {
     NoSeeds,
     #[error("a comparison needs households and slots (got {households} households, {slots} slots)")]
     Empty { households: usize, slots: usize },
-    #[error("a comparison run stopped unexpectedly (a worker thread panicked)")]
-    WorkerFailed,
+    #[error(transparent)]
+    WorkerFailed(#[from] WorkerFailed),
 }
 
 /// One row: a mechanism with a battery setting, its indicators for each seed (seed order).
@@ -117,15 +116,17 @@ pub fn compare(config: &CompareConfig, progress: &(dyn Fn(usize, usize) + Sync))
     if seeds.is_empty() {
         return Err(CompareError::NoSeeds);
     }
-    let profiles: Vec<Profile> = seeds.iter().map(|&seed| profile_for_seed(&config.source, seed)).collect();
-    let (households, slots) = (profiles[0].households, profiles[0].slots);
+    let profiles = parallel::map(&seeds, config.threads, |&seed| profile_for_seed(&config.source, seed), |_| {})?;
+    let Some(first) = profiles.first() else { return Err(CompareError::NoSeeds) };
+    let (households, slots) = (first.households, first.slots);
     if households == 0 || slots == 0 {
         return Err(CompareError::Empty { households, slots });
     }
     let jobs: Vec<Job> = (0..seeds.len())
         .flat_map(|s| Mechanism::ALL.into_iter().flat_map(move |m| Batteries::ALL.into_iter().map(move |b| Job { seed: s, mechanism: m, batteries: b })))
         .collect();
-    let summaries = run_jobs(config, &profiles, &jobs, progress)?;
+    let run = |job: &Job| run_job(config, &profiles[job.seed], job);
+    let summaries = parallel::map(&jobs, config.threads, run, |done| progress(done, jobs.len()))?;
     let rows = rows(&seeds, &jobs, &summaries);
     Ok(Comparison { seeds, households, slots, rows })
 }
@@ -152,46 +153,6 @@ fn run_job(config: &CompareConfig, profile: &Profile, job: &Job) -> RunSummary {
         battery_strategy: job.batteries.strategy(),
     };
     RunSummary::of(&run_scenario(profile, job.batteries.scenario(), &settings))
-}
-
-/// Every job's summary, at the job's index: workers take the next job from a shared counter.
-fn run_jobs(config: &CompareConfig, profiles: &[Profile], jobs: &[Job], progress: &(dyn Fn(usize, usize) + Sync)) -> Result<Vec<RunSummary>, CompareError> {
-    let next = AtomicUsize::new(0);
-    let done = AtomicUsize::new(0);
-    let work = || {
-        let mut out = Vec::new();
-        loop {
-            let j = next.fetch_add(1, Ordering::Relaxed);
-            let Some(job) = jobs.get(j) else { break };
-            out.push((j, run_job(config, &profiles[job.seed], job)));
-            progress(done.fetch_add(1, Ordering::Relaxed) + 1, jobs.len());
-        }
-        out
-    };
-    let mut indexed: Vec<(usize, RunSummary)> = Vec::with_capacity(jobs.len());
-    if config.threads <= 1 {
-        indexed = work();
-    } else {
-        let failed = std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..config.threads).map(|_| scope.spawn(work)).collect();
-            let mut failed = false;
-            for h in handles {
-                match h.join() {
-                    Ok(part) => indexed.extend(part),
-                    Err(_) => failed = true,
-                }
-            }
-            failed
-        });
-        if failed {
-            return Err(CompareError::WorkerFailed);
-        }
-    }
-    indexed.sort_by_key(|(j, _)| *j);
-    if indexed.len() != jobs.len() {
-        return Err(CompareError::WorkerFailed);
-    }
-    Ok(indexed.into_iter().map(|(_, s)| s).collect())
 }
 
 /// Groups the summaries into rows and measures each against the same seed's and battery

@@ -8,7 +8,7 @@ use crate::chain::settlement::{settle, BidLine, Settled};
 use crate::model::{solve_demand_response, Battery, BatteryStrategy, DemandResponse, DrSettings, Priced, Profile, SlotOutlook, OUTLOOK_SLOTS};
 use crate::{MarketParams, Mechanism, Side};
 
-use super::forecast::{community_forecast, household_outlook, SlotPrice};
+use super::forecast::{community_forecast, household_outlook, shared, SlotPrice};
 use super::run::{HouseholdSlot, RunSettings, ScenarioRun, SlotResult};
 use super::scenario::Scenario;
 
@@ -57,10 +57,8 @@ struct Homes<'a> {
     loads: &'a [u64],
     strategy: BatteryStrategy,
     batteries: Vec<Option<Battery>>,
-    /// The community forecast, for market-aware batteries only.
+    /// The community forecast with one battery's share of the flows, for market-aware batteries only.
     forecast: Option<Vec<SlotPrice>>,
-    /// Each battery's share of the community's battery power (what it may buy of a forecast surplus).
-    share: f64,
 }
 
 /// Community sums of one slot.
@@ -88,7 +86,7 @@ impl Homes<'_> {
             let mut net = raw as f64;
             if let Some(b) = self.batteries[h].as_mut() {
                 let len = match &self.forecast {
-                    Some(prices) => household_outlook(self.profile, self.loads, prices, (h, self.share), s, &mut outlook),
+                    Some(prices) => household_outlook(self.profile, self.loads, prices, h, s, &mut outlook),
                     None => 0,
                 };
                 let step = self.strategy.step(b, net, 1.0, &outlook[..len]);
@@ -119,13 +117,13 @@ fn pass(profile: &Profile, loads: &[u64], scenario: &Scenario, settings: &RunSet
     let strategy = settings.battery_strategy;
     let market_aware = scenario.batteries && strategy == BatteryStrategy::MarketAware;
     let batteries: Vec<Option<Battery>> = prosumer.iter().map(|&p| (scenario.batteries && p).then(Battery::default)).collect();
-    // Every battery is `Battery::default`, so the shares are equal.
+    // Every battery is `Battery::default`: they share the forecast flows equally (by power).
     let share = 1.0 / batteries.iter().flatten().count().max(1) as f64;
     let forecast = market_aware.then(|| {
         let plain = RunSettings { battery_strategy: BatteryStrategy::SelfConsumption, ..settings.clone() };
-        community_forecast(&pass(profile, loads, scenario, &plain, false))
+        shared(&community_forecast(&pass(profile, loads, scenario, &plain, false)), share)
     });
-    let mut homes = Homes { profile, loads, strategy, batteries, forecast, share };
+    let mut homes = Homes { profile, loads, strategy, batteries, forecast };
     let mut bills = vec![vec![0i64; n]; Mechanism::ALL.len()];
     let mut slots = Vec::with_capacity(profile.slots);
     let mut households = vec![HouseholdSlot::default(); n * profile.slots];

@@ -25,9 +25,16 @@ pub struct SlotPrice {
     /// Buy and sell price (micro-tokens/kWh).
     pub buy: u64,
     pub sell: u64,
-    /// What the community would export and import (Wh).
+    /// What the community would export and import (Wh), or one battery's share of it (`shared`).
     pub export_wh: u64,
     pub import_wh: u64,
+}
+
+/// The forecast with each slot's export and import cut to the share one battery may trade,
+/// rounded down (computed once per slot, not once per household and slot).
+pub fn shared(forecast: &[SlotPrice], share: f64) -> Vec<SlotPrice> {
+    let part = |wh: u64| (wh as f64 * share).floor() as u64;
+    forecast.iter().map(|p| SlotPrice { export_wh: part(p.export_wh), import_wh: part(p.import_wh), ..*p }).collect()
 }
 
 /// Each slot's forecast: the prices and export of `run` (the self-consumption clearing).
@@ -51,29 +58,21 @@ fn stand_in(t: usize, slots: usize) -> Option<usize> {
     }
 }
 
-/// Household `h`'s outlook from `slot` on, written to `out`, with `share` of each slot's
-/// forecast export and import as the most it may buy or sell for its battery; returns how many entries it has (fewer than
-/// `OUTLOOK_SLOTS` only near the end of a run shorter than a day).
-pub fn household_outlook(
-    profile: &Profile,
-    loads: &[u64],
-    prices: &[SlotPrice],
-    (h, share): (usize, f64),
-    slot: usize,
-    out: &mut [SlotOutlook; OUTLOOK_SLOTS],
-) -> usize {
+/// Household `h`'s outlook from `slot` on, written to `out`, from a forecast `shared` for one
+/// battery; returns how many entries it has (fewer than `OUTLOOK_SLOTS` only near the end of a
+/// run shorter than a day).
+pub fn household_outlook(profile: &Profile, loads: &[u64], prices: &[SlotPrice], h: usize, slot: usize, out: &mut [SlotOutlook; OUTLOOK_SLOTS]) -> usize {
     let mut n = 0;
     for k in 0..OUTLOOK_SLOTS {
         let Some(t) = stand_in(slot + k, profile.slots) else { break };
         let i = profile.at(t, h);
         let (Some(&load), Some(&pv), Some(price)) = (loads.get(i), profile.pv_wh.get(i), prices.get(t)) else { break };
-        let part = |wh: u64| (wh as f64 * share).floor() as u64;
         out[n] = SlotOutlook {
             net_wh: load as i64 - pv as i64,
             buy: price.buy,
             sell: price.sell,
-            surplus_share_wh: part(price.export_wh),
-            shortfall_share_wh: part(price.import_wh),
+            surplus_share_wh: price.export_wh,
+            shortfall_share_wh: price.import_wh,
         };
         n += 1;
     }

@@ -7,6 +7,7 @@ pub mod compare_table;
 pub mod engine;
 pub mod forecast;
 pub mod indicators;
+pub mod parallel;
 pub mod report;
 pub mod run;
 pub mod scenario;
