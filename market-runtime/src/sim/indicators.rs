@@ -118,13 +118,14 @@ pub struct Column {
 }
 
 /// The indicators every comparison output shows, in order.
-pub const COLUMNS: [Column; 9] = [
+pub const COLUMNS: [Column; 10] = [
     Column { key: "self_sufficiency", label: "self-sufficiency", unit: "%", scale: 100.0, decimals: 2, get: |i| i.self_sufficiency },
     Column { key: "self_consumption", label: "self-consumption", unit: "%", scale: 100.0, decimals: 1, get: |i| i.self_consumption },
     Column { key: "community_cost", label: "community cost", unit: "tokens", scale: 1.0, decimals: 1, get: |i| i.community_cost },
     Column { key: "bill_vs_no_trading", label: "bill vs no trading, mean", unit: "tokens", scale: 1.0, decimals: 3, get: |i| i.bill_delta_mean },
     Column { key: "bill_vs_no_trading_std", label: "bill vs no trading, spread over homes (std)", unit: "tokens", scale: 1.0, decimals: 3, get: |i| i.bill_delta_std },
     Column { key: "better_off", label: "households better off", unit: "%", scale: 100.0, decimals: 1, get: |i| i.better_off },
+    Column { key: "worse_off", label: "households worse off", unit: "%", scale: 100.0, decimals: 1, get: |i| i.worse_off },
     Column { key: "peak_grid_import", label: "peak grid import", unit: "kW", scale: 1.0, decimals: 1, get: |i| i.peak_grid_import_kw },
     Column { key: "p2p", label: "P2P traded", unit: "kWh", scale: 1.0, decimals: 1, get: |i| i.p2p_kwh },
     Column { key: "grid_export", label: "grid export", unit: "kWh", scale: 1.0, decimals: 1, get: |i| i.grid_export_kwh },
