@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 const BAD_PER_KIND: usize = 1667;
 
 fn bid(key: &Keypair, chain: &str, nonce: u64, slot: u64, side: Side, qty: u64) -> Vec<u8> {
-    ledger::tx::encode_tx(key, chain, &Tx { sender: key.public(), nonce, body: TxBody::Bid { slot, side, quantity_wh: qty, meter: None } }).unwrap()
+    ledger::tx::encode_tx(key, chain, &Tx { sender: key.public(), nonce, body: TxBody::Bid { slot, side, quantity_wh: qty, meter: None, limit_price: None } }).unwrap()
 }
 
 fn transfer(key: &Keypair, chain: &str, nonce: u64, to: [u8; 32], amount: u64) -> Vec<u8> {

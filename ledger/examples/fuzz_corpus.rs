@@ -42,8 +42,8 @@ fn txs() -> Vec<Vec<u8>> {
     };
     vec![
         tx(&home, 0, TxBody::RegisterHousehold(spec)),
-        tx(&home, 1, TxBody::Bid { slot: 7, side: Side::Buy, quantity_wh: 1_500, meter: None }),
-        tx(&home, 2, TxBody::Bid { slot: 8, side: Side::Sell, quantity_wh: 300, meter: Some(meter) }),
+        tx(&home, 1, TxBody::Bid { slot: 7, side: Side::Buy, quantity_wh: 1_500, meter: None, limit_price: None }),
+        tx(&home, 2, TxBody::Bid { slot: 8, side: Side::Sell, quantity_wh: 300, meter: Some(meter), limit_price: Some(60_000) }),
         tx(&home, 3, TxBody::Transfer { to: key(11).public(), amount: 1_000_000 }),
         tx(&key(1), 0, TxBody::ApproveHousehold { household: home.public() }),
         tx(&key(1), 1, TxBody::ValidatorUpdate { validator: key(2).public(), power: 10, node_key: Some(key(3).public()) }),

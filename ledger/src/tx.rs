@@ -171,7 +171,7 @@ fn body_to_wire(body: &TxBody) -> Body {
         }),
         TxBody::OpenMarket => Body::OpenMarket(wire::OpenMarket {}),
         TxBody::CloseMarket => Body::CloseMarket(wire::CloseMarket {}),
-        TxBody::Bid { slot, side, quantity_wh, meter } => Body::Bid(wire::Bid {
+        TxBody::Bid { slot, side, quantity_wh, meter, limit_price } => Body::Bid(wire::Bid {
             slot: *slot,
             side: match side {
                 Side::Buy => wire::Side::Buy,
@@ -184,6 +184,7 @@ fn body_to_wire(body: &TxBody) -> Body {
                 battery_soc_wh: m.battery_soc_wh,
                 battery_capacity_wh: m.battery_capacity_wh,
             }),
+            limit_price: *limit_price,
         }),
         TxBody::Transfer { to, amount } => Body::Transfer(wire::Transfer { to: to.to_vec(), amount: *amount }),
         TxBody::ValidatorUpdate { validator, power, node_key } => Body::ValidatorUpdate(wire::ValidatorUpdate {
@@ -244,7 +245,8 @@ fn body_from_wire(body: Body, chain_id: &str) -> Result<TxBody, WireError> {
                 battery_soc_wh: m.battery_soc_wh,
                 battery_capacity_wh: m.battery_capacity_wh,
             });
-            TxBody::Bid { slot: bid.slot, side, quantity_wh: bid.quantity_wh, meter }
+            // The price's range is the runtime's too (`LimitPriceOutOfRange` names the bounds).
+            TxBody::Bid { slot: bid.slot, side, quantity_wh: bid.quantity_wh, meter, limit_price: bid.limit_price }
         }
         Body::Transfer(transfer) => TxBody::Transfer { to: bytes32(WHAT, "to", &transfer.to)?, amount: transfer.amount },
         Body::ValidatorUpdate(update) => TxBody::ValidatorUpdate {

@@ -120,7 +120,7 @@ fn transaction_without_body_is_refused() {
 
 #[test]
 fn unknown_bid_side_and_household_kind_are_refused() {
-    let bid = wire::transaction::Body::Bid(wire::Bid { slot: 1, side: 7, quantity_wh: 5, meter: None });
+    let bid = wire::transaction::Body::Bid(wire::Bid { slot: 1, side: 7, quantity_wh: 5, meter: None, limit_price: None });
     let bytes = sealed_transaction(Transaction { chain_id: CHAIN.into(), nonce: 0, body: Some(bid) });
     assert_eq!(decode_tx(&bytes, CHAIN).unwrap_err(), WireError::UnknownKind { what: "bid side", value: 7 });
     let register = wire::transaction::Body::RegisterHousehold(wire::RegisterHousehold { kind: 0, ..Default::default() });

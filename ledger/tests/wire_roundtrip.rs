@@ -34,8 +34,8 @@ fn body() -> impl Strategy<Value = TxBody> {
         (address(), "\\PC{0,60}").prop_map(|(household, reason)| TxBody::RejectHousehold { household, reason }),
         Just(TxBody::OpenMarket),
         Just(TxBody::CloseMarket),
-        (any::<u64>(), any::<bool>(), any::<u64>(), proptest::option::of(any::<[u64; 4]>())).prop_map(
-            |(slot, buy, quantity_wh, meter)| TxBody::Bid {
+        (any::<u64>(), any::<bool>(), any::<u64>(), proptest::option::of(any::<[u64; 4]>()), proptest::option::of(any::<u64>())).prop_map(
+            |(slot, buy, quantity_wh, meter, limit_price)| TxBody::Bid {
                 slot,
                 side: if buy { Side::Buy } else { Side::Sell },
                 quantity_wh,
@@ -45,6 +45,7 @@ fn body() -> impl Strategy<Value = TxBody> {
                     battery_soc_wh,
                     battery_capacity_wh,
                 }),
+                limit_price,
             }
         ),
         (address(), any::<u64>()).prop_map(|(to, amount)| TxBody::Transfer { to, amount }),

@@ -1,13 +1,17 @@
 //! Clearing plus settlement of one slot at 623, 10,000 and 1,000,000 households:
-//! the pure settlement on typed vectors, and the full `execute_block` over `MemStore`.
+//! the pure settlement on typed vectors, and the full `execute_block` over `MemStore`, under
+//! SDR with bids without prices (the figures docs/market.md has tracked since the start) and
+//! under the two auctions with 70 % of the bids priced.
 
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion};
 use market_runtime::chain::settlement::{settle, BidLine};
+use market_runtime::chain::{codec, keys};
 use market_runtime::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 const SIZES: [u32; 3] = [623, 10_000, 1_000_000];
+const AUCTIONS: [Mechanism; 2] = [Mechanism::PayAsClear, Mechanism::PayAsBid];
 
 fn addr(i: u32) -> Address {
     let mut a = [0x10u8; 32];
@@ -15,15 +19,23 @@ fn addr(i: u32) -> Address {
     a
 }
 
-fn random_bids(n: u32) -> Vec<BidLine> {
+/// Random bids; with `priced`, 70 % carry a limit price uniform in [Ls, Lb] of the defaults.
+fn random_bids(n: u32, priced: bool) -> Vec<BidLine> {
+    let p = MarketParams::default();
     let mut rng = ChaCha8Rng::seed_from_u64(n as u64);
     (0..n)
-        .map(|_| BidLine { side: if rng.gen_bool(0.4) { Side::Sell } else { Side::Buy }, quantity_wh: rng.gen_range(1..=5_000) })
+        .map(|_| {
+            let side = if rng.gen_bool(0.4) { Side::Sell } else { Side::Buy };
+            let quantity_wh = rng.gen_range(1..=5_000);
+            let price = rng.gen_range(p.grid_sell_price..=p.grid_buy_price);
+            let limit_price = (priced && rng.gen_bool(0.7)).then_some(price);
+            BidLine { side, quantity_wh, limit_price }
+        })
         .collect()
 }
 
 /// A store with `n` approved households that have each bid for slot 2.
-fn store_with_bids(n: u32) -> MemStore {
+fn store_with_bids(n: u32, priced: bool) -> MemStore {
     let spec = HouseholdSpec { pv_capacity_w: 5_000, battery_wh: 0, battery_w: 0, import_limit_w: 10_000, kind: HouseholdKind::Villa, lot: String::new(), node_key: None };
     let grid = [0xEE; 32];
     let mut balances: Vec<GenesisBalance> = (0..n).map(|i| GenesisBalance { address: addr(i), amount: 1_000_000_000 }).collect();
@@ -41,10 +53,13 @@ fn store_with_bids(n: u32) -> MemStore {
     if let Err(e) = init_genesis(&mut store, &genesis) {
         panic!("bench genesis: {e}");
     }
-    let txs: Vec<Tx> = random_bids(n)
+    let txs: Vec<Tx> = random_bids(n, priced)
         .into_iter()
         .enumerate()
-        .map(|(i, b)| Tx { sender: addr(i as u32), nonce: 0, body: TxBody::Bid { slot: 2, side: b.side, quantity_wh: b.quantity_wh, meter: None } })
+        .map(|(i, b)| {
+            let body = TxBody::Bid { slot: 2, side: b.side, quantity_wh: b.quantity_wh, meter: None, limit_price: b.limit_price };
+            Tx { sender: addr(i as u32), nonce: 0, body }
+        })
         .collect();
     let ctx = BlockContext { height: 1, slot: 1, proposer: [0x77; 32], signers: vec![[0x77; 32]] };
     let out = execute_block(&mut store, &ctx, &txs);
@@ -52,31 +67,56 @@ fn store_with_bids(n: u32) -> MemStore {
     store
 }
 
-fn bench(c: &mut Criterion) {
-    let params = MarketParams::default();
+fn with_mechanism(store: &MemStore, mechanism: Mechanism) -> MemStore {
+    let mut s = store.clone();
+    s.put(keys::PARAMS, codec::encode_params(&MarketParams { mechanism, ..MarketParams::default() }));
+    s
+}
+
+fn bench_settle(c: &mut Criterion) {
     let mut group = c.benchmark_group("settle_slot");
     group.sample_size(10);
+    let params = MarketParams::default();
     for n in SIZES {
-        let bids = random_bids(n);
+        let bids = random_bids(n, false);
         group.bench_with_input(BenchmarkId::from_parameter(n), &bids, |b, bids| b.iter(|| settle(&params, bids)));
     }
     group.finish();
 
-    let mut group = c.benchmark_group("execute_block_clear_settle");
+    let mut group = c.benchmark_group("settle_slot_auction");
     group.sample_size(10);
     for n in SIZES {
-        let store = store_with_bids(n);
-        let ctx = BlockContext { height: 2, slot: 2, proposer: [0x77; 32], signers: vec![[0x77; 32]] };
-        group.bench_with_input(BenchmarkId::from_parameter(n), &store, |b, store| {
+        let bids = random_bids(n, true);
+        for mechanism in AUCTIONS {
+            let params = MarketParams { mechanism, ..MarketParams::default() };
+            group.bench_with_input(BenchmarkId::new(mechanism.name(), n), &bids, |b, bids| b.iter(|| settle(&params, bids)));
+        }
+    }
+    group.finish();
+}
+
+fn bench_execute(c: &mut Criterion) {
+    let ctx = BlockContext { height: 2, slot: 2, proposer: [0x77; 32], signers: vec![[0x77; 32]] };
+    let mut run = |group: &str, id: BenchmarkId, store: &MemStore| {
+        let mut g = c.benchmark_group(group);
+        g.sample_size(10);
+        g.bench_with_input(id, store, |b, store| {
             b.iter_batched(|| store.clone(), |mut s| {
                 // Return the store so that dropping it is not timed.
                 let outcome = execute_block(&mut s, &ctx, &[]);
                 (s, outcome)
             }, BatchSize::LargeInput)
         });
+        g.finish();
+    };
+    for n in SIZES {
+        run("execute_block_clear_settle", BenchmarkId::from_parameter(n), &store_with_bids(n, false));
+        let priced = store_with_bids(n, true);
+        for mechanism in AUCTIONS {
+            run("execute_block_auction", BenchmarkId::new(mechanism.name(), n), &with_mechanism(&priced, mechanism));
+        }
     }
-    group.finish();
 }
 
-criterion_group!(benches, bench);
+criterion_group!(benches, bench_settle, bench_execute);
 criterion_main!(benches);

@@ -50,7 +50,7 @@ fn a_stored_household_with_u64_max_powers_under_a_u64_max_slot_length_bids_witho
     let hh = Household { address: household_addr(0), spec, status: HouseholdStatus::Approved };
     s.put(&keys::household(&household_addr(0)), codec::encode_household(&hh));
     let reading = MeterReading { generation_wh: u64::MAX, load_wh: 1, battery_soc_wh: 0, battery_capacity_wh: 0 };
-    let t = tx(household_addr(0), 0, TxBody::Bid { slot: 1, side: Side::Sell, quantity_wh: u64::MAX, meter: Some(reading) });
+    let t = tx(household_addr(0), 0, TxBody::Bid { slot: 1, side: Side::Sell, quantity_wh: u64::MAX, meter: Some(reading), limit_price: None });
     let err = run_one(&mut s, t).unwrap_err();
     assert!(matches!(err, TxError::MeterValueTooLarge { value: u64::MAX, .. }), "{err}");
     let err = run_one(&mut s, bid(household_addr(0), 0, 1, Side::Sell, u64::MAX)).unwrap_err();
@@ -79,7 +79,7 @@ fn u64_max_genesis_rewards_saturate_instead_of_panicking() {
 #[test]
 fn stored_bids_summing_past_u64_max_are_left_unsettled_not_a_panic() {
     let mut s = fresh();
-    let huge = codec::encode_bid(&BidRecord { side: Side::Sell, quantity_wh: u64::MAX });
+    let huge = codec::encode_bid(&BidRecord { side: Side::Sell, quantity_wh: u64::MAX, limit_price: None });
     s.put(&keys::bid(2, &household_addr(0)), huge.clone());
     s.put(&keys::bid(2, &household_addr(1)), huge);
     let out = execute_block(&mut s, &ctx(2, 2), &[bid(household_addr(2), 0, 2, Side::Buy, 1_000)]);

@@ -1,5 +1,5 @@
 //! No micro-token is created or lost except by the mint, over random slots of 1 to 10,000
-//! households, for every mechanism.
+//! households with random limit prices (or none), for every mechanism.
 
 mod common;
 
@@ -9,15 +9,29 @@ use market_runtime::chain::tx::reservation;
 use market_runtime::*;
 use proptest::prelude::*;
 
-fn bids(max: usize) -> impl Strategy<Value = Vec<(bool, u64)>> {
-    prop::collection::vec((any::<bool>(), 1u64..=7_500), 1..=max)
+/// (sell, quantity Wh, limit price as thousandths of the way from Ls to Lb, or none).
+fn bids(max: usize) -> impl Strategy<Value = Vec<(bool, u64, Option<u64>)>> {
+    prop::collection::vec((any::<bool>(), 1u64..=7_500, prop::option::of(0u64..=1_000)), 1..=max)
+}
+
+fn side(sell: bool) -> Side {
+    if sell {
+        Side::Sell
+    } else {
+        Side::Buy
+    }
+}
+
+/// A limit price `frac` thousandths of the way from `ls` to `lb`.
+fn price(frac: Option<u64>, lb: u64, ls: u64) -> Option<u64> {
+    frac.map(|f| ls + (lb - ls) * f / 1_000)
 }
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
 
-    /// Through the full block path (genesis, bid txs, clearing, settlement, mint), for each of
-    /// the four mechanisms on the same random slot.
+    /// Through the full block path (genesis, bid txs, clearing, settlement, mint), for every
+    /// mechanism on the same random slot.
     #[test]
     fn block_execution_conserves_tokens_except_the_mint(lines in bids(10_000), reward in 0u64..10_000) {
         for mech in Mechanism::ALL {
@@ -30,7 +44,10 @@ proptest! {
             let txs: Vec<Tx> = lines
                 .iter()
                 .enumerate()
-                .map(|(i, &(sell, q))| bid(household_addr(i as u32), 0, 3, if sell { Side::Sell } else { Side::Buy }, q))
+                .map(|(i, &(sell, q, frac))| {
+                    let body = TxBody::Bid { slot: 3, side: side(sell), quantity_wh: q, meter: None, limit_price: price(frac, 90_000, 37_003) };
+                    tx(household_addr(i as u32), 0, body)
+                })
                 .collect();
             let before = total_balance(&store);
             let out = execute_block(&mut store, &ctx(1, 3), &txs);
@@ -60,7 +77,7 @@ proptest! {
         let params = MarketParams { grid_buy_price: lb, grid_sell_price: ls, mechanism: mech, ..MarketParams::default() };
         let bids: Vec<BidLine> = lines
             .iter()
-            .map(|&(sell, q)| BidLine { side: if sell { Side::Sell } else { Side::Buy }, quantity_wh: q })
+            .map(|&(sell, q, frac)| BidLine { side: side(sell), quantity_wh: q, limit_price: price(frac, lb, ls) })
             .collect();
         let s = settle(&params, &bids);
         let side_sum = |side: Side, f: &dyn Fn(&market_runtime::chain::settlement::Line) -> u64| -> u64 {

@@ -16,7 +16,7 @@ fn reading() -> MeterReading {
 }
 
 fn metered(sender: Address, nonce: u64, slot: u64, meter: MeterReading) -> Tx {
-    Tx { sender, nonce, body: TxBody::Bid { slot, side: Side::Sell, quantity_wh: 1_000, meter: Some(meter) } }
+    Tx { sender, nonce, body: TxBody::Bid { slot, side: Side::Sell, quantity_wh: 1_000, meter: Some(meter), limit_price: None } }
 }
 
 /// Applies `t` through a block at slot 0 and returns its result; check_tx must agree.
@@ -76,7 +76,7 @@ fn a_bid_without_a_reading_still_applies() {
 fn a_zero_bid_with_a_reading_records_the_reading_and_bids_nothing() {
     let mut s = fresh();
     let h = household_addr(2);
-    let balanced = Tx { sender: h, nonce: 0, body: TxBody::Bid { slot: 4, side: Side::Buy, quantity_wh: 0, meter: Some(reading()) } };
+    let balanced = Tx { sender: h, nonce: 0, body: TxBody::Bid { slot: 4, side: Side::Buy, quantity_wh: 0, meter: Some(reading()), limit_price: None } };
     assert_eq!(run(&mut s, balanced), Ok(()));
     assert_eq!(meter_reading(&s, &h).expect("readable").map(|m| (m.slot, m.reading)), Some((4, reading())));
     assert_eq!(account(&s, &h).expect("account").reserved, 0);
@@ -85,7 +85,7 @@ fn a_zero_bid_with_a_reading_records_the_reading_and_bids_nothing() {
     let out = execute_block(&mut s, &ctx(2, 4), &[]);
     assert!(out.clearing.expect("cleared").settlements.is_empty());
     // Still out of range is still refused.
-    let bad = Tx { sender: h, nonce: 1, body: TxBody::Bid { slot: 6, side: Side::Buy, quantity_wh: 0, meter: Some(MeterReading { battery_soc_wh: 6_000, ..reading() }) } };
+    let bad = Tx { sender: h, nonce: 1, body: TxBody::Bid { slot: 6, side: Side::Buy, quantity_wh: 0, meter: Some(MeterReading { battery_soc_wh: 6_000, ..reading() }), limit_price: None } };
     assert_eq!(run(&mut s, bad), Err(TxError::MeterSocAboveCapacity { soc_wh: 6_000, capacity_wh: 5_000 }));
 }
 

@@ -1,5 +1,6 @@
 //! `config.toml`: the node's local settings, with documented defaults.
 
+use market_runtime::model::BatteryStrategy;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -52,6 +53,8 @@ pub struct AgentConfig {
     /// falls on (MM-DD or day of the year).
     pub site: String,
     pub day: String,
+    /// How the household's battery runs (`self-consumption` or `market-aware`).
+    pub battery_strategy: BatteryStrategy,
 }
 
 impl Default for AgentConfig {
@@ -66,6 +69,7 @@ impl Default for AgentConfig {
             margin_ms: 150,
             site: "doha".into(),
             day: "07-15".into(),
+            battery_strategy: BatteryStrategy::SelfConsumption,
         }
     }
 }
@@ -361,6 +365,11 @@ seed = {agent_seed}
 csv_file = {agent_csv:?}
 # Do not bid for a slot that closes sooner than this, in ms.
 margin_ms = {agent_margin}
+# How the household's battery runs: "self-consumption" (its own surplus in, its own deficit
+# out) or "market-aware" (also buys its share of the community's surplus when that is cheap,
+# holds its charge for the dearest hours and sells when a sale beats its own later use; it
+# forecasts each slot by what the chain cleared a day earlier). Nothing changes without a battery.
+battery_strategy = "{agent_strategy}"
 "#,
             moniker = self.moniker,
             p2p_listen = self.p2p.listen,
@@ -391,6 +400,7 @@ margin_ms = {agent_margin}
             agent_seed = self.agent.seed,
             agent_csv = self.agent.csv_file,
             agent_margin = self.agent.margin_ms,
+            agent_strategy = self.agent.battery_strategy.name(),
         )
     }
 }
@@ -404,7 +414,14 @@ mod tests {
         let mut config = Config::default();
         config.moniker = "val-3".into();
         config.p2p.allowed_peers = vec!["12D3KooWGzP1sZ7yYqLz9Zr4bW3bq1k2Xb1rW6wHn3o5Xq5Q1mZp".into()];
-        config.agent = AgentConfig { enabled: true, profile: ProfileSource::Csv, csv_file: "meter.csv".into(), profile_index: 3, ..AgentConfig::default() };
+        config.agent = AgentConfig {
+            enabled: true,
+            profile: ProfileSource::Csv,
+            csv_file: "meter.csv".into(),
+            profile_index: 3,
+            battery_strategy: BatteryStrategy::MarketAware,
+            ..AgentConfig::default()
+        };
         let back: Config = toml::from_str(&config.to_documented_toml()).unwrap();
         assert_eq!(back, config);
     }

@@ -43,7 +43,7 @@ impl History {
         self.newest = self.newest.max(block_slot);
         let oldest = self.oldest_kept();
         for (i, tx) in txs.iter().enumerate() {
-            let TxBody::Bid { slot, side, quantity_wh, meter } = &tx.body else { continue };
+            let TxBody::Bid { slot, side, quantity_wh, meter, .. } = &tx.body else { continue };
             if *slot < oldest || !accepted(i) {
                 continue;
             }
@@ -145,7 +145,7 @@ mod tests {
 
     fn bid(sender: u8, slot: u64, load_wh: u64) -> Tx {
         let meter = MeterReading { generation_wh: 0, load_wh, battery_soc_wh: 0, battery_capacity_wh: 0 };
-        Tx { sender: [sender; 32], nonce: 0, body: TxBody::Bid { slot, side: Side::Buy, quantity_wh: load_wh, meter: Some(meter) } }
+        Tx { sender: [sender; 32], nonce: 0, body: TxBody::Bid { slot, side: Side::Buy, quantity_wh: load_wh, meter: Some(meter), limit_price: None } }
     }
 
     #[test]

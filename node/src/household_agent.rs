@@ -2,24 +2,26 @@
 //! meters the household's profile, signs its bid with the reading attached and hands it to
 //! this node's own mempool, which gossips it like any other transaction.
 
-use crate::agent::{bid_slot, bid_tx, HouseholdMeter};
+use crate::agent::{bid_slot, bid_tx, previous_day_forecast, HouseholdMeter};
 use crate::config::{AgentConfig, ProfileSource};
 use crate::home::Home;
 use crate::mempool::PoolTx;
 use crate::shared::{Shared, TxState};
 use ledger::sign::Keypair;
 use market_runtime::model::community::Profile;
+use market_runtime::model::BatteryStrategy;
 use market_runtime::HouseholdStatus;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// A loaded agent: the household's key, its profile and its row in it.
+/// A loaded agent: the household's key, its profile and its row in it, and how it runs its battery.
 pub struct HouseholdAgent {
     key: Keypair,
     profile: Profile,
     index: usize,
     margin_ms: u64,
+    battery_strategy: BatteryStrategy,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -64,7 +66,7 @@ impl HouseholdAgent {
         if config.profile_index >= profile.households {
             return Err(AgentError::Index { index: config.profile_index, households: profile.households });
         }
-        Ok(Self { key, profile, index: config.profile_index, margin_ms: config.margin_ms })
+        Ok(Self { key, profile, index: config.profile_index, margin_ms: config.margin_ms, battery_strategy: config.battery_strategy })
     }
 
     pub fn address(&self) -> [u8; 32] {
@@ -114,13 +116,18 @@ pub async fn run(agent: HouseholdAgent, shared: Arc<Shared>) {
         };
         last_slot = slot;
         let meter = meter.get_or_insert_with(|| {
-            let mut meter = HouseholdMeter::new(agent.index, &spec);
+            let mut meter = HouseholdMeter::new(agent.index, &spec).with_strategy(agent.battery_strategy);
             if let Ok(Some(latest)) = market_runtime::meter_reading(&state, &address) {
                 meter.resume_from(&latest.reading);
             }
             meter
         });
-        let Some(decision) = meter.step(&agent.profile, slot) else { continue };
+        // A market-aware battery forecasts by what the chain cleared a day earlier.
+        let forecast = match meter.strategy() {
+            BatteryStrategy::MarketAware if meter.has_battery() => previous_day_forecast(&state, slot, &spec),
+            _ => Vec::new(),
+        };
+        let Some(decision) = meter.step_with(&agent.profile, slot, &forecast) else { continue };
         let (side, quantity_wh) = decision.side_and_quantity();
 
         // A bid the mempool evicted (its slot closed) leaves a nonce gap: start again from

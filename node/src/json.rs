@@ -15,10 +15,13 @@ pub fn tx_body(body: &TxBody) -> Value {
         TxBody::ApproveHousehold { household } => json!({ "household": hex32(household) }),
         TxBody::RejectHousehold { household, reason } => json!({ "household": hex32(household), "reason": reason }),
         TxBody::OpenMarket | TxBody::CloseMarket => json!({}),
-        TxBody::Bid { slot, side, quantity_wh, meter } => {
+        TxBody::Bid { slot, side, quantity_wh, meter, limit_price } => {
             let mut v = json!({ "slot": slot, "side": side.to_string(), "quantity_wh": quantity_wh });
             if let Some(m) = meter {
                 v["meter"] = meter_reading(m);
+            }
+            if let Some(price) = limit_price {
+                v["limit_price"] = json!(price);
             }
             v
         }

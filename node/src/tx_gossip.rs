@@ -73,7 +73,7 @@ mod tests {
 
     fn bid(seed: u8, nonce: u64) -> Vec<u8> {
         let key = ledger::sign::Keypair::from_seed(&[seed; 32]);
-        let tx = Tx { sender: key.public(), nonce, body: TxBody::Bid { slot: 3, side: Side::Buy, quantity_wh: 100, meter: None } };
+        let tx = Tx { sender: key.public(), nonce, body: TxBody::Bid { slot: 3, side: Side::Buy, quantity_wh: 100, meter: None, limit_price: None } };
         ledger::tx::encode_tx(&key, "test-chain", &tx).unwrap()
     }
 

@@ -63,7 +63,7 @@ enum Command {
         /// Feed-in price Ls, micro-tokens per kWh.
         #[arg(long)]
         grid_sell_price: Option<u64>,
-        /// sdr, mmr, bill-sharing or no-trading.
+        /// sdr, mmr, bill-sharing, no-trading, pay-as-clear or pay-as-bid.
         #[arg(long)]
         mechanism: Option<String>,
         #[arg(long)]
@@ -140,7 +140,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 p.mechanism = *Mechanism::ALL
                     .iter()
                     .find(|x| x.name() == m)
-                    .ok_or_else(|| anyhow::anyhow!("--mechanism {m:?} is not one of sdr, mmr, bill-sharing, no-trading"))?;
+                    .ok_or_else(|| {
+                        let names: Vec<&str> = Mechanism::ALL.iter().map(|x| x.name()).collect();
+                        anyhow::anyhow!("--mechanism {m:?} is not one of {}", names.join(", "))
+                    })?;
             }
             if let Some(v) = block_reward {
                 p.block_reward = v;

@@ -72,6 +72,10 @@ enum Body {
         /// Meter reading: usable battery capacity (Wh).
         #[arg(long)]
         battery_capacity_wh: Option<u64>,
+        /// Limit price, micro-tokens per kWh: the most a buyer pays, the least a seller takes,
+        /// within [feed-in, retail]. Read by the pay-as-clear and pay-as-bid mechanisms only.
+        #[arg(long)]
+        limit_price: Option<u64>,
     },
     /// Transfer micro-tokens.
     Transfer {
@@ -98,7 +102,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Body::Reject { household, reason } => TxBody::RejectHousehold { household: addr(&household)?, reason },
         Body::OpenMarket => TxBody::OpenMarket,
         Body::CloseMarket => TxBody::CloseMarket,
-        Body::Bid { slot, side, quantity_wh, generation_wh, load_wh, battery_soc_wh, battery_capacity_wh } => {
+        Body::Bid { slot, side, quantity_wh, generation_wh, load_wh, battery_soc_wh, battery_capacity_wh, limit_price } => {
             let side = match side.as_str() {
                 "buy" => Side::Buy,
                 "sell" => Side::Sell,
@@ -111,7 +115,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 battery_soc_wh: battery_soc_wh.unwrap_or(0),
                 battery_capacity_wh: battery_capacity_wh.unwrap_or(0),
             });
-            TxBody::Bid { slot, side, quantity_wh, meter }
+            TxBody::Bid { slot, side, quantity_wh, meter, limit_price }
         }
         Body::Transfer { to, amount } => TxBody::Transfer { to: addr(&to)?, amount },
     };

@@ -11,7 +11,7 @@ pub fn bids(count: u64, side: Side, quantity_wh: u64) -> Vec<Vec<u8>> {
     (0..count)
         .map(|n| {
             let sender = &senders[(n % 100) as usize];
-            let tx = Tx { sender: sender.public(), nonce: n / 100, body: TxBody::Bid { slot: 7, side, quantity_wh, meter: None } };
+            let tx = Tx { sender: sender.public(), nonce: n / 100, body: TxBody::Bid { slot: 7, side, quantity_wh, meter: None, limit_price: None } };
             ledger::tx::encode_tx(sender, CHAIN, &tx).expect("bids encode")
         })
         .collect()

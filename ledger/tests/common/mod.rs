@@ -18,7 +18,7 @@ pub fn bid_tx(keypair: &Keypair, nonce: u64, slot: u64) -> Vec<u8> {
     let tx = Tx {
         sender: keypair.public(),
         nonce,
-        body: TxBody::Bid { slot, side: if nonce & 1 == 0 { Side::Buy } else { Side::Sell }, quantity_wh: 1_000 + nonce, meter: None },
+        body: TxBody::Bid { slot, side: if nonce & 1 == 0 { Side::Buy } else { Side::Sell }, quantity_wh: 1_000 + nonce, meter: None, limit_price: None },
     };
     ledger::tx::encode_tx(keypair, CHAIN, &tx).expect("bids encode")
 }

@@ -54,8 +54,10 @@ fn clear_slot(store: &mut impl StateStore, slot: u64, params: &MarketParams, gri
     for (key, value) in &entries {
         // A record that does not decode cannot have been written by this runtime; skip it rather
         // than guess its content.
-        if let (Some(owner), Some(BidRecord { side, quantity_wh })) = (keys::trailing_address(key), codec::decode_bid(value)) {
-            lines.push(BidLine { side, quantity_wh });
+        if let (Some(owner), Some(BidRecord { side, quantity_wh, limit_price })) =
+            (keys::trailing_address(key), codec::decode_bid(value))
+        {
+            lines.push(BidLine { side, quantity_wh, limit_price });
             owners.push(owner);
         }
     }

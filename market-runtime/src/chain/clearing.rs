@@ -87,6 +87,32 @@ pub fn clear(mechanism: Mechanism, lb: u64, ls: u64, tsp: u64, tbp: u64) -> Pric
             let sell = if g == 0 { Ratio::new(0, 1) } else { Ratio::new(revenue, g) };
             trading(sell, buy, Ratio::new(bill, 1))
         }
+        // The auctions read limit prices, which totals do not carry: this is their result when
+        // every bid is a price-taker (buyers at Lb, sellers at Ls), what `settlement::settle`
+        // gives for bids without prices. Nothing trades locally when a side is empty.
+        Mechanism::PayAsClear | Mechanism::PayAsBid if matched == 0 => Prices {
+            sdr,
+            sell: Ratio::new(ls, 1),
+            buy: Ratio::new(lb, 1),
+            buyers_total: Ratio::new(d * lb, 1),
+            p2p_wh: 0,
+            grid_import_wh: tbp,
+            grid_export_wh: tsp,
+        },
+        Mechanism::PayAsClear => {
+            // The uniform price that clears Lb bids against Ls asks: Lb while buyers are left
+            // over, Ls while sellers are, the middle of [Ls, Lb] when the sides are equal.
+            let twice = match g.cmp(&d) {
+                std::cmp::Ordering::Less => 2 * lb,
+                std::cmp::Ordering::Greater => 2 * ls,
+                std::cmp::Ordering::Equal => lb + ls,
+            };
+            let m = matched as u128;
+            let total = Ratio::new(m * twice + 2 * (d - m) * lb, 2);
+            trading(Ratio::new(twice, 2), Ratio::new(twice, 2), total)
+        }
+        // Every matched buyer bid Lb, so all pay Lb and sellers receive Lb for local energy.
+        Mechanism::PayAsBid => trading(Ratio::new(lb, 1), Ratio::new(lb, 1), Ratio::new(d * lb, 1)),
     }
 }
 

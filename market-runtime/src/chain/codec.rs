@@ -157,6 +157,8 @@ pub fn decode_household(bytes: &[u8]) -> Option<Household> {
 pub struct BidRecord {
     pub side: Side,
     pub quantity_wh: u64,
+    /// The bid's limit price (micro-tokens per kWh), if it gave one.
+    pub limit_price: Option<u64>,
 }
 
 /// One bid's settlement, stored with its slot's others in one value (bid order).
@@ -168,13 +170,19 @@ pub struct SettledPart {
     pub solar_reward: u64,
 }
 
+/// `bid/<slot>/<addr>`: side (1 byte), quantity (u64 LE), then the limit price (u64 LE) only
+/// if the bid has one, so a bid without a price keeps the 9 bytes (and the state root) it had
+/// before limit prices existed.
 pub fn encode_bid(b: &BidRecord) -> Vec<u8> {
-    let mut out = Vec::with_capacity(9);
+    let mut out = Vec::with_capacity(17);
     out.push(match b.side {
         Side::Buy => 0,
         Side::Sell => 1,
     });
     out.extend_from_slice(&b.quantity_wh.to_le_bytes());
+    if let Some(price) = b.limit_price {
+        out.extend_from_slice(&price.to_le_bytes());
+    }
     out
 }
 
@@ -186,8 +194,9 @@ pub fn decode_bid(bytes: &[u8]) -> Option<BidRecord> {
         _ => return None,
     };
     let quantity_wh = r.u64()?;
+    let limit_price = if r.bytes.is_empty() { None } else { Some(r.u64()?) };
     r.end()?;
-    Some(BidRecord { side, quantity_wh })
+    Some(BidRecord { side, quantity_wh, limit_price })
 }
 
 /// `meter/<addr>`: slot, generation, load, battery SoC, battery capacity (5 x u64 LE).
@@ -242,6 +251,8 @@ fn mechanism_code(m: Mechanism) -> u8 {
         Mechanism::Mmr => 1,
         Mechanism::BillSharing => 2,
         Mechanism::NoTrading => 3,
+        Mechanism::PayAsClear => 4,
+        Mechanism::PayAsBid => 5,
     }
 }
 
@@ -251,6 +262,8 @@ fn mechanism_from(code: u8) -> Option<Mechanism> {
         1 => Mechanism::Mmr,
         2 => Mechanism::BillSharing,
         3 => Mechanism::NoTrading,
+        4 => Mechanism::PayAsClear,
+        5 => Mechanism::PayAsBid,
         _ => return None,
     })
 }
@@ -363,8 +376,12 @@ mod tests {
             status: HouseholdStatus::Rejected { reason: "no meter".into() },
         };
         assert_eq!(decode_household(&encode_household(&hh)), Some(hh));
-        let bid = BidRecord { side: Side::Sell, quantity_wh: 1234 };
+        let bid = BidRecord { side: Side::Sell, quantity_wh: 1234, limit_price: None };
         assert_eq!(decode_bid(&encode_bid(&bid)), Some(bid));
+        // Without a price, the bytes from before prices existed: state roots depend on them.
+        assert_eq!(encode_bid(&bid), [1, 0xD2, 0x04, 0, 0, 0, 0, 0, 0]);
+        let priced = BidRecord { side: Side::Buy, quantity_wh: 1234, limit_price: Some(55_000) };
+        assert_eq!(decode_bid(&encode_bid(&priced)), Some(priced));
         let meter = LatestReading { slot: 9, reading: MeterReading { generation_wh: 1, load_wh: 2, battery_soc_wh: 3, battery_capacity_wh: 4 } };
         assert_eq!(decode_meter(&encode_meter(&meter)), Some(meter));
         let parts = vec![SettledPart { p2p_wh: 1, grid_wh: 2, amount: 3, solar_reward: 4 }; 3];
@@ -381,5 +398,6 @@ mod tests {
         long.push(0);
         assert_eq!(decode_account(&long), None);
         assert_eq!(decode_bid(&[2, 0, 0, 0, 0, 0, 0, 0, 0]), None, "side byte 2 is not a side");
+        assert_eq!(decode_bid(&[0; 13]), None, "a price must be 8 bytes");
     }
 }

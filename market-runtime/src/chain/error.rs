@@ -59,6 +59,8 @@ pub enum TxError {
     ZeroQuantity,
     #[error("{side} bid of {quantity_wh} Wh exceeds the household's limit of {limit_wh} Wh per slot")]
     QuantityAboveLimit { side: Side, quantity_wh: u64, limit_wh: u64 },
+    #[error("{side} bid limit price {price} micro-tokens/kWh is outside [{min}, {max}] (the feed-in and retail prices)")]
+    LimitPriceOutOfRange { side: Side, price: u64, min: u64, max: u64 },
     #[error("meter reading {field} is {value} Wh, above the limit of {max} Wh")]
     MeterValueTooLarge { field: String, value: u64, max: u64 },
     #[error("meter reading battery_soc_wh is {soc_wh} Wh, above the reading's battery_capacity_wh of {capacity_wh} Wh")]

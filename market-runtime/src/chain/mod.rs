@@ -15,8 +15,19 @@
 //!    way (largest remainder over Wh).
 //! 6. Published prices `price_sell`/`price_buy` are the exact prices rounded down.
 //!
+//! The auctions (pay-as-clear, pay-as-bid; `auction`, `auction_settlement`) price each bid by its
+//! own limit price or the clearing price, so a bid's exact amount is its local energy at its
+//! local price plus its grid energy at Lb or Ls. Steps 1-3 are the same with `B` the floor of the
+//! buyers' exact sum; in step 4 each bid gets the floor of its exact amount and the leftover
+//! micro-tokens go one each to the largest remainders, ties to the lower address (`apportion`).
+//! Energy follows the auction's match (`auction`). SDR, MMR, bill sharing and no trading ignore
+//! limit prices.
+//!
 //! Nothing is created or lost except by the mint (block reward, solar reward).
 
+pub mod apportion;
+pub mod auction;
+pub mod auction_settlement;
 pub mod block;
 pub mod clearing;
 pub mod codec;

@@ -44,10 +44,25 @@ pub enum Mechanism {
     BillSharing,
     /// The baseline: every household trades with the grid alone.
     NoTrading,
+    /// Uniform-price double auction over the bids' limit prices (`chain::auction`): every
+    /// matched Wh trades at one clearing price.
+    PayAsClear,
+    /// The same matching, but every matched buyer pays its own limit price and sellers share
+    /// what buyers paid for local energy (`chain::auction_settlement`).
+    PayAsBid,
 }
 
 impl Mechanism {
-    pub const ALL: [Mechanism; 4] = [Mechanism::Sdr, Mechanism::Mmr, Mechanism::BillSharing, Mechanism::NoTrading];
+    /// Every mechanism, in the order of their stored codes; new ones are appended, so a
+    /// mechanism's position never changes.
+    pub const ALL: [Mechanism; 6] = [
+        Mechanism::Sdr,
+        Mechanism::Mmr,
+        Mechanism::BillSharing,
+        Mechanism::NoTrading,
+        Mechanism::PayAsClear,
+        Mechanism::PayAsBid,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -55,7 +70,16 @@ impl Mechanism {
             Mechanism::Mmr => "mmr",
             Mechanism::BillSharing => "bill-sharing",
             Mechanism::NoTrading => "no-trading",
+            Mechanism::PayAsClear => "pay-as-clear",
+            Mechanism::PayAsBid => "pay-as-bid",
         }
+    }
+
+    /// Whether the mechanism reads the bids' limit prices. SDR, MMR and bill sharing are
+    /// defined on quantities alone (Liu et al. 2017, Long et al. 2017, Zhou et al. 2018), and
+    /// the baseline has no local market, so they ignore prices.
+    pub fn uses_limit_prices(self) -> bool {
+        matches!(self, Mechanism::PayAsClear | Mechanism::PayAsBid)
     }
 }
 

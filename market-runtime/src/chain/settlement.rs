@@ -2,6 +2,8 @@
 //! much energy each household traded locally. Pure, integer, allocation-light (a few vectors per
 //! slot, none per household). See the module doc of `chain` for the rounding rule.
 
+use super::apportion::{apportion, floor_u64};
+use super::auction_settlement;
 use super::clearing::{self, Prices};
 use super::params::{MarketParams, MAX_SIDE_WH};
 use super::types::Side;
@@ -11,6 +13,15 @@ use super::types::Side;
 pub struct BidLine {
     pub side: Side,
     pub quantity_wh: u64,
+    /// Micro-tokens per kWh; read by the auction mechanisms only (`Mechanism::uses_limit_prices`).
+    pub limit_price: Option<u64>,
+}
+
+impl BidLine {
+    /// A bid without a limit price (a price-taker in the auctions).
+    pub fn new(side: Side, quantity_wh: u64) -> Self {
+        Self { side, quantity_wh, limit_price: None }
+    }
 }
 
 /// One bid's settlement (same index as its `BidLine`).
@@ -40,6 +51,45 @@ pub struct Settled {
     pub lines: Vec<Line>,
 }
 
+/// The slot's bids as the clearing sees them: each side's total, and where each side stops.
+#[derive(Clone, Copy, Debug)]
+pub struct Book {
+    pub tsp: u64,
+    pub tbp: u64,
+    /// Index of each side's first bid left out; `bids.len()` while none is.
+    pub sell_end: usize,
+    pub buy_end: usize,
+}
+
+impl Book {
+    /// Totals both sides in bid order, each up to `MAX_SIDE_WH`.
+    fn of(bids: &[BidLine]) -> Self {
+        let (mut tsp, mut tbp): (u64, u64) = (0, 0);
+        let (mut sell_end, mut buy_end) = (bids.len(), bids.len());
+        for (i, b) in bids.iter().enumerate() {
+            let (total, end) = match b.side {
+                Side::Sell => (&mut tsp, &mut sell_end),
+                Side::Buy => (&mut tbp, &mut buy_end),
+            };
+            if *end == bids.len() {
+                match total.checked_add(b.quantity_wh).filter(|t| *t <= MAX_SIDE_WH) {
+                    Some(t) => *total = t,
+                    None => *end = i,
+                }
+            }
+        }
+        Self { tsp, tbp, sell_end, buy_end }
+    }
+
+    /// Whether bid `i` of `side` takes part (its side had not passed the limit before it).
+    pub fn counts(&self, i: usize, side: Side) -> bool {
+        i < match side {
+            Side::Sell => self.sell_end,
+            Side::Buy => self.buy_end,
+        }
+    }
+}
+
 /// Clears and settles one slot. `bids` must be in the canonical order (ascending household address):
 /// ties in the largest-remainder split go to the lower index.
 ///
@@ -48,31 +98,55 @@ pub struct Settled {
 /// settles its bids in order up to the limit, and the bid that would pass it and every later
 /// one of that side get an all-zero line: not traded, not paid, their reservations released.
 pub fn settle(params: &MarketParams, bids: &[BidLine]) -> Settled {
-    let (lb, ls) = (params.grid_buy_price, params.grid_sell_price);
-    let (mut tsp, mut tbp): (u64, u64) = (0, 0);
-    // Index of each side's first bid left out; `bids.len()` while none is.
-    let (mut sell_end, mut buy_end) = (bids.len(), bids.len());
-    for (i, b) in bids.iter().enumerate() {
-        let (total, end) = match b.side {
-            Side::Sell => (&mut tsp, &mut sell_end),
-            Side::Buy => (&mut tbp, &mut buy_end),
-        };
-        if *end == bids.len() {
-            match total.checked_add(b.quantity_wh).filter(|t| *t <= MAX_SIDE_WH) {
-                Some(t) => *total = t,
-                None => *end = i,
-            }
+    let book = Book::of(bids);
+    let mut settled = if params.mechanism.uses_limit_prices() {
+        auction_settlement::settle_priced(params, bids, &book)
+    } else {
+        settle_by_quantity(params, bids, &book)
+    };
+    debug_assert_eq!(
+        settled.buyers_paid as u128 + settled.grid_paid as u128,
+        settled.sellers_received as u128 + settled.grid_received as u128,
+        "conservation: buyers and the grid pay what sellers and the grid receive"
+    );
+    let mut solar_reward: u64 = 0;
+    for (i, (line, bid)) in settled.lines.iter_mut().zip(bids).enumerate() {
+        if !book.counts(i, bid.side) {
+            continue;
+        }
+        // p2p_wh is this bid's share of at most its side's total, so it is at most quantity_wh.
+        line.grid_wh = bid.quantity_wh.saturating_sub(line.p2p_wh);
+        if bid.side == Side::Sell {
+            // p2p_wh <= 1e11 and the reward is a genesis u64; the product fits u128.
+            line.solar_reward = floor_u64(line.p2p_wh as u128 * params.solar_reward_per_kwh as u128 / 1000);
+            solar_reward = solar_reward.saturating_add(line.solar_reward);
         }
     }
-    let prices = clearing::clear(params.mechanism, lb, ls, tsp, tbp);
+    settled.solar_reward = solar_reward;
+    settled
+}
 
-    // Money totals (rule steps 1-3).
-    let buyers_paid = floor_u64(prices.buyers_total.num / (prices.buyers_total.den * 1000));
-    let grid_net = clearing::grid_net_milli(&prices, lb, ls).div_euclid(1000);
+/// Rule steps 2-3, the same for every mechanism: the grid's net receipt, and the sellers'
+/// total as the buyers' total less it. Returns (sellers_received, grid_received, grid_paid).
+pub fn sellers_and_grid(prices: &Prices, lb: u64, ls: u64, buyers_paid: u64) -> (u64, u64, u64) {
+    let grid_net = clearing::grid_net_milli(prices, lb, ls).div_euclid(1000);
     let sellers_total = buyers_paid as i128 - grid_net;
     let sellers_received = floor_u64(sellers_total.max(0) as u128);
     let (grid_received, grid_paid) =
         if grid_net >= 0 { (floor_u64(grid_net as u128), 0) } else { (0, floor_u64(grid_net.unsigned_abs())) };
+    (sellers_received, grid_received, grid_paid)
+}
+
+/// SDR, MMR, bill sharing and no trading: one buy and one sell price for the whole slot, so
+/// every split is in proportion to quantity. Limit prices are not read.
+fn settle_by_quantity(params: &MarketParams, bids: &[BidLine], book: &Book) -> Settled {
+    let (lb, ls) = (params.grid_buy_price, params.grid_sell_price);
+    let Book { tsp, tbp, sell_end, buy_end } = *book;
+    let prices = clearing::clear(params.mechanism, lb, ls, tsp, tbp);
+
+    // Money totals (rule steps 1-3).
+    let buyers_paid = floor_u64(prices.buyers_total.num / (prices.buyers_total.den * 1000));
+    let (sellers_received, grid_received, grid_paid) = sellers_and_grid(&prices, lb, ls, buyers_paid);
 
     let mut lines = vec![Line::default(); bids.len()];
     let mut scratch = Vec::new();
@@ -85,21 +159,6 @@ pub fn settle(params: &MarketParams, bids: &[BidLine]) -> Settled {
     split(buys, Side::Buy, tbp, buyers_paid, &mut scratch, |i, v| lines[i].amount = v);
     split(sells, Side::Sell, tsp, sellers_received, &mut scratch, |i, v| lines[i].amount = v);
 
-    let mut solar_reward: u64 = 0;
-    for (i, (line, bid)) in lines.iter_mut().zip(bids).enumerate() {
-        let end = if bid.side == Side::Sell { sell_end } else { buy_end };
-        if i >= end {
-            continue;
-        }
-        // p2p_wh is this bid's share of at most its side's total, so it is at most quantity_wh.
-        line.grid_wh = bid.quantity_wh.saturating_sub(line.p2p_wh);
-        if bid.side == Side::Sell {
-            // p2p_wh <= 1e11 and the reward is a genesis u64; the product fits u128.
-            line.solar_reward = floor_u64(line.p2p_wh as u128 * params.solar_reward_per_kwh as u128 / 1000);
-            solar_reward = solar_reward.saturating_add(line.solar_reward);
-        }
-    }
-
     Settled {
         price_sell: floor_u64(prices.sell.floor().unwrap_or(0)),
         price_buy: floor_u64(prices.buy.floor().unwrap_or(0)),
@@ -110,14 +169,9 @@ pub fn settle(params: &MarketParams, bids: &[BidLine]) -> Settled {
         sellers_received,
         grid_received,
         grid_paid,
-        solar_reward,
+        solar_reward: 0,
         lines,
     }
-}
-
-/// Values here are bounded far below u64::MAX by MAX_PRICE and MAX_SIDE_WH; saturate rather than wrap.
-fn floor_u64(v: u128) -> u64 {
-    u64::try_from(v).unwrap_or(u64::MAX)
 }
 
 /// Splits `total` among the bids of `side` in proportion to their quantities (sum `side_total`),
@@ -128,43 +182,11 @@ fn split(
     side_total: u64,
     total: u64,
     scratch: &mut Vec<(u64, u32)>,
-    mut set: impl FnMut(usize, u64),
+    set: impl FnMut(usize, u64),
 ) {
-    if side_total == 0 {
-        return;
-    }
-    let q_sum = side_total as u128;
     let t = total as u128;
-    scratch.clear();
-    let mut given: u128 = 0;
-    for (i, b) in bids.iter().enumerate() {
-        if b.side != side {
-            continue;
-        }
-        let product = b.quantity_wh as u128 * t;
-        let share = product / q_sum;
-        // remainder < q_sum <= MAX_SIDE_WH < 2^64
-        let rem = (product % q_sum) as u64;
-        given += share;
-        set(i, floor_u64(share));
-        if rem > 0 {
-            scratch.push((rem, i as u32));
-        }
-    }
-    // given <= t because side_total is the exact sum of this side's quantities.
-    let leftover = usize::try_from(t.saturating_sub(given)).unwrap_or(usize::MAX);
-    if leftover == 0 {
-        return;
-    }
-    // Largest remainders first, then the lower index: a total order, so the result is unique.
-    let order = |a: &(u64, u32), b: &(u64, u32)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
-    if leftover < scratch.len() {
-        scratch.select_nth_unstable_by(leftover - 1, order);
-    }
-    for &(_, i) in scratch.iter().take(leftover) {
-        let i = i as usize;
-        let b = bids[i];
-        let share = (b.quantity_wh as u128 * t) / q_sum;
-        set(i, floor_u64(share + 1));
-    }
+    // quantity x total < 1e11 x 1e18: fits u128. The quotas sum to `total` exactly.
+    let quota = |i: usize| (bids[i].side == side).then(|| bids[i].quantity_wh as u128 * t);
+    let given = apportion(bids.len(), side_total, total, scratch, quota, set);
+    debug_assert!(side_total == 0 || given == total, "a split hands out its whole total");
 }

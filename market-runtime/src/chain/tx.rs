@@ -86,8 +86,9 @@ fn plan(store: &impl StateStore, tx: &Tx, rule: NonceRule) -> Result<Plan, TxErr
                 _ => plan.put(keys::OPEN.to_vec(), vec![open as u8]),
             }
         }
-        TxBody::Bid { slot, side, quantity_wh, meter } => {
-            bid(store, &mut plan, tx.sender, *slot, *side, *quantity_wh, meter.as_ref())?
+        TxBody::Bid { slot, side, quantity_wh, meter, limit_price } => {
+            let order = Order { slot: *slot, side: *side, quantity_wh: *quantity_wh, limit_price: *limit_price };
+            bid(store, &mut plan, tx.sender, order, meter.as_ref())?
         }
         TxBody::Transfer { to, amount } => transfer(store, &mut plan, tx.sender, to, *amount)?,
         TxBody::ValidatorUpdate { validator, power, node_key } => {
@@ -128,15 +129,34 @@ pub fn reservation(side: Side, quantity_wh: u64, params: &MarketParams) -> u64 {
     u64::try_from((quantity_wh as u128 * price as u128).div_ceil(1000)).unwrap_or(u64::MAX)
 }
 
+/// What a bid asks for, apart from its meter reading.
+#[derive(Clone, Copy)]
+struct Order {
+    slot: u64,
+    side: Side,
+    quantity_wh: u64,
+    limit_price: Option<u64>,
+}
+
+/// A limit price must lie within [Ls, Lb]: no neighbour pays more than the grid's retail price
+/// or sells for less than its feed-in, so a price outside could never be the binding one, and
+/// the bound keeps the reservation (a buyer's worst case, all at Lb) the most it can pay.
+fn check_limit_price(side: Side, limit_price: Option<u64>, params: &MarketParams) -> Result<(), TxError> {
+    let (min, max) = (params.grid_sell_price, params.grid_buy_price);
+    match limit_price {
+        Some(price) if price < min || price > max => Err(TxError::LimitPriceOutOfRange { side, price, min, max }),
+        _ => Ok(()),
+    }
+}
+
 fn bid(
     store: &impl StateStore,
     plan: &mut Plan,
     sender: Address,
-    slot: u64,
-    side: Side,
-    quantity_wh: u64,
+    order: Order,
     meter: Option<&MeterReading>,
 ) -> Result<(), TxError> {
+    let Order { slot, side, quantity_wh, limit_price } = order;
     let hh = state::household(store, &sender)?.ok_or(TxError::UnknownHousehold { household: sender })?;
     if hh.status != HouseholdStatus::Approved {
         return Err(TxError::NotApproved { household: sender, status: hh.status.name().to_string() });
@@ -154,6 +174,9 @@ fn bid(
             return Err(TxError::SlotTooFarAhead { slot, max_slot });
         }
     }
+    // Checked under every mechanism, so that a bid's validity does not depend on the
+    // genesis; mechanisms without prices store it and ignore it.
+    check_limit_price(side, limit_price, &params)?;
     let bid_key = keys::bid(slot, &sender);
     if store.get(&bid_key).is_some() {
         return Err(TxError::DuplicateBid { household: sender, slot });
@@ -174,6 +197,18 @@ fn bid(
     if let Some(reading) = meter {
         check_reading(reading, &hh.spec, &params)?;
     }
+    reserve(store, plan, sender, order, &params)?;
+    plan.put(bid_key, codec::encode_bid(&BidRecord { side, quantity_wh, limit_price }));
+    if let Some(reading) = meter {
+        record_reading(store, plan, sender, slot, reading)?;
+    }
+    Ok(())
+}
+
+/// Adds the bid to its slot's side total (at most `MAX_SIDE_WH`) and reserves its worst case
+/// from the buyer, or from the grid account for a seller.
+fn reserve(store: &impl StateStore, plan: &mut Plan, sender: Address, order: Order, params: &MarketParams) -> Result<(), TxError> {
+    let Order { slot, side, quantity_wh, .. } = order;
     let totals_key = keys::side_totals(slot);
     let (mut sell_wh, mut buy_wh) = match store.get(&totals_key) {
         None => (0, 0),
@@ -189,7 +224,7 @@ fn bid(
     }
     *side_total = total_wh;
 
-    let needed = reservation(side, quantity_wh, &params);
+    let needed = reservation(side, quantity_wh, params);
     let payer = match side {
         Side::Buy => sender,
         Side::Sell => state::grid_account(store)?,
@@ -205,10 +240,6 @@ fn bid(
     // needed <= available = balance - reserved, so this stays within the balance.
     acct.reserved = acct.reserved.saturating_add(needed);
     plan.put(totals_key, encode_totals(sell_wh, buy_wh));
-    plan.put(bid_key, codec::encode_bid(&BidRecord { side, quantity_wh }));
-    if let Some(reading) = meter {
-        record_reading(store, plan, sender, slot, reading)?;
-    }
     Ok(())
 }
 

@@ -23,13 +23,18 @@ pub enum TxBody {
     RejectHousehold { household: Address, reason: String },
     OpenMarket,
     CloseMarket,
-    /// `meter` is optional so that bids signed before readings existed still decode and apply.
+    /// `meter` and `limit_price` are optional so that bids signed before they existed still
+    /// decode and apply. `limit_price` (micro-tokens per kWh, within [Ls, Lb]) is a buyer's
+    /// highest and a seller's lowest price for local energy; only the auction mechanisms read
+    /// it (`Mechanism::uses_limit_prices`).
     Bid {
         slot: u64,
         side: Side,
         quantity_wh: u64,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         meter: Option<MeterReading>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        limit_price: Option<u64>,
     },
     Transfer { to: Address, amount: u64 },
     /// Power 0 removes the validator. `node_key`: the ed25519 public key of the validator's

@@ -1,6 +1,6 @@
 //! A home battery (paper eqs. 4-5): capacity, charge and discharge power, efficiencies and
-//! state-of-charge bounds. Strategy: self-consumption — charge from the household's own PV
-//! surplus, discharge to cover its own deficit.
+//! state-of-charge bounds. `step` is the physics; what to ask of it each slot is the household's
+//! strategy (`battery_strategy.rs`: self-consumption or market-aware).
 //!
 //! `SoC(t+1) = SoC(t) + eta_c * E_c - E_d / eta_d`, with `E_c, E_d <= P_max * dt` and
 //! `SoC_min <= SoC <= SoC_max` (eqs. 4-5). All in Wh.
@@ -44,7 +44,9 @@ pub struct BatteryStep {
 }
 
 impl Battery {
-    /// Absorbs surplus (`net_wh < 0`) or covers deficit (`net_wh > 0`) over `hours`, within limits.
+    /// Absorbs up to `-net_wh` (`net_wh < 0`) or delivers up to `net_wh` (`net_wh > 0`) over
+    /// `hours`, within power, capacity and state-of-charge limits. Self-consumption passes the
+    /// household's own net position; the market-aware strategy may ask for more or less.
     pub fn step(&mut self, net_wh: f64, hours: f64) -> BatteryStep {
         let max_energy = self.power_w * hours;
         let (lo, hi) = (self.soc_min * self.capacity_wh, self.soc_max * self.capacity_wh);

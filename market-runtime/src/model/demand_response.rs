@@ -42,6 +42,11 @@ pub fn respond(dr: &DemandResponse, load_wh: &[u64], price: &[f64]) -> Vec<u64> 
     let (mut a, mut b) = (pmin - span, pmax + span);
     for _ in 0..100 {
         let mid = 0.5 * (a + b);
+        // Once a and b are neighbouring floats, mid is one of them and nothing changes any
+        // more: stopping here gives the very lambda the remaining rounds would.
+        if mid == a || mid == b {
+            break;
+        }
         if sum_at(mid) < total {
             a = mid;
         } else {

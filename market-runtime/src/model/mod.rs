@@ -5,6 +5,7 @@
 //! seeded by the caller, so the same seed gives the same households on every machine.
 
 pub mod battery;
+pub mod battery_strategy;
 pub mod community;
 pub mod csv_import;
 pub mod demand_response;
@@ -16,6 +17,7 @@ pub mod solar;
 pub mod weather;
 
 pub use battery::{Battery, BatteryStep};
+pub use battery_strategy::{BatteryStrategy, SlotOutlook, UnknownStrategy, OUTLOOK_SLOTS};
 pub use community::{Community, CommunityConfig, Household, Profile};
 pub use csv_import::{read_csv, CsvError, MeterRow};
 pub use demand_response::{respond, DemandResponse};

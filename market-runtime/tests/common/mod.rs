@@ -56,7 +56,12 @@ pub fn ctx(height: u64, slot: u64) -> BlockContext {
 }
 
 pub fn bid(sender: Address, nonce: u64, slot: u64, side: Side, quantity_wh: u64) -> Tx {
-    Tx { sender, nonce, body: TxBody::Bid { slot, side, quantity_wh, meter: None } }
+    Tx { sender, nonce, body: TxBody::Bid { slot, side, quantity_wh, meter: None, limit_price: None } }
+}
+
+/// A bid with a limit price (micro-tokens per kWh).
+pub fn priced_bid(sender: Address, nonce: u64, slot: u64, side: Side, quantity_wh: u64, limit_price: u64) -> Tx {
+    Tx { sender, nonce, body: TxBody::Bid { slot, side, quantity_wh, meter: None, limit_price: Some(limit_price) } }
 }
 
 /// Sum of every account balance in the store.

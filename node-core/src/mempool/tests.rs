@@ -12,7 +12,7 @@ fn tx(sender: u8, nonce: u64, body: TxBody, len: usize) -> PoolTx {
 }
 
 fn bid(sender: u8, nonce: u64, slot: u64) -> PoolTx {
-    tx(sender, nonce, TxBody::Bid { slot, side: Side::Buy, quantity_wh: 100, meter: None }, 150)
+    tx(sender, nonce, TxBody::Bid { slot, side: Side::Buy, quantity_wh: 100, meter: None, limit_price: None }, 150)
 }
 
 fn transfer(sender: u8, nonce: u64) -> PoolTx {

@@ -287,7 +287,7 @@ fn a_proposer_past_the_deadline_waits_for_households_that_have_not_bid_but_not_b
 fn a_proposer_whose_every_household_has_bid_proposes_at_once() {
     let dir = tempfile::tempdir().unwrap();
     let (mut d, home, g) = waiting_for_one_household(dir.path());
-    let tx = market_runtime::Tx { sender: home.public(), nonce: 0, body: market_runtime::TxBody::Bid { slot: 1, side: market_runtime::Side::Buy, quantity_wh: 100, meter: None } };
+    let tx = market_runtime::Tx { sender: home.public(), nonce: 0, body: market_runtime::TxBody::Bid { slot: 1, side: market_runtime::Side::Buy, quantity_wh: 100, meter: None, limit_price: None } };
     let v = ledger::tx::decode_tx(&ledger::tx::encode_tx(&home, &g.chain_id, &tx).unwrap(), &g.chain_id).unwrap();
     d.mempool_mut().insert(crate::mempool::PoolTx { hash: v.hash, tx: v.tx, bytes: v.bytes }).unwrap();
     let effects = d.start_height(1, 1_000).unwrap();

@@ -5,12 +5,11 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use plotters::prelude::RGBColor;
 
+use market_runtime::sim::{ScenarioRun, SimResult, SlotResult, S1, S2};
+
 use crate::chart::{draw, Series};
 
-use super::engine::{ScenarioRun, S1, S2};
-use super::SimResult;
-
-fn per_slot(run: &ScenarioRun, f: impl Fn(&super::engine::SlotResult) -> f64) -> Vec<(f64, f64)> {
+fn per_slot(run: &ScenarioRun, f: impl Fn(&SlotResult) -> f64) -> Vec<(f64, f64)> {
     run.slots.iter().map(|s| (s.slot as f64, f(s))).collect()
 }
 
@@ -47,14 +46,23 @@ pub fn write_all(result: &SimResult, dir: &Path) -> anyhow::Result<Vec<PathBuf>>
     draw(&path, "Clearing prices against the supply-demand ratio (SDR capped at 2)", "SDR", "tokens per kWh", &series, true)?;
     written.push(path);
 
-    if let Some(run) = result.runs.iter().find(|r| r.scenario.name == S2.name) {
+    let s2_runs: Vec<&ScenarioRun> =
+        result.runs.iter().filter(|r| r.scenario.name == S2.name).chain(result.s2_other_strategy.as_ref()).collect();
+    if let Some(first) = s2_runs.first() {
         let path = dir.join("battery_soc.svg");
-        let batteries = run.prosumer.iter().filter(|p| **p).count().max(1) as f64;
-        let series = [Series {
-            name: "mean battery state of charge",
-            color: RGBColor(90, 60, 160),
-            points: per_slot(run, |s| s.soc_wh as f64 / batteries / 1000.0),
-        }];
+        let batteries = first.prosumer.iter().filter(|p| **p).count().max(1) as f64;
+        let colors = [RGBColor(90, 60, 160), RGBColor(230, 120, 0)];
+        let names: Vec<String> = s2_runs.iter().map(|r| format!("mean state of charge, {} batteries", r.battery_strategy.name())).collect();
+        let series: Vec<Series> = s2_runs
+            .iter()
+            .zip(&names)
+            .enumerate()
+            .map(|(k, (run, name))| Series {
+                name: name.as_str(),
+                color: colors[k % colors.len()],
+                points: per_slot(run, |s| s.soc_wh as f64 / batteries / 1000.0),
+            })
+            .collect();
         draw(&path, "S2 — battery state of charge (mean over batteries)", "slot (hour)", "kWh", &series, false)?;
         written.push(path);
     }

@@ -1,24 +1,24 @@
 //! `solartrade sim`: the market with simulated (or measured) households over H hours, no network.
 //!
-//! Runs the scenarios of Boumaiza & Sanfilippo (S1 PV, S2 PV + batteries, S3 10 kW PV) through
-//! the chain's own clearing and settlement, always alongside the no-trading baseline, and prints
-//! tables, a per-slot/household CSV, SVG charts, an optional JSON document and a report that
-//! checks the paper's claims against this run's own numbers.
+//! The simulation itself is `market_runtime::sim` (pure, tested there): the scenarios of
+//! Boumaiza & Sanfilippo (S1 PV, S2 PV + batteries, S3 10 kW PV) through the chain's own
+//! clearing and settlement, the report on the paper's claims, and `--compare` over every
+//! mechanism and battery strategy. This module parses arguments, shows progress, writes the
+//! CSV, charts and JSON, and prints.
 
 mod charts;
-mod engine;
+mod compare;
+mod compare_charts;
 mod output;
-mod report;
-mod totals;
+mod tables;
 
 use std::path::PathBuf;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use market_runtime::model::{read_csv, Community, CommunityConfig, Profile};
+use market_runtime::model::{read_csv, BatteryStrategy, Community, CommunityConfig, Profile};
+use market_runtime::sim::{self, Households, RunSettings, Scenario, SimSetup, S1, S2, S3};
 use market_runtime::{MarketParams, Mechanism};
-
-use engine::{Scenario, ScenarioRun, S1, S2, S3};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum ScenarioArg {
@@ -29,16 +29,32 @@ pub enum ScenarioArg {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum MechanismArg {
-    Sdr,
-    Mmr,
-    BillSharing,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum OnOff {
     On,
     Off,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum BatteryStrategyArg {
+    SelfConsumption,
+    MarketAware,
+}
+
+impl From<BatteryStrategyArg> for BatteryStrategy {
+    fn from(a: BatteryStrategyArg) -> Self {
+        match a {
+            BatteryStrategyArg::SelfConsumption => BatteryStrategy::SelfConsumption,
+            BatteryStrategyArg::MarketAware => BatteryStrategy::MarketAware,
+        }
+    }
+}
+
+/// Any mechanism the runtime knows (`Mechanism::ALL`), by its name.
+fn parse_mechanism(name: &str) -> Result<Mechanism, String> {
+    Mechanism::ALL.into_iter().find(|m| m.name() == name).ok_or_else(|| {
+        let known: Vec<&str> = Mechanism::ALL.iter().map(|m| m.name()).collect();
+        format!("unknown mechanism {name:?}; known: {}", known.join(", "))
+    })
 }
 
 #[derive(clap::Args, Debug)]
@@ -52,15 +68,31 @@ pub struct Args {
     /// Hours to simulate, one slot per hour (ignored with --data).
     #[arg(long, default_value_t = 48)]
     pub hours: usize,
-    /// Clearing mechanism; the no-trading baseline is always computed too.
-    #[arg(long, value_enum, default_value = "sdr")]
-    pub mechanism: MechanismArg,
+    /// Clearing mechanism (sdr, mmr, bill-sharing, or any other the runtime knows); the
+    /// no-trading baseline is always computed too.
+    #[arg(long, default_value = "sdr", value_parser = parse_mechanism)]
+    pub mechanism: Mechanism,
     /// Price-based demand response (10 % flexible load, Liu et al.'s model).
     #[arg(long, value_enum, default_value = "on")]
     pub dr: OnOff,
-    /// Seed of every random draw (households, weather).
+    /// How the S2 batteries run: self-consumption (own surplus in, own deficit out) or
+    /// market-aware (also buys when a day-ahead price forecast says cheap, sells when dear).
+    /// The report checks the battery claim under both either way.
+    #[arg(long, value_enum, default_value = "self-consumption")]
+    pub battery_strategy: BatteryStrategyArg,
+    /// Seed of every random draw (households, weather); with --compare, the first seed.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Compare every mechanism, without batteries and with each battery strategy, over
+    /// --seeds seeds; writes a table, compare.csv, compare_runs.csv and charts to --out.
+    #[arg(long)]
+    pub compare: bool,
+    /// Seeds for --compare: --seed, --seed + 1, ... (one run with --data: nothing to vary).
+    #[arg(long, default_value_t = 5)]
+    pub seeds: u64,
+    /// Worker threads for --compare (default: the machine's cores); results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
     /// Measured data instead of simulated households: CSV with timestamp,household,load_wh,pv_wh.
     #[arg(long)]
     pub data: Option<PathBuf>,
@@ -74,82 +106,31 @@ pub struct Args {
     pub season: crate::commands::season_args::SeasonArgs,
 }
 
-/// Everything a run produced, for the writers.
-pub struct SimResult {
-    pub params: MarketParams,
-    pub dr: bool,
-    pub seed: u64,
-    pub source: String,
-    pub runs: Vec<ScenarioRun>,
-    /// S1 with demand response toggled the other way, for the net-deficit chart.
-    pub s1_other_dr: Option<ScenarioRun>,
-}
-
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let mechanism = match args.mechanism {
-        MechanismArg::Sdr => Mechanism::Sdr,
-        MechanismArg::Mmr => Mechanism::Mmr,
-        MechanismArg::BillSharing => Mechanism::BillSharing,
-    };
-    let params = MarketParams { mechanism, ..MarketParams::default() };
+    let params = MarketParams { mechanism: args.mechanism, ..MarketParams::default() };
     let dr = args.dr == OnOff::On;
+    if args.compare {
+        return compare::run(&args, params, dr);
+    }
     let scenarios: Vec<Scenario> = match args.scenario {
         ScenarioArg::S1 => vec![S1],
         ScenarioArg::S2 => vec![S2],
         ScenarioArg::S3 => vec![S3],
         ScenarioArg::All => vec![S1, S2, S3],
     };
+    let (households, source) = load_households(&args)?;
+    let settings = RunSettings { params, dr, battery_strategy: args.battery_strategy.into() };
+    let setup = SimSetup { settings, scenarios, seed: args.seed, source };
 
-    let (base, community, source) = match &args.data {
-        Some(path) => {
-            let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
-            let rows = read_csv(std::io::BufReader::new(file)).with_context(|| format!("reading {}", path.display()))?;
-            (Profile::from_rows(&rows), None, format!("measured data from {}", path.display()))
-        }
-        None => {
-            anyhow::ensure!(args.households > 0, "--households must be at least 1");
-            anyhow::ensure!(args.hours > 0, "--hours must be at least 1");
-            let (site, start_day) = args.season.resolve()?;
-            let config = CommunityConfig { households: args.households, hours: args.hours, seed: args.seed, site, start_day, ..CommunityConfig::default() };
-            let community = Community::generate(&config);
-            let source = format!(
-                "{} simulated households (seed {}), {}, {} h from {} (MM-DD)",
-                args.households,
-                args.seed,
-                site.name,
-                args.hours,
-                market_runtime::model::format_day(start_day)
-            );
-            (community.profile(), Some(community), source)
-        }
-    };
-
-    let total_steps = scenarios.len() as u64 + 1;
-    let bar = if args.json { ProgressBar::hidden() } else { ProgressBar::new(total_steps) };
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    bar.enable_steady_tick(std::time::Duration::from_millis(200));
-    let profile_for = |s: &Scenario| -> Profile {
-        match (s.pv_kw, &community) {
-            (None, _) => base.clone(),
-            (Some(kw), Some(c)) => c.with_pv_kw(kw).profile(),
-            (Some(kw), None) => scale_pv(&base, kw),
-        }
-    };
-    let mut runs = Vec::new();
-    for s in &scenarios {
-        bar.set_message(s.label);
-        runs.push(engine::run_scenario(&profile_for(s), s, &params, dr));
-        bar.inc(1);
-    }
-    bar.set_message("S1 with demand response toggled, for the chart");
-    let s1_other_dr = scenarios.contains(&S1).then(|| engine::run_scenario(&base, &S1, &params, !dr));
-    bar.inc(1);
+    let bar = progress_bar(args.json, sim::simulate::run_count(&setup));
+    let mut started = 0;
+    let result = sim::simulate(&households, &setup, &mut |label: &str| {
+        bar.set_position(started);
+        started += 1;
+        bar.set_message(label.to_string());
+    });
     bar.finish_and_clear();
 
-    let result = SimResult { params, dr, seed: args.seed, source, runs, s1_other_dr };
     std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
     let csv_path = args.out.join("households.csv");
     output::write_household_csv(&result, &csv_path)?;
@@ -157,8 +138,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&output::json(&result))?);
     } else {
-        print!("{}", totals::tables(&result));
-        print!("{}", report::render(&report::findings(&result)));
+        print!("{}", tables::tables(&result));
+        print!("{}", sim::report::render(&sim::report::findings(&result)));
         println!("\nWrote {}", csv_path.display());
         for c in charts {
             println!("Wrote {}", c.display());
@@ -167,20 +148,46 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Measured data has no kWp; scale every PV household's output so its peak hour reaches `kw`.
-fn scale_pv(profile: &Profile, kw: f64) -> Profile {
-    let mut p = profile.clone();
-    for h in 0..p.households {
-        let peak = p.pv_capacity_w[h];
-        if peak == 0 {
-            continue;
-        }
-        let factor = kw * 1000.0 / peak as f64;
-        for s in 0..p.slots {
-            let i = p.at(s, h);
-            p.pv_wh[i] = (p.pv_wh[i] as f64 * factor).round() as u64;
-        }
-        p.pv_capacity_w[h] = (kw * 1000.0) as u64;
+/// The simulated community the flags describe (its seed is `--seed`).
+fn community_config(args: &Args) -> anyhow::Result<CommunityConfig> {
+    anyhow::ensure!(args.households > 0, "--households must be at least 1");
+    anyhow::ensure!(args.hours > 0, "--hours must be at least 1");
+    let (site, start_day) = args.season.resolve()?;
+    Ok(CommunityConfig { households: args.households, hours: args.hours, seed: args.seed, site, start_day, ..CommunityConfig::default() })
+}
+
+/// The measured profile of `--data`, with a description for the output.
+fn read_profile(path: &std::path::Path) -> anyhow::Result<(Profile, String)> {
+    let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let rows = read_csv(std::io::BufReader::new(file)).with_context(|| format!("reading {}", path.display()))?;
+    Ok((Profile::from_rows(&rows), format!("measured data from {}", path.display())))
+}
+
+/// The households of this run (measured with `--data`, simulated otherwise) and their description.
+fn load_households(args: &Args) -> anyhow::Result<(Households, String)> {
+    if let Some(path) = &args.data {
+        let (profile, source) = read_profile(path)?;
+        return Ok((Households::measured(profile), source));
     }
-    p
+    let config = community_config(args)?;
+    let source = format!(
+        "{} simulated households (seed {}), {}, {} h from {} (MM-DD)",
+        config.households,
+        config.seed,
+        config.site.name,
+        config.hours,
+        market_runtime::model::format_day(config.start_day)
+    );
+    Ok((Households::simulated(Community::generate(&config)), source))
+}
+
+/// A progress bar on stderr (hidden with `--json`, whose stdout a program reads).
+fn progress_bar(hidden: bool, len: u64) -> ProgressBar {
+    let bar = if hidden { ProgressBar::hidden() } else { ProgressBar::new(len) };
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar
 }

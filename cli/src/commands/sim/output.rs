@@ -3,11 +3,8 @@
 use std::path::Path;
 
 use anyhow::Context;
+use market_runtime::sim::{report, totals, SimResult};
 use serde_json::{json, Value};
-
-use super::report;
-use super::totals::totals;
-use super::SimResult;
 
 /// One row per scenario, slot and household.
 pub fn write_household_csv(result: &SimResult, path: &Path) -> anyhow::Result<()> {
@@ -81,6 +78,7 @@ pub fn json(result: &SimResult) -> Value {
                 "name": run.scenario.name,
                 "label": run.scenario.label,
                 "mechanism": run.mechanism.name(),
+                "battery_strategy": run.battery_strategy.name(),
                 "slots": slots,
                 "totals": totals(run),
             })
@@ -91,6 +89,7 @@ pub fn json(result: &SimResult) -> Value {
         "seed": result.seed,
         "mechanism": p.mechanism.name(),
         "demand_response": result.dr,
+        "battery_strategy": result.battery_strategy.name(),
         "units": {"energy": "Wh", "money": "micro-tokens", "prices": "micro-tokens per kWh", "sdr": "TSP/TBP, null when TBP = 0"},
         "scenarios": scenarios,
         "report": report::findings(result),

@@ -36,7 +36,7 @@ pub struct Household {
 }
 
 pub fn bid_tx(key: &Keypair, chain_id: &str, nonce: u64, slot: u64, side: Side, quantity_wh: u64) -> Vec<u8> {
-    let tx = Tx { sender: key.public(), nonce, body: TxBody::Bid { slot, side, quantity_wh, meter: None } };
+    let tx = Tx { sender: key.public(), nonce, body: TxBody::Bid { slot, side, quantity_wh, meter: None, limit_price: None } };
     ledger::tx::encode_tx(key, chain_id, &tx).expect("a bid always encodes")
 }
 
