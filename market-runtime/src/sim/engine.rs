@@ -31,8 +31,26 @@ pub fn run_scenario(profile: &Profile, scenario: &Scenario, settings: &RunSettin
 }
 
 /// The one place the sim builds a bid line, so a field added to `BidLine` is set here.
-fn bid_line(side: Side, quantity_wh: u64) -> BidLine {
-    BidLine::new(side, quantity_wh)
+/// Every bid carries a limit price (`zi_limit_price`); only the auctions read it.
+fn bid_line(side: Side, quantity_wh: u64, slot: usize, household: usize, params: &MarketParams) -> BidLine {
+    let price = zi_limit_price(slot, household, params.grid_buy_price, params.grid_sell_price);
+    BidLine { limit_price: Some(price), ..BidLine::new(side, quantity_wh) }
+}
+
+/// A simulated household's limit price for one slot: uniform in [Ls, Lb], drawn by a hash of
+/// (slot, household). This is the zero-intelligence-constrained trader of Gode and Sunder
+/// (1993), the usual baseline for double auctions: it bids anywhere its outside option (the
+/// grid) allows, with no strategy, so an auction's result reflects the mechanism, not a
+/// bidding model. A hash rather than the profile's RNG keeps every other figure of a run
+/// identical whatever the mechanism.
+pub fn zi_limit_price(slot: usize, household: usize, lb: u64, ls: u64) -> u64 {
+    let (low, high) = (ls.min(lb), ls.max(lb));
+    // splitmix64's finaliser over the two indices.
+    let mut x = (slot as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (household as u64).wrapping_add(0x632B_E59B_D9B4_E019);
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^= x >> 31;
+    low + x % (high - low).saturating_add(1)
 }
 
 /// The price each household faced in `run` (buy where it imported, sell where it exported),
@@ -55,6 +73,7 @@ fn faced_prices(profile: &Profile, run: &ScenarioRun) -> Priced {
 struct Homes<'a> {
     profile: &'a Profile,
     loads: &'a [u64],
+    params: &'a MarketParams,
     strategy: BatteryStrategy,
     batteries: Vec<Option<Battery>>,
     /// The community forecast with one battery's share of the flows, for market-aware batteries only.
@@ -101,7 +120,8 @@ impl Homes<'_> {
             sums.soc_wh += hs.soc_wh;
             sums.net_wh += raw;
             if hs.net_wh != 0 {
-                bids.push(bid_line(if hs.net_wh > 0 { Side::Buy } else { Side::Sell }, hs.net_wh.unsigned_abs()));
+                let side = if hs.net_wh > 0 { Side::Buy } else { Side::Sell };
+                bids.push(bid_line(side, hs.net_wh.unsigned_abs(), s, h, self.params));
                 bidder.push(h);
             }
         }
@@ -123,7 +143,7 @@ fn pass(profile: &Profile, loads: &[u64], scenario: &Scenario, settings: &RunSet
         let plain = RunSettings { battery_strategy: BatteryStrategy::SelfConsumption, ..settings.clone() };
         shared(&community_forecast(&pass(profile, loads, scenario, &plain, false)), share)
     });
-    let mut homes = Homes { profile, loads, strategy, batteries, forecast };
+    let mut homes = Homes { profile, loads, params: &settings.params, strategy, batteries, forecast };
     let mut bills = vec![vec![0i64; n]; Mechanism::ALL.len()];
     let mut slots = Vec::with_capacity(profile.slots);
     let mut households = vec![HouseholdSlot::default(); n * profile.slots];
