@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use anyhow::anyhow;
+use plotters::coord::Shift;
 use plotters::prelude::*;
 
 const SIZE: (u32, u32) = (900, 500);
@@ -62,6 +63,16 @@ pub fn draw(path: &Path, title: &str, x_label: &str, y_label: &str, series: &[Se
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2)));
         }
     }
+    finish(chart, &root, path)
+}
+
+/// The last step of every chart this binary writes: the legend, upper right, then the file.
+pub fn finish<'a, DB, CT>(mut chart: ChartContext<'a, DB, CT>, root: &DrawingArea<DB, Shift>, path: &Path) -> anyhow::Result<()>
+where
+    DB: DrawingBackend + 'a,
+    CT: CoordTranslate,
+{
+    let plot_err = |e: &dyn std::fmt::Display| anyhow!("drawing {}: {e}", path.display());
     chart
         .configure_series_labels()
         .background_style(WHITE.mix(0.8))

@@ -39,16 +39,18 @@ pub fn clear(mechanism: Mechanism, lb: u64, ls: u64, tsp: u64, tbp: u64) -> Pric
         grid_import_wh: shortfall,
         grid_export_wh: surplus,
     };
+    // Every buyer pays Lb and every seller gets Ls, all through the grid.
+    let grid_only = Prices {
+        sdr,
+        sell: Ratio::new(ls, 1),
+        buy: Ratio::new(lb, 1),
+        buyers_total: Ratio::new(d * lb, 1),
+        p2p_wh: 0,
+        grid_import_wh: tbp,
+        grid_export_wh: tsp,
+    };
     match mechanism {
-        Mechanism::NoTrading => Prices {
-            sdr,
-            sell: Ratio::new(ls, 1),
-            buy: Ratio::new(lb, 1),
-            buyers_total: Ratio::new(d * lb, 1),
-            p2p_wh: 0,
-            grid_import_wh: tbp,
-            grid_export_wh: tsp,
-        },
+        Mechanism::NoTrading => grid_only,
         Mechanism::Sdr => {
             if d == 0 || g > d {
                 // SDR > 1 (or no buyers): everything trades at the feed-in price.
@@ -90,15 +92,7 @@ pub fn clear(mechanism: Mechanism, lb: u64, ls: u64, tsp: u64, tbp: u64) -> Pric
         // The auctions read limit prices, which totals do not carry: this is their result when
         // every bid is a price-taker (buyers at Lb, sellers at Ls), what `settlement::settle`
         // gives for bids without prices. Nothing trades locally when a side is empty.
-        Mechanism::PayAsClear | Mechanism::PayAsBid if matched == 0 => Prices {
-            sdr,
-            sell: Ratio::new(ls, 1),
-            buy: Ratio::new(lb, 1),
-            buyers_total: Ratio::new(d * lb, 1),
-            p2p_wh: 0,
-            grid_import_wh: tbp,
-            grid_export_wh: tsp,
-        },
+        Mechanism::PayAsClear | Mechanism::PayAsBid if matched == 0 => grid_only,
         Mechanism::PayAsClear => {
             // The uniform price that clears Lb bids against Ls asks: Lb while buyers are left
             // over, Ls while sellers are, the middle of [Ls, Lb] when the sides are equal.

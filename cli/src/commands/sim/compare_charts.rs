@@ -111,13 +111,5 @@ fn draw(c: &Comparison, col: &Column, path: &Path) -> anyhow::Result<()> {
             }))
             .map_err(|e| plot_err(&e))?;
     }
-    chart
-        .configure_series_labels()
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
-        .position(SeriesLabelPosition::UpperRight)
-        .draw()
-        .map_err(|e| plot_err(&e))?;
-    root.present().map_err(|e| plot_err(&e))?;
-    Ok(())
+    crate::chart::finish(chart, &root, path)
 }
