@@ -133,12 +133,14 @@ fn parse_addr(text: &str) -> Result<[u8; 32], RpcError> {
 
 async fn status(State(s): State<AppState>) -> RpcResult {
     let st = s.status.read().map_err(|_| RpcError::internal("status lock poisoned"))?.clone();
+    let market = &s.genesis.app_state.params;
     Ok(Json(json!({
         "chain_id": s.genesis.chain_id, "node_id": s.node_id, "moniker": s.moniker, "validator": s.validator,
         "latest_height": st.latest_height, "latest_slot": st.latest_slot, "latest_block_hash": st.latest_block_hash,
         "latest_state_root": st.latest_state_root, "latest_block_time_ms": st.latest_block_time_ms,
         "catching_up": st.catching_up, "peers": st.peers, "mempool_size": st.mempool_size,
         "market_open": st.market_open, "slot_ms": s.genesis.slot_ms, "genesis_time_ms": s.genesis.genesis_time_ms,
+        "mechanism": market.mechanism.name(), "grid_buy_price": market.grid_buy_price, "grid_sell_price": market.grid_sell_price,
     })))
 }
 

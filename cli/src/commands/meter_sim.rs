@@ -47,6 +47,10 @@ pub struct Args {
     /// Print the final summary as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Give every bid a zero-intelligence limit price, uniform in [Ls, Lb] by slot and
+    /// household, as `sim` does (read only by the pay-as-clear and pay-as-bid mechanisms).
+    #[arg(long)]
+    pub limit_prices: bool,
     #[command(flatten)]
     pub season: crate::commands::season_args::SeasonArgs,
 }
@@ -157,6 +161,15 @@ pub fn simulate(args: &Args, stop: Arc<AtomicBool>) -> anyhow::Result<Summary> {
     let chain_id = status["chain_id"].as_str().context("/status has no chain_id")?.to_string();
     let slot_ms = status["slot_ms"].as_u64().unwrap_or(0);
     let genesis_ms = status["genesis_time_ms"].as_u64().unwrap_or(0);
+    let grid_prices = match (status["grid_buy_price"].as_u64(), status["grid_sell_price"].as_u64()) {
+        (Some(lb), Some(ls)) => Some((lb, ls)),
+        _ if args.limit_prices => anyhow::bail!("--limit-prices: the node's /status has no grid_buy_price / grid_sell_price"),
+        _ => None,
+    };
+    let limit_price = |slot: u64, index: usize| match grid_prices {
+        Some((lb, ls)) if args.limit_prices => Some(market_runtime::sim::engine::zi_limit_price(slot as usize, index, lb, ls)),
+        _ => None,
+    };
     let size = if args.key.is_some() { args.households.max(args.profile_index + 1) } else { args.households };
     let (site, start_day) = args.season.resolve()?;
     let (simulated, profile) = community_at(size, args.seed, site, start_day);
@@ -237,7 +250,10 @@ pub fn simulate(args: &Args, stop: Arc<AtomicBool>) -> anyhow::Result<Summary> {
                     for h in part.iter_mut() {
                         let Some(decision) = h.meter.step(profile, slot) else { continue };
                         let (side, qty) = decision.side_and_quantity();
-                        let tx = node::agent::bid_tx(h.key.public(), h.nonce, slot, side, qty, Some(decision.reading));
+                        let mut tx = node::agent::bid_tx(h.key.public(), h.nonce, slot, side, qty, Some(decision.reading));
+                        if let market_runtime::TxBody::Bid { limit_price: price, .. } = &mut tx.body {
+                            *price = limit_price(slot, h.index);
+                        }
                         let Ok(bytes) = ledger::tx::encode_tx(&h.key, chain_id, &tx) else { continue };
                         signed.push((h, bytes, qty == 0));
                     }

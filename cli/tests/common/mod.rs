@@ -51,6 +51,7 @@ impl Net {
             base_port,
             genesis_time_ms: node::service::now_ms() + 1500,
             host: "127.0.0.1".into(),
+            mechanism: market_runtime::Mechanism::default(),
         };
         let (_, nodes) = node::localnet::generate(&spec).expect("generate homes");
         let mut net = Net { dir, children: nodes.iter().map(|_| None).collect(), nodes, chain_id: spec.chain_id, seed: spec.seed };

@@ -56,6 +56,10 @@ pub struct LocalArgs {
     /// meter-sim submitting threads.
     #[arg(long, default_value_t = 8)]
     pub threads: usize,
+    /// The genesis mechanism: sdr, mmr, bill-sharing, no-trading, pay-as-clear or pay-as-bid.
+    /// Under the two auctions meter-sim's bids carry limit prices (`meter-sim --limit-prices`).
+    #[arg(long, default_value = "sdr", value_parser = parse_mechanism)]
+    pub mechanism: market_runtime::Mechanism,
     /// Site and day of the households' simulated weather, sun and load (meter-sim's flags).
     #[command(flatten)]
     pub season: crate::commands::season_args::SeasonArgs,
@@ -128,6 +132,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 base_port: a.base_port,
                 genesis_time_ms: node::service::now_ms() + 5_000,
                 host: a.host,
+                mechanism: market_runtime::Mechanism::default(),
             };
             let (_, nodes) = node::localnet::generate(&spec)?;
             if a.docker.docker {
@@ -221,6 +226,7 @@ fn start_localnet(a: &LocalArgs, exe: &Path, dir: &Path) -> anyhow::Result<(Vec<
         base_port: a.base_port,
         genesis_time_ms: node::service::now_ms() + 3_000,
         host: "127.0.0.1".into(),
+        mechanism: a.mechanism,
     };
     let (_, nodes) = node::localnet::generate(&spec)?;
     let mut children = Children(Vec::new());
@@ -252,6 +258,9 @@ fn meter_sim_args(a: &LocalArgs, rpcs: &[String], duration: Option<f64>) -> Vec<
         "--seed".into(), a.seed.to_string(), "--threads".into(), a.threads.to_string(),
     ];
     args.extend(a.season.to_args());
+    if a.mechanism.uses_limit_prices() {
+        args.push("--limit-prices".into());
+    }
     if let Some(d) = duration {
         args.extend(["--duration".to_string(), d.to_string(), "--json".into()]);
     }
@@ -292,4 +301,11 @@ fn keep_running(a: &LocalArgs, exe: &Path, dir: &Path, rpcs: &[String], children
     loop {
         std::thread::sleep(Duration::from_secs(3600));
     }
+}
+
+fn parse_mechanism(name: &str) -> Result<market_runtime::Mechanism, String> {
+    market_runtime::Mechanism::ALL.into_iter().find(|m| m.name() == name).ok_or_else(|| {
+        let names: Vec<&str> = market_runtime::Mechanism::ALL.iter().map(|m| m.name()).collect();
+        format!("unknown mechanism {name:?}; one of {}", names.join(", "))
+    })
 }
