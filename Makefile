@@ -11,11 +11,12 @@ browser: ## install Debian's chromium for the dashboard's browser test, when mis
 	@bash scripts/install-browser.sh
 
 build: deps
-	$(CARGO) build --release -p solartrade
+	$(CARGO) test --release --workspace --no-run  # one build for the binaries and the tests (same features), so make test after make demo rebuilds nothing
 
 DAY ?= 03-21
-demo: build ## 4 validators, the paper's 623 homes bidding every 1 s slot on a Doha spring day (DAY=07-15: the paper's summer); runs until Ctrl-C
-	$(BIN) testnet local --validators 4 --households 623 --slot-ms 1000 --duration 15 --dir out/demo --keep --day $(DAY)
+MECHANISM ?= sdr
+demo: build ## 4 validators, the paper's 623 homes bidding every 1 s slot on a Doha spring day (DAY=07-15: the paper's summer; MECHANISM=pay-as-clear: a double auction); runs until Ctrl-C
+	$(BIN) testnet local --validators 4 --households 623 --slot-ms 1000 --duration 15 --dir out/demo --keep --day $(DAY) --mechanism $(MECHANISM)
 
 test: deps browser ## every test, in release mode (one build serves tests and binaries)
 	$(CARGO) test --release --workspace
