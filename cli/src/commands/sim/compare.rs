@@ -13,8 +13,11 @@ use serde_json::{json, Value};
 
 use super::{community_config, compare_charts, progress_bar, read_profile, Args};
 
+/// Every seed is a full run per mechanism and battery setting, all kept for the spread.
+const MAX_SEEDS: u64 = 1_000;
+
 pub fn run(args: &Args, params: MarketParams, dr: bool) -> anyhow::Result<()> {
-    anyhow::ensure!(args.seeds > 0, "--seeds must be at least 1");
+    anyhow::ensure!((1..=MAX_SEEDS).contains(&args.seeds), "--seeds is {}; it must be 1 to {MAX_SEEDS}", args.seeds);
     anyhow::ensure!(args.threads != Some(0), "--threads must be at least 1");
     let (source, described) = match &args.data {
         Some(path) => {

@@ -149,9 +149,18 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 }
 
 /// The simulated community the flags describe (its seed is `--seed`).
+/// The most household-slots one simulated run holds (a year of 623 homes is 5.5 million).
+const MAX_HOUSEHOLD_SLOTS: usize = 20_000_000;
+
 fn community_config(args: &Args) -> anyhow::Result<CommunityConfig> {
     anyhow::ensure!(args.households > 0, "--households must be at least 1");
     anyhow::ensure!(args.hours > 0, "--hours must be at least 1");
+    // A run keeps every household's every slot in memory (about 100 bytes each).
+    let household_slots = args.households.saturating_mul(args.hours);
+    anyhow::ensure!(
+        household_slots <= MAX_HOUSEHOLD_SLOTS,
+        "--households x --hours is {household_slots}; at most {MAX_HOUSEHOLD_SLOTS} household-slots fit one run"
+    );
     let (site, start_day) = args.season.resolve()?;
     Ok(CommunityConfig { households: args.households, hours: args.hours, seed: args.seed, site, start_day, ..CommunityConfig::default() })
 }
