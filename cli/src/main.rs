@@ -28,6 +28,9 @@ enum Command {
     Query(commands::query::Args),
     /// Run the market with simulated households, with no network.
     Sim(commands::sim::Args),
+    /// Deterministic simulation of whole nodes (the real driver, mempool and execution) under
+    /// faults: a seed sweep with every invariant checked, or one seed replayed.
+    SimNodes(commands::sim_nodes::Args),
     /// Start a local or docker testnet.
     Testnet(commands::testnet::Args),
     /// Benchmarks that need no criterion harness.
@@ -46,6 +49,7 @@ fn main() -> std::process::ExitCode {
         Command::Tx(args) => commands::tx::run(args),
         Command::Query(args) => commands::query::run(args),
         Command::Sim(args) => commands::sim::run(args),
+        Command::SimNodes(args) => commands::sim_nodes::run(args),
         Command::Testnet(args) => commands::testnet::run(args),
         Command::Bench(args) => commands::bench::run(args),
         Command::MeterSim(args) => commands::meter_sim::run(args),

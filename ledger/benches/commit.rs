@@ -8,7 +8,7 @@ use ledger::block::{txs_root, Block, Header};
 use ledger::certificate::{certificate, precommit_payload};
 use ledger::sign::{Domain, Keypair};
 use ledger::state::StateDb;
-use ledger::store::ChainStore;
+use ledger::store::{ChainStore, RocksBackend};
 use market_runtime::{Side, StateStore};
 
 mod common;
@@ -19,7 +19,7 @@ fn bids(count: u64) -> Vec<Vec<u8>> {
     common::bids(count, Side::Sell, 900)
 }
 
-fn next_block(store: &ChainStore, db: &StateDb, txs: &[Vec<u8>], validators: &[Keypair]) -> (Block, ledger::wire::CommitCertificate) {
+fn next_block(store: &ChainStore<RocksBackend>, db: &StateDb<RocksBackend>, txs: &[Vec<u8>], validators: &[Keypair]) -> (Block, ledger::wire::CommitCertificate) {
     let height = store.latest_height().expect("reads").unwrap_or(0) + 1;
     let prev = store.latest_hash().expect("reads").unwrap_or([0; 32]);
     let header = Header {

@@ -1,4 +1,4 @@
-//! Chain data: protobuf wire types, domain-separated signing, the RocksDB chain store and the state root.
+//! Chain data: protobuf wire types, domain-separated signing, the chain store (RocksDB or memory) and the state root.
 
 pub mod batch;
 pub mod block;
@@ -13,11 +13,8 @@ pub mod merkle;
 mod prescan;
 pub mod records;
 pub mod sign;
-#[cfg(feature = "store")]
 pub mod state;
-#[cfg(feature = "store")]
 mod state_cache;
-#[cfg(feature = "store")]
 pub mod store;
 pub mod sync;
 pub mod tx;

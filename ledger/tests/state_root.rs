@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use common::{block, cert};
 use ledger::state::{Proof, ProofError, StateDb, StateTree};
-use ledger::store::ChainStore;
+use ledger::store::{ChainStore, RocksBackend};
 use market_runtime::StateStore;
 use proptest::prelude::*;
 
@@ -153,7 +153,7 @@ fn proof_survives_json_round_trip() {
     assert_eq!(back.verify(&root, b"acct/42", Some(&42u32.to_le_bytes())), Ok(()));
 }
 
-fn open_db(dir: &std::path::Path) -> StateDb {
+fn open_db(dir: &std::path::Path) -> StateDb<RocksBackend> {
     let store = Arc::new(ChainStore::open(dir).expect("store opens"));
     StateDb::open(store).expect("state opens")
 }

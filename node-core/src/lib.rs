@@ -1,8 +1,13 @@
-//! The node's pure rules around consensus (no I/O, no clock): wire codecs, WAL records, mempool and admission, evidence.
+//! The node's pure rules around consensus (no sockets, no clock, storage behind traits): the chain, the driver, wire codecs, WAL, mempool and admission, evidence.
 
-pub mod consensus_wire;
-pub mod evidence;
-pub mod mempool;
-pub mod wal_record;
 pub mod admission;
+pub mod chain;
+pub mod channel;
+pub mod consensus_wire;
+pub mod driver;
+pub mod evidence;
+pub mod genesis;
+pub mod mempool;
 pub mod verdict;
+pub mod wal;
+pub mod wal_record;

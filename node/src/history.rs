@@ -3,7 +3,7 @@
 //! household); the hourly history lives here, in memory, over the last `HISTORY_SLOTS` slots:
 //! filled on every commit and rebuilt from the last blocks when the node starts.
 
-use ledger::store::ChainStore;
+use ledger::store::{ChainStore, RocksBackend};
 use market_runtime::chain::{codec, keys};
 use market_runtime::{Address, MeterReading, Side, SlotClearing, StateStore, Tx, TxBody, TxError};
 use std::collections::{BTreeMap, HashMap};
@@ -93,7 +93,7 @@ impl History {
     /// only the first such bid of a slot counts (a later duplicate was refused); a 0 Wh
     /// reading-only bid counts when its reading passes the runtime's check against today's
     /// registration (an approximation: the nonce and market state at the time are not re-checked).
-    pub fn rebuild(store: &ChainStore, state: &impl StateStore, chain_id: &str) -> Result<History, HistoryError> {
+    pub fn rebuild(store: &ChainStore<RocksBackend>, state: &impl StateStore, chain_id: &str) -> Result<History, HistoryError> {
         let mut history = History::default();
         let Some(tip) = store.latest_height()? else { return Ok(history) };
         let first = tip.saturating_sub(HISTORY_SLOTS - 1).max(1);

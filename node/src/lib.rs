@@ -1,6 +1,6 @@
 //! The solartrade node: libp2p networking, mempool, consensus driver, block execution, sync, RPC, metrics and agents.
 
-pub use node_core::{consensus_wire, evidence, mempool};
+pub use node_core::{consensus_wire, driver, evidence, mempool};
 
 pub mod agent;
 pub mod allowlist;
@@ -9,7 +9,6 @@ pub mod client;
 pub mod compose;
 pub mod config;
 pub mod dashboard;
-pub mod driver;
 pub mod genesis;
 pub mod history;
 pub mod home;

@@ -158,7 +158,7 @@ pub fn generate(spec: &LocalnetSpec) -> Result<(Genesis, Vec<LocalnetNode>), Loc
             metrics_port: port + 2,
         });
     }
-    genesis.validate()?;
+    crate::genesis::validate(&genesis)?;
     for node in &nodes {
         let home = Home::new(&node.home);
         let mut config = Config::default();

@@ -6,7 +6,7 @@ use crate::genesis::Genesis;
 use crate::history::History;
 use crate::mempool::PoolTx;
 use crate::metrics::Metrics;
-use ledger::store::ChainStore;
+use ledger::store::{ChainStore, RocksBackend};
 use serde::Serialize;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, RwLock};
@@ -83,7 +83,7 @@ pub struct Shared {
     pub node_id: String,
     pub moniker: String,
     pub validator: bool,
-    pub store: Arc<ChainStore>,
+    pub store: Arc<ChainStore<RocksBackend>>,
     pub status: RwLock<StatusSnapshot>,
     pub txs: Mutex<TxStatusIndex>,
     /// Commit latency per recent height in ms (bounded), for /blocks.

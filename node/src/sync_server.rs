@@ -2,7 +2,7 @@
 //! threads, at most a few requests at a time, within a byte budget per response.
 
 use crate::network::{ResponseChannel, SyncRequest, SyncResponse, SyncedBlock, MAX_BLOCKS_PER_RESPONSE};
-use ledger::store::ChainStore;
+use ledger::store::{ChainStore, RocksBackend};
 use prost::Message as _;
 use std::sync::Arc;
 use tokio::sync::{mpsc, Semaphore};
@@ -20,14 +20,14 @@ pub struct Ready {
 }
 
 pub struct SyncServer {
-    store: Arc<ChainStore>,
+    store: Arc<ChainStore<RocksBackend>>,
     slots: Arc<Semaphore>,
     ready: mpsc::Sender<Ready>,
 }
 
 impl SyncServer {
     /// The server and the receiver the node loop takes ready responses from.
-    pub fn new(store: Arc<ChainStore>) -> (SyncServer, mpsc::Receiver<Ready>) {
+    pub fn new(store: Arc<ChainStore<RocksBackend>>) -> (SyncServer, mpsc::Receiver<Ready>) {
         let (ready, rx) = mpsc::channel(CONCURRENT_REQUESTS * 2);
         (SyncServer { store, slots: Arc::new(Semaphore::new(CONCURRENT_REQUESTS)), ready }, rx)
     }
@@ -46,7 +46,7 @@ impl SyncServer {
 }
 
 /// The blocks from `request.from_height`, at most the count asked (capped) and the byte budget.
-pub fn read_blocks(store: &ChainStore, request: &SyncRequest, latest: u64) -> SyncResponse {
+pub fn read_blocks(store: &ChainStore<RocksBackend>, request: &SyncRequest, latest: u64) -> SyncResponse {
     let max = u64::from(request.max_blocks.min(MAX_BLOCKS_PER_RESPONSE));
     let mut blocks = Vec::new();
     let mut bytes = 0usize;

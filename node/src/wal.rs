@@ -1,29 +1,14 @@
-//! The consensus write-ahead log on disk: appends, the sync that must precede any message
-//! that depends on the log, and reading it back after a restart (record format and the
+//! The consensus write-ahead log in a file (`node_core::wal::WalLog`; record format and the
 //! torn-tail rule in `node_core::wal_record`). The log holds one height: it is truncated
 //! when a block commits.
 
-use node_core::wal_record::{read_log, WalContents, WalCorrupt};
+use node_core::wal_record::{read_log, WalContents};
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
+pub use node_core::wal::{WalError, WalLog};
 pub use node_core::wal_record::WalEntry;
-
-#[derive(Debug, thiserror::Error)]
-pub enum WalError {
-    #[error("write-ahead log {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
-    #[error("write-ahead log {path} is corrupt: {source}; the node will not guess what it signed: move the file aside only if this validator's key signs nowhere else")]
-    Corrupt { path: PathBuf, source: WalCorrupt },
-}
-
-impl WalError {
-    /// Whether the disk (or the quota) is full: the node must stop, not retry in a loop.
-    pub fn is_disk_full(&self) -> bool {
-        matches!(self, WalError::Io { source, .. } if source.kind() == std::io::ErrorKind::StorageFull)
-    }
-}
 
 pub struct Wal {
     path: PathBuf,
@@ -47,16 +32,27 @@ impl Wal {
         WalError::Io { path: self.path.clone(), source }
     }
 
+    /// Size of the log in bytes (for status and tests).
+    pub fn len(&self) -> u64 {
+        self.file.metadata().map_or(0, |m| m.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl WalLog for Wal {
     /// Appends one entry. Not synced yet: [`Wal::sync`] runs before anything that depends on
     /// the entry leaves the node, so one fsync covers every input logged since the last one.
-    pub fn append(&mut self, entry: &WalEntry) -> Result<(), WalError> {
+    fn append(&mut self, entry: &WalEntry) -> Result<(), WalError> {
         self.file.write_all(&entry.encode()).map_err(|e| self.io(e))?;
         self.dirty = true;
         Ok(())
     }
 
     /// Makes every appended entry durable (fdatasync); a no-op when nothing was appended.
-    pub fn sync(&mut self) -> Result<(), WalError> {
+    fn sync(&mut self) -> Result<(), WalError> {
         if self.dirty {
             self.file.sync_data().map_err(|e| self.io(e))?;
             self.dirty = false;
@@ -66,7 +62,7 @@ impl Wal {
 
     /// Every entry, in order. A torn tail (the process died mid-write) is cut off the file,
     /// so later appends do not follow it; corruption anywhere else is an error.
-    pub fn read_all(&mut self) -> Result<Vec<WalEntry>, WalError> {
+    fn read_all(&mut self) -> Result<Vec<WalEntry>, WalError> {
         let mut bytes = Vec::new();
         File::open(&self.path).and_then(|mut f| f.read_to_end(&mut bytes)).map_err(|e| self.io(e))?;
         let WalContents { entries, torn_bytes } =
@@ -81,19 +77,10 @@ impl Wal {
     }
 
     /// Empties the log once its height is committed.
-    pub fn truncate(&mut self) -> Result<(), WalError> {
+    fn truncate(&mut self) -> Result<(), WalError> {
         self.file.set_len(0).map_err(|e| self.io(e))?;
         self.dirty = false;
         Ok(())
-    }
-
-    /// Size of the log in bytes (for status and tests).
-    pub fn len(&self) -> u64 {
-        self.file.metadata().map_or(0, |m| m.len())
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 

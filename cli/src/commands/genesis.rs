@@ -166,7 +166,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
         Command::Validate => {
             let g = load()?;
-            g.validate()?;
+            node::genesis::validate(&g)?;
             println!(
                 "{} is valid: chain {}, {} validators, {} households, slot {} ms",
                 path.display(),

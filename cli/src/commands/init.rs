@@ -45,7 +45,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let mut genesis = Genesis::new(&args.chain_id, now, args.slot_ms, validator.public(), node::localnet::grid_address(&args.chain_id));
     genesis.set_balance(genesis.app_state.grid_account, node::localnet::GRID_BALANCE);
     genesis.add_validator(GenesisValidator { address: validator.public(), power: 10, moniker: args.moniker, node_id: node_id.clone() });
-    genesis.validate().context("the generated genesis")?;
+    node::genesis::validate(&genesis).context("the generated genesis")?;
     genesis.save(&home.genesis_file())?;
     println!("initialised {}", args.home.display());
     println!("  config     {}", home.config_file().display());

@@ -9,6 +9,7 @@ pub mod meter_sim;
 pub mod query;
 pub mod season_args;
 pub mod sim;
+pub mod sim_nodes;
 pub mod start;
 pub mod testnet;
 pub mod tx;

@@ -1,4 +1,4 @@
-//! `StateDb`: the runtime's `StateStore` over the RocksDB chain store, with an overlay for the block being executed.
+//! `StateDb`: the runtime's `StateStore` over the chain store, with an overlay for the block being executed.
 
 use std::collections::BTreeMap;
 use std::ops::Bound;
@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use market_runtime::StateStore;
 
 use crate::hash::{to_hex, Hash};
-use crate::store::{ChainStore, PreparedCommit, StateWrites, StoreError};
+use crate::store::{Backend, ChainStore, PreparedCommit, StateWrites, StoreError};
 use crate::wire::{Block, CommitCertificate};
 
 use super::proof::Proof;
@@ -19,10 +19,10 @@ use super::tree::{key_order, StateTree};
 /// to pay for a thread; the value is a judgement, not tuned.
 const OVERLAP_MIN_WRITES: usize = 256;
 
-/// The committed state in RocksDB, the authenticated tree over it, and the writes of
+/// The committed state in the store, the authenticated tree over it, and the writes of
 /// the block being executed (the overlay) that only reach the disk on commit.
-pub struct StateDb {
-    store: Arc<ChainStore>,
+pub struct StateDb<B: Backend> {
+    store: Arc<ChainStore<B>>,
     tree: StateTree,
     root: Hash,
     overlay: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
@@ -31,16 +31,16 @@ pub struct StateDb {
     read_error: Mutex<Option<String>>,
 }
 
-impl std::fmt::Debug for StateDb {
+impl<B: Backend> std::fmt::Debug for StateDb<B> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "StateDb(root {}, {} pending writes)", to_hex(&self.root), self.overlay.len())
     }
 }
 
-impl StateDb {
+impl<B: Backend> StateDb<B> {
     /// Opens the state of `store`: rebuilds the tree from the committed entries (a cost
     /// paid once per start) and checks it against the root recorded with the last commit.
-    pub fn open(store: Arc<ChainStore>) -> Result<Self, StoreError> {
+    pub fn open(store: Arc<ChainStore<B>>) -> Result<Self, StoreError> {
         let mut tree = StateTree::new();
         store.state_for_each(|key, value| {
             tree.set(key, Some(value));
@@ -58,7 +58,7 @@ impl StateDb {
     }
 
     /// The chain store underneath.
-    pub fn store(&self) -> &Arc<ChainStore> {
+    pub fn store(&self) -> &Arc<ChainStore<B>> {
         &self.store
     }
 
@@ -113,7 +113,7 @@ impl StateDb {
 
     fn commit_with(
         &mut self,
-        prepare: impl FnOnce(&ChainStore, &StateWrites) -> Result<PreparedCommit, StoreError>,
+        prepare: impl FnOnce(&ChainStore<B>, &StateWrites) -> Result<PreparedCommit<B>, StoreError>,
     ) -> Result<Hash, StoreError> {
         if let Some(error) = self.take_read_error() {
             self.overlay.clear();
@@ -157,7 +157,7 @@ impl StateDb {
     }
 }
 
-impl StateStore for StateDb {
+impl<B: Backend> StateStore for StateDb<B> {
     fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
         if let Some(value) = self.overlay.get(key) {
             return value.clone();

@@ -80,7 +80,8 @@ pub struct Mempool {
     limits: Limits,
     admin: Address,
     txs: HashMap<Hash, Entry>,
-    by_account: HashMap<Address, BTreeMap<u64, Hash>>,
+    /// In address order, so that what iterates it (reaping, re-gossip) is the same on every node and every run.
+    by_account: BTreeMap<Address, BTreeMap<u64, Hash>>,
     /// Per class, admission order -> hash: the newest of the lowest class is evicted first.
     by_class: [BTreeMap<u64, Hash>; CLASSES],
     bytes: usize,
@@ -96,7 +97,7 @@ impl Mempool {
             limits,
             admin,
             txs: HashMap::new(),
-            by_account: HashMap::new(),
+            by_account: BTreeMap::new(),
             by_class: Default::default(),
             bytes: 0,
             seq: 0,
@@ -125,9 +126,10 @@ impl Mempool {
         self.bytes
     }
 
-    /// The signed envelopes of every pending transaction, in no particular order.
+    /// The signed envelopes of every pending transaction, by account and nonce.
     pub fn envelopes(&self) -> impl Iterator<Item = &[u8]> {
-        self.txs.values().map(|e| e.tx.bytes.as_slice())
+        // By account and nonce: a peer admits them in the order their nonces allow.
+        self.by_account.values().flat_map(|nonces| nonces.values()).filter_map(|h| self.txs.get(h)).map(|e| e.tx.bytes.as_slice())
     }
 
     pub fn contains(&self, hash: &Hash) -> bool {

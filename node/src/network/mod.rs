@@ -17,32 +17,10 @@ use libp2p::{
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
-/// The gossip channels; each is one gossipsub topic named after the chain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Channel {
-    /// Signed transactions (bids, registrations, transfers), in batches.
-    Txs,
-    /// Proposals (with their blocks) and votes.
-    Consensus,
-    /// Proof that a validator signed two conflicting votes.
-    Evidence,
-}
+pub use node_core::channel::Channel;
 
-impl Channel {
-    const ALL: [Channel; 3] = [Channel::Txs, Channel::Consensus, Channel::Evidence];
-
-    /// The channel's name in topics, logs and metric labels.
-    pub fn name(self) -> &'static str {
-        match self {
-            Channel::Txs => "txs",
-            Channel::Consensus => "consensus",
-            Channel::Evidence => "evidence",
-        }
-    }
-
-    fn topic(self, chain_id: &str) -> gossipsub::IdentTopic {
-        gossipsub::IdentTopic::new(format!("/solartrade/{chain_id}/{}/1", self.name()))
-    }
+fn topic_of(channel: Channel, chain_id: &str) -> gossipsub::IdentTopic {
+    gossipsub::IdentTopic::new(format!("/solartrade/{chain_id}/{}/1", channel.name()))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -154,14 +132,14 @@ fn gossip_behaviour(keypair: &identity::Keypair, settings: &NetworkSettings) -> 
         .map_err(|e| NetworkError::Build(e.to_string()))?;
     let mut params = gossipsub::PeerScoreParams::default();
     for channel in Channel::ALL {
-        let topic = gossipsub::TopicScoreParams {
+        let score = gossipsub::TopicScoreParams {
             // Each message the node rejects costs the forwarder; a few dozen push it under the
             // graylist threshold, where its gossip is ignored.
             invalid_message_deliveries_weight: -10.0,
             invalid_message_deliveries_decay: 0.9,
             ..Default::default()
         };
-        params.topics.insert(channel.topic(&settings.chain_id).hash(), topic);
+        params.topics.insert(topic_of(channel, &settings.chain_id).hash(), score);
     }
     gossip.with_peer_score(params, gossipsub::PeerScoreThresholds::default()).map_err(NetworkError::Build)?;
     Ok(gossip)
@@ -199,7 +177,7 @@ impl Network {
             .build();
         let mut topics = HashMap::new();
         for channel in Channel::ALL {
-            let topic = channel.topic(&settings.chain_id);
+            let topic = topic_of(channel, &settings.chain_id);
             swarm
                 .behaviour_mut()
                 .gossip
@@ -248,7 +226,7 @@ impl Network {
     /// Publishes `data`; false when no peer took it (none subscribed yet, or over the limit),
     /// so a caller whose message matters can send it again.
     pub fn publish(&mut self, channel: Channel, data: Vec<u8>) -> bool {
-        let topic = channel.topic(&self.chain_id);
+        let topic = topic_of(channel, &self.chain_id);
         let len = data.len();
         match self.swarm.behaviour_mut().gossip.publish(topic, data) {
             Ok(_) | Err(gossipsub::PublishError::Duplicate) => true,

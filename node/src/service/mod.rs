@@ -1,7 +1,7 @@
 //! The running node: the tokio task around the driver, the swarm, the RPC and metrics
 //! servers, transaction gossip and block sync.
 
-use crate::chain::{Chain, CommittedState};
+use crate::chain::{CommittedState, NodeChain};
 use crate::config::Config;
 use crate::driver::{Committed, Driver, DriverSettings, Effect};
 use crate::genesis::Genesis;
@@ -17,6 +17,9 @@ use crate::sync_server::SyncServer;
 use crate::tx_gossip::{Checked, TxGossip};
 use crate::allowlist::Allowlist;
 use crate::wal::Wal;
+
+/// The driver over RocksDB and the WAL file.
+pub(crate) type NodeDriver = Driver<ledger::store::RocksBackend, Wal>;
 use anyhow::Context;
 use consensus::Timeout;
 use libp2p::gossipsub::MessageId;
@@ -84,7 +87,7 @@ pub struct NodeOptions {
 }
 
 struct Node {
-    driver: Driver,
+    driver: NodeDriver,
     network: Network,
     shared: Arc<Shared>,
     timers: BinaryHeap<Reverse<(Instant, u64, TimerKind)>>,
@@ -103,7 +106,7 @@ struct Node {
 }
 
 impl Node {
-    fn new(driver: Driver, network: Network, shared: Arc<Shared>, sync_server: SyncServer, tx_gossip: TxGossip, allowlist: Allowlist) -> Node {
+    fn new(driver: NodeDriver, network: Network, shared: Arc<Shared>, sync_server: SyncServer, tx_gossip: TxGossip, allowlist: Allowlist) -> Node {
         let validators_hash = ledger::block::validators_hash(driver.chain().validators().validators());
         Node {
             driver,
@@ -291,7 +294,7 @@ impl Node {
 }
 
 /// Who may connect given the chain's current validator set and registry.
-fn allowed_now(allowlist: &Allowlist, chain: &Chain) -> HashSet<PeerId> {
+fn allowed_now(allowlist: &Allowlist, chain: &NodeChain) -> HashSet<PeerId> {
     let keys = market_runtime::allowed_node_keys(chain.state()).unwrap_or_else(|error| {
         tracing::error!(%error, "the registry's node keys cannot be read; only configured peers and validators are allowed");
         Vec::new()

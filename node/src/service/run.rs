@@ -24,7 +24,7 @@ async fn shutdown_signal() {
 /// Runs a node until SIGINT or SIGTERM.
 pub async fn run(opts: NodeOptions) -> anyhow::Result<()> {
     let NodeOptions { home, config, genesis } = opts;
-    genesis.validate().context("the genesis is not valid")?;
+    crate::genesis::validate(&genesis).context("the genesis is not valid")?;
     let node_key = ledger::sign::Keypair::load(&home.node_key_file()).context("cannot load the node key")?;
     let validator_key = if home.validator_key_file().is_file() {
         Some(ledger::sign::Keypair::load(&home.validator_key_file()).context("cannot load the validator key")?)
@@ -44,7 +44,7 @@ pub async fn run(opts: NodeOptions) -> anyhow::Result<()> {
         None
     };
     std::fs::create_dir_all(home.data_dir()).with_context(|| format!("cannot create {}", home.data_dir().display()))?;
-    let chain = Chain::open(&home.chain_db(), genesis.clone()).context("cannot open the chain store")?;
+    let chain = crate::chain::open(&home.chain_db(), genesis.clone()).context("cannot open the chain store")?;
     let tip = chain.tip().height;
     let history = crate::history::History::rebuild(chain.store(), &CommittedState(chain.store().clone()), &genesis.chain_id)
         .context("cannot rebuild the households' recent history")?;
@@ -96,7 +96,7 @@ async fn bind(what: &str, addr: &str) -> anyhow::Result<tokio::net::TcpListener>
     tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen for {what} on {addr} (is another node using this port?)"))
 }
 
-fn open_driver(chain: Chain, home: &Home, config: &Config, validator_key: Option<ledger::sign::Keypair>) -> anyhow::Result<Driver> {
+fn open_driver(chain: NodeChain, home: &Home, config: &Config, validator_key: Option<ledger::sign::Keypair>) -> anyhow::Result<NodeDriver> {
     let limits = Limits {
         max_txs: config.mempool.max_txs,
         max_bytes: config.mempool.max_bytes,
@@ -115,7 +115,7 @@ fn open_driver(chain: Chain, home: &Home, config: &Config, validator_key: Option
         timeout_precommit_delta_ms: c.timeout_increase_ms,
         ..consensus::Params::default()
     };
-    let settings = DriverSettings { params, max_block_txs: c.max_block_txs, max_message_bytes: config.p2p.max_message_bytes, bid_wait_ms: c.bid_wait_ms };
+    let settings = DriverSettings { params, max_block_txs: c.max_block_txs, max_message_bytes: config.p2p.max_message_bytes, bid_wait_ms: c.bid_wait_ms, planted_bug_skip_wal_sync: false };
     Ok(Driver::new(chain, mempool, validator_key, wal, settings))
 }
 

@@ -1,5 +1,6 @@
-//! `solartrade bench consensus --sim`: commit latency of the consensus core on the
-//! deterministic simulated network, for one or several validator counts.
+//! `solartrade bench consensus --sim`: commit latency on the deterministic simulated network,
+//! for one or several validator counts: whole nodes (`--whole-node`, the real driver and
+//! execution, `nodes.rs`) or the consensus core alone.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -14,25 +15,32 @@ use serde::Serialize;
 pub struct Args {
     /// Run on the deterministic simulated network (the only mode so far).
     #[arg(long)]
-    sim: bool,
+    pub(super) sim: bool,
+    /// Simulate whole nodes (driver, mempool, execution, WAL, sync) instead of the core alone.
+    #[arg(long)]
+    pub(super) whole_node: bool,
+    /// Per-link delays from the geographic matrix (validators over eight cities; see
+    /// `simulator::geo`) instead of --latency-ms (whole nodes only).
+    #[arg(long)]
+    pub(super) geo: bool,
     /// Validator counts to measure, comma-separated (e.g. 4,16,64,623).
     #[arg(long, value_delimiter = ',', default_value = "4")]
-    validators: Vec<usize>,
+    pub(super) validators: Vec<usize>,
     /// One-way link delay in milliseconds.
     #[arg(long, default_value_t = 50)]
-    latency_ms: u64,
+    pub(super) latency_ms: u64,
     /// Extra uniform delay in [0, jitter] per message, in milliseconds (reorders messages).
     #[arg(long, default_value_t = 0)]
-    jitter_ms: u64,
+    pub(super) jitter_ms: u64,
     /// Probability that a message is lost, in [0, 1].
     #[arg(long, default_value_t = 0.0)]
-    loss: f64,
+    pub(super) loss: f64,
     /// Heights every validator must decide.
     #[arg(long, default_value_t = 20)]
-    heights: u64,
+    pub(super) heights: u64,
     /// Seed of the simulated network.
     #[arg(long, default_value_t = 1)]
-    seed: u64,
+    pub(super) seed: u64,
     /// Print the results as JSON.
     #[arg(long)]
     json: bool,
@@ -46,23 +54,23 @@ pub struct Args {
 
 /// The results for one validator count.
 #[derive(Serialize)]
-struct Row {
-    validators: usize,
-    heights: u64,
-    latency_ms: u64,
-    jitter_ms: u64,
-    loss: f64,
-    p50_ms: u64,
-    p90_ms: u64,
-    p99_ms: u64,
-    max_ms: u64,
-    mean_ms: f64,
-    messages_per_height: f64,
-    rounds_per_height: f64,
-    safety_violations: usize,
-    all_decided: bool,
-    simulated_ms: u64,
-    wall_ms: u128,
+pub(super) struct Row {
+    pub(super) validators: usize,
+    pub(super) heights: u64,
+    pub(super) latency_ms: u64,
+    pub(super) jitter_ms: u64,
+    pub(super) loss: f64,
+    pub(super) p50_ms: u64,
+    pub(super) p90_ms: u64,
+    pub(super) p99_ms: u64,
+    pub(super) max_ms: u64,
+    pub(super) mean_ms: f64,
+    pub(super) messages_per_height: f64,
+    pub(super) rounds_per_height: f64,
+    pub(super) safety_violations: usize,
+    pub(super) all_decided: bool,
+    pub(super) simulated_ms: u64,
+    pub(super) wall_ms: u128,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -87,6 +95,19 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     for &n in &args.validators {
         if n == 0 {
             bail!("--validators: a network needs at least one validator");
+        }
+        if args.whole_node {
+            let (row, commits) = super::nodes::measure(&args, n)?;
+            if let Some(w) = csv.as_mut() {
+                for c in commits {
+                    w.write_record(&[n.to_string(), c.node.to_string(), c.height.to_string(), String::new(), c.started_ms.to_string(), c.committed_ms.to_string(), c.latency_ms().to_string()])?;
+                }
+            }
+            rows.push(row);
+            continue;
+        }
+        if args.geo {
+            bail!("--geo needs --whole-node");
         }
         let report = simulate(&args, n)?;
         if let Some(w) = csv.as_mut() {

@@ -1,6 +1,7 @@
 //! `solartrade bench`: benchmarks run as commands (criterion covers the micro-benchmarks).
 
 mod consensus;
+mod nodes;
 mod sync;
 
 #[derive(clap::Args)]
@@ -11,7 +12,7 @@ pub struct Args {
 
 #[derive(clap::Subcommand)]
 enum Target {
-    /// Commit latency of the consensus core on a simulated network.
+    /// Commit latency on a simulated network: whole nodes (--whole-node) or the consensus core.
     Consensus(consensus::Args),
     /// A fresh node syncing N blocks from a validator (real processes).
     Sync(sync::Args),

@@ -5,7 +5,9 @@
 use super::{Driver, DriverError, Effect, EVIDENCE_WINDOW};
 use crate::consensus_wire::GossipMessage;
 use consensus::{Input, SignDomain, SignedProposal, SignedVote, Verifier};
-use node_core::verdict::Verdict;
+use crate::verdict::Verdict;
+use crate::wal::WalLog;
+use ledger::store::Backend;
 
 /// Proposals of later heights kept until this node gets there (bounds memory): how many
 /// heights ahead, how many proposals per height, and how many bytes in all.
@@ -13,7 +15,7 @@ const MAX_FUTURE_HEIGHTS: u64 = 8;
 const MAX_FUTURE_PER_HEIGHT: usize = 4;
 const MAX_FUTURE_BYTES: usize = 64 * 1024 * 1024;
 
-impl Driver {
+impl<B: Backend, W: WalLog> Driver<B, W> {
     /// A message from the consensus or evidence topic: the verdict for gossip and the effects.
     pub fn on_gossip(&mut self, data: &[u8], now_ms: u64) -> Result<(Verdict, Vec<Effect>), DriverError> {
         let mut effects = Vec::new();

@@ -12,6 +12,8 @@
 
 use super::{Driver, DriverError, Effect, WalEntry};
 use consensus::Input;
+use crate::wal::WalLog;
+use ledger::store::Backend;
 
 /// While the pool is cold, how often a deferred proposal looks again (the hold's end may move
 /// when peers connect).
@@ -19,7 +21,7 @@ const COLD_RETRY_MS: u64 = 250;
 /// While the slot fills, how often the proposer counts its bids again.
 const FILLING_RETRY_MS: u64 = 5;
 
-impl Driver {
+impl<B: Backend, W: WalLog> Driver<B, W> {
     /// No proposal is built before unix time `at_ms` (the service calls it at start with
     /// `u64::MAX`, then with a time once peers are connected). The default is no hold.
     pub fn hold_proposals_until(&mut self, at_ms: u64) {

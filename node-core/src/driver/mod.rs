@@ -3,7 +3,11 @@
 //! turns its outputs into effects the I/O task carries out. No sockets, no timers: the
 //! caller passes the time in and schedules what the effects ask for.
 
+mod admit;
+mod blocks;
+mod evidence_report;
 mod intake;
+mod replay;
 #[cfg(test)]
 mod tests;
 mod deferral;
@@ -11,12 +15,14 @@ mod deferral;
 use crate::chain::{BlockCheckError, Chain, ChainError};
 use crate::consensus_wire::{GossipMessage, LedgerSigner, LedgerVerifier};
 use crate::mempool::{Hash, Mempool};
-use crate::network::Channel;
-use crate::wal::{Wal, WalEntry, WalError};
+use crate::channel::Channel;
+use crate::wal::{WalError, WalLog};
+use crate::wal_record::WalEntry;
+use ledger::store::Backend;
 use consensus::{Consensus, Input, Message, Output, Params, Timeout};
 use ledger::sign::Keypair;
 use ledger::tx::VerifiedTx;
-use ledger::wire::{Block, CommitCertificate};
+use ledger::wire::Block;
 use market_runtime::BlockOutcome;
 use prost::Message as _;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -80,15 +86,18 @@ pub struct DriverSettings {
     pub max_message_bytes: usize,
     /// How long a proposer waits past the deadline for households that have not bid (deferral.rs).
     pub bid_wait_ms: u64,
+    /// A bug planted on purpose for the simulator to find (its own messages leave before the
+    /// WAL is synced); never set on a real node.
+    pub planted_bug_skip_wal_sync: bool,
 }
 
-pub struct Driver {
-    chain: Chain,
+pub struct Driver<B: Backend, W: WalLog> {
+    chain: Chain<B>,
     mempool: Mempool,
     consensus: Consensus,
     me: Option<Keypair>,
     verifier: LedgerVerifier,
-    wal: Wal,
+    wal: W,
     max_block_txs: usize,
     max_message_bytes: usize,
     max_rounds_ahead: u32,
@@ -111,13 +120,14 @@ pub struct Driver {
     warm_at_ms: u64,
     deferred_proposal: Option<(u64, u32)>,
     bid_wait_ms: u64,
+    planted_bug_skip_wal_sync: bool,
     /// When the running height started, and how many approved households may bid in its slot.
     height_started_ms: u64,
     bidders: Option<(u64, usize)>,
 }
 
-impl Driver {
-    pub fn new(chain: Chain, mempool: Mempool, me: Option<Keypair>, wal: Wal, settings: DriverSettings) -> Driver {
+impl<B: Backend, W: WalLog> Driver<B, W> {
+    pub fn new(chain: Chain<B>, mempool: Mempool, me: Option<Keypair>, wal: W, settings: DriverSettings) -> Self {
         let chain_id = chain.chain_id().to_string();
         let verifier = LedgerVerifier { chain_id: chain_id.clone() };
         // Only a key in the validator set signs; any other node follows as an observer.
@@ -152,12 +162,13 @@ impl Driver {
             warm_at_ms: 0,
             deferred_proposal: None,
             bid_wait_ms: settings.bid_wait_ms,
+            planted_bug_skip_wal_sync: settings.planted_bug_skip_wal_sync,
             height_started_ms: 0,
             bidders: None,
         }
     }
 
-    pub fn chain(&self) -> &Chain {
+    pub fn chain(&self) -> &Chain<B> {
         &self.chain
     }
     pub fn mempool(&self) -> &Mempool {
@@ -171,51 +182,6 @@ impl Driver {
     }
     pub fn round(&self) -> u32 {
         self.consensus.round()
-    }
-
-    /// First call after opening: restores the signer guard and, if the WAL holds the
-    /// height in progress, replays it; otherwise waits for the next slot's deadline.
-    pub fn start(&mut self, now_ms: u64) -> Result<Vec<Effect>, DriverError> {
-        let next = self.chain.tip().height + 1;
-        let entries: Vec<WalEntry> = self.wal.read_all()?.into_iter().filter(|e| e.height() == next).collect();
-        // The store's record is written unsynced; the WAL, synced before each own message
-        // leaves, holds what this validator signed at the height in progress.
-        let me = self.me.as_ref().map(|k| k.public());
-        let in_wal = me.and_then(|me| entries.iter().filter_map(|e| e.signed_by(&me)).max());
-        self.consensus.restore_signer_state(self.chain.signed_step()?.max(in_wal));
-        if entries.is_empty() {
-            self.wal.truncate()?;
-            return Ok(vec![Effect::StartAt { height: next, at_ms: self.chain.genesis.slot_deadline_ms(next) }]);
-        }
-        tracing::info!(height = next, entries = entries.len(), "replaying the consensus write-ahead log");
-        self.replaying = true;
-        let mut effects = Vec::new();
-        let validators = self.chain.validators().clone();
-        for entry in &entries {
-            let input = match entry {
-                WalEntry::Proposal { input: Input::Proposal { proposal, .. }, block } => {
-                    // The flag logged with a proposal is not trusted: the block is checked again.
-                    let valid = self.check(&proposal.proposal, block, now_ms).is_ok();
-                    if valid {
-                        self.blocks.insert(proposal.proposal.value, block.clone());
-                    }
-                    Input::Proposal { proposal: proposal.clone(), valid }
-                }
-                WalEntry::ProposeValue { value, block, .. } => {
-                    self.blocks.insert(*value, block.clone());
-                    entry.input(&validators)
-                }
-                WalEntry::StartHeight(h) => {
-                    self.running = *h;
-                    entry.input(&validators)
-                }
-                _ => entry.input(&validators),
-            };
-            let outputs = self.consensus.handle(input);
-            self.process(outputs, now_ms, &mut effects)?;
-        }
-        self.replaying = false;
-        Ok(effects)
     }
 
     /// Begins the next height (its slot's deadline has passed).
@@ -342,38 +308,6 @@ impl Driver {
         Ok(())
     }
 
-    /// A validator reports a double vote once, as an evidence transaction; executing it slashes
-    /// the signer. Returns false when the evidence does not prove a double vote (forged), on
-    /// every node, so that none relays it.
-    fn report(&mut self, evidence: &consensus::Evidence, effects: &mut Vec<Effect>) -> bool {
-        if let Err(error) = crate::evidence::verify(self.chain.chain_id(), evidence) {
-            tracing::warn!(%error, "evidence does not prove a double vote; ignored");
-            return false;
-        }
-        let key = (evidence.validator(), evidence.height(), evidence.round());
-        let Some(me) = self.me.as_ref().filter(|k| self.chain.validators().index_of(&k.public()).is_some()) else {
-            return true;
-        };
-        if self.reported.contains(&key) {
-            return true;
-        }
-        let committed = market_runtime::account(self.chain.state(), &me.public()).map(|a| a.nonce).unwrap_or(0);
-        let nonce = self.mempool.next_nonce(&me.public(), committed);
-        match crate::evidence::evidence_tx(me, self.chain.chain_id(), nonce, evidence) {
-            Ok(Some(tx)) => {
-                self.reported.insert(key);
-                tracing::warn!(validator = %hex::encode(key.0), height = key.1, round = key.2, nonce, "reporting the double vote in an evidence transaction");
-                effects.push(Effect::SubmitTx(tx));
-                true
-            }
-            Ok(None) => true,
-            Err(error) => {
-                tracing::warn!(%error, "evidence does not prove a double vote; ignored");
-                false
-            }
-        }
-    }
-
     fn broadcast(&mut self, message: Message, effects: &mut Vec<Effect>) -> Result<(), DriverError> {
         let own = self.me.as_ref().is_some_and(|k| k.public() == message.sender());
         let gossip = match &message {
@@ -399,67 +333,12 @@ impl Driver {
                 }
             }
         }
-        if own {
+        if own && !self.planted_bug_skip_wal_sync {
             // Jepsen (2017) on Tendermint: what this message depends on is on disk before it leaves.
             self.wal.sync()?;
         }
         effects.push(Effect::Publish(Channel::Consensus, gossip.encode()));
         Ok(())
-    }
-
-    fn build_proposal(&mut self, now_ms: u64) -> (Hash, Vec<u8>) {
-        let height = self.chain.tip().height + 1;
-        let cert_bytes = self.chain.last_commit().map_or(0, |c| c.encoded_len());
-        let budget = self.max_message_bytes.saturating_sub(PROPOSAL_OVERHEAD_BYTES + cert_bytes);
-        let reaped = self.mempool.reap(height, self.max_block_txs, budget);
-        let verified: Vec<VerifiedTx> = reaped.iter().map(|t| VerifiedTx { hash: t.hash, tx: t.tx.clone(), bytes: t.bytes.clone() }).collect();
-        let txs: Vec<Vec<u8>> = reaped.into_iter().map(|t| t.bytes.clone()).collect();
-        let proposer = self.me.as_ref().map(|k| k.public()).unwrap_or([0; 32]);
-        let block = self.chain.build_block(proposer, now_ms, txs);
-        let hash = block.hash();
-        self.checked.insert(hash, verified);
-        (hash, block.encode_to_vec())
-    }
-
-    fn commit(&mut self, block: Block, cert: CommitCertificate, round: u32, synced: bool, now_ms: u64) -> Result<Committed, DriverError> {
-        let hash = block.hash();
-        let checked = self.checked.remove(&hash);
-        let (outcome, txs) = self.chain.execute_and_commit(&block, &cert, checked)?;
-        self.checked.clear();
-        self.pending_decision = None;
-        self.wal.truncate()?;
-        self.blocks.clear();
-        self.proposed.retain(|(h, _), _| *h > block.height());
-        let oldest = block.height().saturating_sub(EVIDENCE_WINDOW);
-        self.reported.retain(|(_, h, _)| *h >= oldest);
-        let height = self.chain.tip().height;
-        let included: Vec<(Hash, [u8; 32])> = txs.iter().map(|t| (t.hash, t.tx.sender)).collect();
-        let state = self.chain.state();
-        let evicted = self.mempool.after_block(&included, height + 1, |addr| {
-            market_runtime::account(state, addr).map(|a| a.nonce).unwrap_or(0)
-        });
-        let time_ms = block.header.as_ref().map_or(now_ms, |h| h.time_ms);
-        let latency_ms = now_ms.saturating_sub(time_ms) as f64;
-        Ok(Committed { block, outcome, txs, round, latency_ms, synced, evicted })
-    }
-
-    /// A block and certificate from block sync for the next height: verified, committed,
-    /// and consensus moves on to the height after it.
-    pub fn apply_synced(&mut self, block: Block, cert: CommitCertificate, now_ms: u64) -> Result<Vec<Effect>, DriverError> {
-        let height = block.height();
-        let next = self.chain.tip().height.saturating_add(1);
-        if height < next {
-            // Committed here meanwhile (consensus was faster than the response).
-            return Ok(Vec::new());
-        }
-        if height > next {
-            return Err(ChainError::BadBlock { height, why: format!("a sync response must continue at height {next}") }.into());
-        }
-        self.chain.verify_synced(&block, &cert)?;
-        let round = cert.round;
-        let committed = self.commit(block, cert, round, true, now_ms)?;
-        let next = height.saturating_add(1);
-        Ok(vec![Effect::Committed(Box::new(committed)), Effect::StartAt { height: next, at_ms: self.chain.genesis.slot_deadline_ms(next) }])
     }
 }
 

@@ -1,7 +1,23 @@
 use super::*;
-use node_core::verdict::Verdict;
 use crate::genesis::{Genesis, GenesisValidator};
 use crate::mempool::Limits;
+use crate::verdict::Verdict;
+use crate::wal::MemWal;
+use ledger::store::{ChainStore, MemBackend};
+use std::sync::Arc;
+
+/// A node's disk: its chain store and its WAL, which outlive a driver (a restart).
+#[derive(Clone)]
+struct Disk {
+    store: Arc<ChainStore<MemBackend>>,
+    wal: MemWal,
+}
+
+fn disk() -> Disk {
+    Disk { store: Arc::new(ChainStore::with_backend(MemBackend::new())), wal: MemWal::new() }
+}
+
+type TestDriver = Driver<MemBackend, MemWal>;
 
 fn limits() -> Limits {
     Limits { max_txs: 100, max_bytes: 1 << 20, max_per_account: 4, max_tx_bytes: 4096 }
@@ -12,21 +28,17 @@ fn genesis(validators: &[&Keypair]) -> Genesis {
     let mut g = Genesis::new("driver-test", 0, 0, admin.public(), [9; 32]);
     for (i, v) in validators.iter().enumerate() {
         let node_key = Keypair::from_seed(&[100 + i as u8; 32]);
-        let node_id = crate::localnet::node_id_of(&node_key).unwrap();
+        let node_id = format!("node-{}", hex::encode(node_key.public()));
         g.add_validator(GenesisValidator { address: v.public(), power: 10, moniker: format!("v{i}"), node_id });
     }
     g
 }
 
-fn driver(dir: &std::path::Path, g: &Genesis, me: &Keypair) -> Driver {
-    driver_on(&dir.join("chain"), &dir.join("cs.wal"), g, me)
-}
-
-fn driver_on(chain_dir: &std::path::Path, wal: &std::path::Path, g: &Genesis, me: &Keypair) -> Driver {
-    let chain = Chain::open(chain_dir, g.clone()).unwrap();
+fn driver(dir: &Disk, g: &Genesis, me: &Keypair) -> TestDriver {
+    let chain = Chain::open(dir.store.clone(), g.clone()).unwrap();
     let next = chain.tip().height + 1;
-    let wal = Wal::open(wal).unwrap();
-    let settings = DriverSettings { params: Params::default(), max_block_txs: 100, max_message_bytes: 4 << 20, bid_wait_ms: 0 };
+    let wal = dir.wal.clone();
+    let settings = DriverSettings { params: Params::default(), max_block_txs: 100, max_message_bytes: 4 << 20, bid_wait_ms: 0, planted_bug_skip_wal_sync: false };
     Driver::new(chain, Mempool::new(limits(), next, g.app_state.administrator), Some(me.clone()), wal, settings)
 }
 
@@ -45,29 +57,28 @@ fn published_votes(effects: &[Effect]) -> Vec<consensus::SignedVote> {
 
 /// Four validators (keys from `seed`), this node the first, running height 1, its WAL synced.
 struct Running {
-    _dir: tempfile::TempDir,
     keys: Vec<Keypair>,
     g: Genesis,
-    d: Driver,
+    d: TestDriver,
 }
 
 fn running_at_height_one(seed: u8) -> Running {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = disk();
     let keys: Vec<Keypair> = (0..4).map(|i| Keypair::from_seed(&[seed + i; 32])).collect();
     let g = genesis(&keys.iter().collect::<Vec<_>>());
-    let mut d = driver(dir.path(), &g, &keys[0]);
+    let mut d = driver(&dir, &g, &keys[0]);
     d.start(1_000).unwrap();
     d.start_height(1, 1_000).unwrap();
     d.wal.sync().unwrap();
-    Running { _dir: dir, keys, g, d }
+    Running { keys, g, d }
 }
 
 #[test]
 fn a_lone_validator_proposes_votes_and_commits_without_sockets() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = disk();
     let me = Keypair::from_seed(&[3; 32]);
     let g = genesis(&[&me]);
-    let mut d = driver(dir.path(), &g, &me);
+    let mut d = driver(&dir, &g, &me);
     let start = d.start(1_000).unwrap();
     assert!(matches!(start.as_slice(), [Effect::StartAt { height: 1, at_ms: 0 }]), "{start:?}");
     let effects = d.start_height(1, 1_000).unwrap();
@@ -81,12 +92,12 @@ fn a_lone_validator_proposes_votes_and_commits_without_sockets() {
 
 #[test]
 fn a_restarted_validator_replays_its_wal_and_signs_nothing_new_at_the_same_step() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = disk();
     let keys: Vec<Keypair> = (0..4).map(|i| Keypair::from_seed(&[10 + i; 32])).collect();
     let g = genesis(&keys.iter().collect::<Vec<_>>());
     let me = &keys[0];
     let first_votes = {
-        let mut d = driver(dir.path(), &g, me);
+        let mut d = driver(&dir, &g, me);
         d.start(1_000).unwrap();
         let mut effects = d.start_height(1, 1_000).unwrap();
         // Nothing from the others: the propose timeout makes it prevote (nil or its own block).
@@ -98,7 +109,7 @@ fn a_restarted_validator_replays_its_wal_and_signs_nothing_new_at_the_same_step(
     };
     assert!(!first_votes.is_empty(), "the validator prevoted before the crash");
     // "Crash" and restart on the same store and WAL.
-    let mut d = driver(dir.path(), &g, me);
+    let mut d = driver(&dir, &g, me);
     let replay = d.start(3_000).unwrap();
     for vote in published_votes(&replay) {
         let same = first_votes.iter().any(|v| v.vote == vote.vote);
@@ -113,21 +124,20 @@ fn a_restarted_validator_replays_its_wal_and_signs_nothing_new_at_the_same_step(
 
 #[test]
 fn the_wal_alone_restores_the_signer_guard_when_the_stores_unsynced_record_is_lost() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = disk();
     let keys: Vec<Keypair> = (0..4).map(|i| Keypair::from_seed(&[20 + i; 32])).collect();
     let g = genesis(&keys.iter().collect::<Vec<_>>());
-    let proposer = driver_on(&dir.path().join("probe"), &dir.path().join("probe.wal"), &g, &keys[0]).chain().validators().proposer(1, 0);
+    let proposer = driver(&disk(), &g, &keys[0]).chain().validators().proposer(1, 0);
     let me = keys.iter().find(|k| k.public() != proposer).expect("four validators, one proposer");
     // Before the power loss it prevoted for a block at (1, 0); the WAL (synced) shows it, the
     // store's unsynced record is gone. The replay does not reproduce that prevote (the
     // proposal it saw is not in the log), so only the guard stops a second prevote.
-    let wal_path = dir.path().join("cs.wal");
     let own = signed_prevote(me, &g.chain_id, 1, 0, 7);
-    let mut wal = Wal::open(&wal_path).unwrap();
+    let mut wal = dir.wal.clone();
     wal.append(&WalEntry::StartHeight(1)).unwrap();
     wal.append(&WalEntry::Vote(Input::Vote(own.clone()))).unwrap();
     wal.sync().unwrap();
-    let mut d = driver_on(&dir.path().join("chain"), &wal_path, &g, me);
+    let mut d = driver(&dir, &g, me);
     assert_eq!(d.chain().signed_step().unwrap(), None, "the store recorded nothing");
     d.start(3_000).unwrap();
     let propose = Timeout { height: 1, round: 0, step: consensus::TimeoutStep::Propose };
@@ -196,13 +206,13 @@ fn a_vote_with_a_forged_signature_is_rejected() {
 
 #[test]
 fn a_mempool_of_large_transactions_still_gives_a_proposal_that_fits_one_gossip_message() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = disk();
     let me = Keypair::from_seed(&[80; 32]);
     let g = genesis(&[&me]);
-    let chain = Chain::open(&dir.path().join("chain"), g.clone()).unwrap();
-    let wal = Wal::open(&dir.path().join("cs.wal")).unwrap();
+    let chain = Chain::open(dir.store.clone(), g.clone()).unwrap();
+    let wal = dir.wal.clone();
     let max_message_bytes = 64 * 1024;
-    let settings = DriverSettings { params: Params::default(), max_block_txs: 10_000, max_message_bytes, bid_wait_ms: 0 };
+    let settings = DriverSettings { params: Params::default(), max_block_txs: 10_000, max_message_bytes, bid_wait_ms: 0, planted_bug_skip_wal_sync: false };
     let pool_limits = Limits { max_txs: 1_000, max_bytes: 8 << 20, max_per_account: 4, max_tx_bytes: 4096 };
     let mut d = Driver::new(chain, Mempool::new(pool_limits, 1, g.app_state.administrator), Some(me.clone()), wal, settings);
     for i in 0..200u32 {
@@ -229,10 +239,10 @@ fn a_mempool_of_large_transactions_still_gives_a_proposal_that_fits_one_gossip_m
 
 #[test]
 fn a_validator_whose_pool_is_cold_proposes_only_once_it_is_warm() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = disk();
     let me = Keypair::from_seed(&[3; 32]);
     let g = genesis(&[&me]);
-    let mut d = driver(dir.path(), &g, &me);
+    let mut d = driver(&dir, &g, &me);
     d.start(1_000).unwrap();
     d.hold_proposals_until(2_000);
     let effects = d.start_height(1, 1_000).unwrap();
@@ -247,7 +257,7 @@ fn a_validator_whose_pool_is_cold_proposes_only_once_it_is_warm() {
 }
 
 /// A lone validator whose genesis approves one household, waiting up to 200 ms for bids.
-fn waiting_for_one_household(dir: &std::path::Path) -> (Driver, Keypair, Genesis) {
+fn waiting_for_one_household(dir: &Disk) -> (TestDriver, Keypair, Genesis) {
     let me = Keypair::from_seed(&[3; 32]);
     let home = Keypair::from_seed(&[4; 32]);
     let mut g = genesis(&[&me]);
@@ -261,9 +271,9 @@ fn waiting_for_one_household(dir: &std::path::Path) -> (Driver, Keypair, Genesis
         node_key: None,
     };
     g.add_household(home.public(), spec, 1_000_000_000);
-    let chain = Chain::open(&dir.join("chain"), g.clone()).unwrap();
-    let wal = Wal::open(&dir.join("cs.wal")).unwrap();
-    let settings = DriverSettings { params: Params::default(), max_block_txs: 100, max_message_bytes: 4 << 20, bid_wait_ms: 200 };
+    let chain = Chain::open(dir.store.clone(), g.clone()).unwrap();
+    let wal = dir.wal.clone();
+    let settings = DriverSettings { params: Params::default(), max_block_txs: 100, max_message_bytes: 4 << 20, bid_wait_ms: 200, planted_bug_skip_wal_sync: false };
     let mut d = Driver::new(chain, Mempool::new(limits(), 1, g.app_state.administrator), Some(me), wal, settings);
     d.start(1_000).unwrap();
     (d, home, g)
@@ -275,8 +285,8 @@ fn committed(effects: &[Effect]) -> bool {
 
 #[test]
 fn a_proposer_past_the_deadline_waits_for_households_that_have_not_bid_but_not_beyond_the_bound() {
-    let dir = tempfile::tempdir().unwrap();
-    let (mut d, _, _) = waiting_for_one_household(dir.path());
+    let dir = disk();
+    let (mut d, _, _) = waiting_for_one_household(&dir);
     let effects = d.start_height(1, 1_000).unwrap();
     assert!(!committed(&effects) && effects.iter().any(|e| matches!(e, Effect::ProposeAt { height: 1, .. })), "{effects:?}");
     assert!(!committed(&d.propose_deferred(1, 0, 1_150).unwrap()), "still within the 200 ms");
@@ -285,8 +295,8 @@ fn a_proposer_past_the_deadline_waits_for_households_that_have_not_bid_but_not_b
 
 #[test]
 fn a_proposer_whose_every_household_has_bid_proposes_at_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let (mut d, home, g) = waiting_for_one_household(dir.path());
+    let dir = disk();
+    let (mut d, home, g) = waiting_for_one_household(&dir);
     let tx = market_runtime::Tx { sender: home.public(), nonce: 0, body: market_runtime::TxBody::Bid { slot: 1, side: market_runtime::Side::Buy, quantity_wh: 100, meter: None, limit_price: None } };
     let v = ledger::tx::decode_tx(&ledger::tx::encode_tx(&home, &g.chain_id, &tx).unwrap(), &g.chain_id).unwrap();
     d.mempool_mut().insert(crate::mempool::PoolTx { hash: v.hash, tx: v.tx, bytes: v.bytes }).unwrap();

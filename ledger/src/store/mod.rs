@@ -1,11 +1,20 @@
-//! The chain store on RocksDB: blocks, certificates, state and the signer's record, each commit one synced batch.
+//! The chain store: blocks, certificates, state and the signer's record, each commit one synced
+//! batch, over a key-value [`Backend`] (RocksDB on nodes, memory in the simulator).
+
+mod backend;
+mod memory;
+#[cfg(feature = "store")]
+mod rocks;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 
 use prost::Message;
-use rocksdb::{ColumnFamily, ColumnFamilyDescriptor, Direction, IteratorMode, Options, WriteBatch, WriteOptions, DB};
 use thiserror::Error;
+
+pub use backend::{Backend, Column};
+pub use memory::MemBackend;
+#[cfg(feature = "store")]
+pub use rocks::RocksBackend;
 
 use crate::error::WireError;
 use crate::hash::{to_hex, Hash};
@@ -13,13 +22,12 @@ use crate::state_cache::StateCache;
 use crate::records::{decode_hash, decode_height, decode_signer_state, decode_stored_block, decode_stored_certificate};
 use crate::wire::{Block, CommitCertificate, SignerState};
 
-const CF_BLOCKS: &str = "blocks";
-const CF_COMMITS: &str = "commits";
-const CF_STATE: &str = "state";
-const CF_META: &str = "meta";
-const CF_SIGNER: &str = "signer";
-const CF_INDEX: &str = "index";
-const COLUMN_FAMILIES: [&str; 6] = [CF_BLOCKS, CF_COMMITS, CF_STATE, CF_META, CF_SIGNER, CF_INDEX];
+const CF_BLOCKS: Column = Column::Blocks;
+const CF_COMMITS: Column = Column::Commits;
+const CF_STATE: Column = Column::State;
+const CF_META: Column = Column::Meta;
+const CF_SIGNER: Column = Column::Signer;
+const CF_INDEX: Column = Column::Index;
 
 const META_LATEST_HEIGHT: &[u8] = b"latest_height";
 const META_LATEST_HASH: &[u8] = b"latest_hash";
@@ -30,8 +38,9 @@ const SIGNER_KEY: &[u8] = b"last_signed";
 /// Why the chain store refused or failed an operation.
 #[derive(Debug, Error)]
 pub enum StoreError {
+    #[cfg(feature = "store")]
     #[error("rocksdb at {path}: {source}")]
-    Rocks { path: PathBuf, source: rocksdb::Error },
+    Rocks { path: std::path::PathBuf, source: rocksdb::Error },
     #[error("column family {0} is missing")]
     MissingColumnFamily(&'static str),
     #[error("stored {what} is corrupt: {reason}")]
@@ -56,8 +65,11 @@ impl StoreError {
     /// Whether RocksDB failed because the disk is full. RocksDB reports it only as an I/O
     /// error with the OS's message, so the message is what tells.
     pub fn is_disk_full(&self) -> bool {
-        matches!(self, StoreError::Rocks { source, .. }
-            if source.kind() == rocksdb::ErrorKind::IOError && source.to_string().contains("No space left on device"))
+        #[cfg(feature = "store")]
+        if let StoreError::Rocks { source, .. } = self {
+            return source.kind() == rocksdb::ErrorKind::IOError && source.to_string().contains("No space left on device");
+        }
+        false
     }
 }
 
@@ -75,71 +87,64 @@ pub struct StateChanges {
 /// goes into the same batch. Splitting the commit lets the state tree be hashed on
 /// another thread while this batch is built; nothing reaches the disk before
 /// [`ChainStore::write_prepared`], so a crash in between loses the whole commit.
-pub struct PreparedCommit {
-    batch: WriteBatch,
+pub struct PreparedCommit<B: Backend> {
+    batch: B::Batch,
     /// The state writes in the batch, for the cache once the batch is on disk.
     state: StateWrites,
 }
 
-impl std::fmt::Debug for PreparedCommit {
+impl<B: Backend> std::fmt::Debug for PreparedCommit<B> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "PreparedCommit({} bytes)", self.batch.size_in_bytes())
+        write!(f, "PreparedCommit({} bytes)", B::batch_bytes(&self.batch))
     }
 }
 
 /// Key-value pairs in key order.
 pub type Entries = Vec<(Vec<u8>, Vec<u8>)>;
 
-/// The chain's RocksDB database.
-pub struct ChainStore {
-    db: DB,
-    path: PathBuf,
+/// The chain's database: RocksDB on a node ([`ChainStore::open`]), memory in the simulator.
+pub struct ChainStore<B: Backend> {
+    db: B,
     cache: StateCache,
 }
 
-impl std::fmt::Debug for ChainStore {
+impl<B: Backend> std::fmt::Debug for ChainStore<B> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "ChainStore({})", self.path.display())
+        write!(f, "ChainStore({})", self.db.describe())
     }
 }
 
-impl ChainStore {
-    /// Opens (or creates) the store at `path`.
-    pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let mut options = Options::default();
-        options.create_if_missing(true);
-        options.create_missing_column_families(true);
-        // One large write per block: a bigger memtable means fewer flushes in a run.
-        options.set_write_buffer_size(64 * 1024 * 1024);
-        let descriptors = COLUMN_FAMILIES
-            .iter()
-            .map(|name| ColumnFamilyDescriptor::new(*name, Options::default()));
-        let db = DB::open_cf_descriptors(&options, path, descriptors)
-            .map_err(|source| StoreError::Rocks { path: path.to_path_buf(), source })?;
-        Ok(Self { db, path: path.to_path_buf(), cache: StateCache::default() })
+#[cfg(feature = "store")]
+impl ChainStore<RocksBackend> {
+    /// Opens (or creates) the RocksDB store at `path`.
+    pub fn open(path: &std::path::Path) -> Result<Self, StoreError> {
+        Ok(Self::with_backend(RocksBackend::open(path)?))
     }
 
     /// Where the database lives.
-    pub fn path(&self) -> &Path {
-        &self.path
+    pub fn path(&self) -> &std::path::Path {
+        self.db.path()
+    }
+}
+
+impl<B: Backend> ChainStore<B> {
+    pub fn with_backend(db: B) -> Self {
+        Self { db, cache: StateCache::default() }
     }
 
-    fn cf(&self, name: &'static str) -> Result<&ColumnFamily, StoreError> {
-        self.db.cf_handle(name).ok_or(StoreError::MissingColumnFamily(name))
+    /// The engine underneath (the simulator injects crashes through it).
+    pub fn backend(&self) -> &B {
+        &self.db
     }
 
-    fn rocks(&self, source: rocksdb::Error) -> StoreError {
-        StoreError::Rocks { path: self.path.clone(), source }
+    fn get(&self, cf: Column, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        self.db.get(cf, key)
     }
 
-    fn synced() -> WriteOptions {
-        let mut options = WriteOptions::default();
-        options.set_sync(true);
-        options
-    }
-
-    fn get(&self, cf: &'static str, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
-        self.db.get_cf(self.cf(cf)?, key).map_err(|e| self.rocks(e))
+    fn put(&self, cf: Column, key: &[u8], value: &[u8], synced: bool) -> Result<(), StoreError> {
+        let mut batch = self.db.new_batch();
+        self.db.batch_put(&mut batch, cf, key, value)?;
+        self.db.write(batch, synced)
     }
 
     /// Writes the genesis state (height 0) in one synced batch; only once.
@@ -157,13 +162,13 @@ impl ChainStore {
 
     /// Checks and lays out the genesis batch, all but its state root: the root can be
     /// computed meanwhile (see [`PreparedCommit`]).
-    pub fn prepare_genesis(&self, writes: &StateWrites) -> Result<PreparedCommit, StoreError> {
+    pub fn prepare_genesis(&self, writes: &StateWrites) -> Result<PreparedCommit<B>, StoreError> {
         if self.get(CF_META, META_GENESIS)?.is_some() {
             return Err(StoreError::GenesisDone);
         }
-        let mut batch = WriteBatch::default();
+        let mut batch = self.db.new_batch();
         self.add_state(&mut batch, writes)?;
-        batch.put_cf(self.cf(CF_META)?, META_GENESIS, [1u8]);
+        self.db.batch_put(&mut batch, CF_META, META_GENESIS, &[1u8])?;
         Ok(PreparedCommit { batch, state: writes.clone() })
     }
 
@@ -174,7 +179,7 @@ impl ChainStore {
         block: &Block,
         cert: &CommitCertificate,
         writes: &StateWrites,
-    ) -> Result<PreparedCommit, StoreError> {
+    ) -> Result<PreparedCommit<B>, StoreError> {
         let height = block.height();
         let hash = block.hash();
         let latest = self.latest_height()?.unwrap_or(0);
@@ -200,32 +205,31 @@ impl ChainStore {
             return Err(StoreError::WrongParent { height, expected: to_hex(&parent), got: to_hex(prev_hash) });
         }
         let key = height.to_be_bytes();
-        let mut batch = WriteBatch::default();
-        batch.put_cf(self.cf(CF_BLOCKS)?, key, block.encode_to_vec());
-        batch.put_cf(self.cf(CF_COMMITS)?, key, cert.encode_to_vec());
-        batch.put_cf(self.cf(CF_INDEX)?, hash, key);
-        let meta = self.cf(CF_META)?;
-        batch.put_cf(meta, META_LATEST_HEIGHT, key);
-        batch.put_cf(meta, META_LATEST_HASH, hash);
+        let db = &self.db;
+        let mut batch = db.new_batch();
+        db.batch_put(&mut batch, CF_BLOCKS, &key, &block.encode_to_vec())?;
+        db.batch_put(&mut batch, CF_COMMITS, &key, &cert.encode_to_vec())?;
+        db.batch_put(&mut batch, CF_INDEX, &hash, &key)?;
+        db.batch_put(&mut batch, CF_META, META_LATEST_HEIGHT, &key)?;
+        db.batch_put(&mut batch, CF_META, META_LATEST_HASH, &hash)?;
         self.add_state(&mut batch, writes)?;
         Ok(PreparedCommit { batch, state: writes.clone() })
     }
 
     /// Adds the state root to a prepared batch and writes it, synced.
-    pub fn write_prepared(&self, prepared: PreparedCommit, root: &Hash) -> Result<(), StoreError> {
+    pub fn write_prepared(&self, prepared: PreparedCommit<B>, root: &Hash) -> Result<(), StoreError> {
         let PreparedCommit { mut batch, state } = prepared;
-        batch.put_cf(self.cf(CF_META)?, META_STATE_ROOT, root);
-        self.db.write_opt(batch, &Self::synced()).map_err(|e| self.rocks(e))?;
+        self.db.batch_put(&mut batch, CF_META, META_STATE_ROOT, root)?;
+        self.db.write(batch, true)?;
         self.cache.write_through(&state);
         Ok(())
     }
 
-    fn add_state(&self, batch: &mut WriteBatch, writes: &StateWrites) -> Result<(), StoreError> {
-        let state = self.cf(CF_STATE)?;
+    fn add_state(&self, batch: &mut B::Batch, writes: &StateWrites) -> Result<(), StoreError> {
         for (key, value) in writes {
             match value {
-                Some(value) => batch.put_cf(state, key, value),
-                None => batch.delete_cf(state, key),
+                Some(value) => self.db.batch_put(batch, CF_STATE, key, value)?,
+                None => self.db.batch_delete(batch, CF_STATE, key)?,
             }
         }
         Ok(())
@@ -322,14 +326,7 @@ impl ChainStore {
     }
 
     fn state_for_each_from(&self, start: &[u8], mut visit: impl FnMut(&[u8], &[u8]) -> bool) -> Result<(), StoreError> {
-        let iter = self.db.iterator_cf(self.cf(CF_STATE)?, IteratorMode::From(start, Direction::Forward));
-        for item in iter {
-            let (key, value) = item.map_err(|e| self.rocks(e))?;
-            if !visit(&key, &value) {
-                break;
-            }
-        }
-        Ok(())
+        self.db.for_each_from(CF_STATE, start, &mut visit)
     }
 
     /// The validator's last-signed record.
@@ -343,9 +340,7 @@ impl ChainStore {
     /// and the node's consensus WAL, synced before a vote or proposal leaves, is the record
     /// that survives a power loss (one fsync per signed message, not two).
     pub fn save_signer_state(&self, state: &SignerState) -> Result<(), StoreError> {
-        self.db
-            .put_cf(self.cf(CF_SIGNER)?, SIGNER_KEY, state.encode_to_vec())
-            .map_err(|e| self.rocks(e))
+        self.put(CF_SIGNER, SIGNER_KEY, &state.encode_to_vec(), false)
     }
 
     /// A free-form metadata value (e.g. the genesis hash the node started from).
@@ -355,9 +350,7 @@ impl ChainStore {
 
     /// Stores a free-form metadata value, synced.
     pub fn put_meta(&self, key: &str, value: &[u8]) -> Result<(), StoreError> {
-        self.db
-            .put_cf_opt(self.cf(CF_META)?, format!("app/{key}").as_bytes(), value, &Self::synced())
-            .map_err(|e| self.rocks(e))
+        self.put(CF_META, format!("app/{key}").as_bytes(), value, true)
     }
 }
 
@@ -372,10 +365,8 @@ mod tests {
 
     #[test]
     fn latest_height_of_u64_max_read_from_disk_refuses_the_next_commit_without_overflow() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let store = ChainStore::open(dir.path()).expect("opens");
-        let meta = store.cf(CF_META).expect("meta");
-        store.db.put_cf(meta, META_LATEST_HEIGHT, u64::MAX.to_be_bytes()).expect("writes");
+        let store = ChainStore::with_backend(MemBackend::new());
+        store.put(CF_META, META_LATEST_HEIGHT, &u64::MAX.to_be_bytes(), true).expect("writes");
         let block = Block { header: Some(Header { height: 1, ..Header::default() }), ..Block::default() };
         let cert = CommitCertificate { height: 1, block_hash: block.hash().to_vec(), ..CommitCertificate::default() };
         let err = store.prepare_commit(&block, &cert, &StateWrites::new()).unwrap_err();
