@@ -29,7 +29,7 @@ fn random_bids(n: u32, priced: bool) -> Vec<BidLine> {
             let quantity_wh = rng.gen_range(1..=5_000);
             let price = rng.gen_range(p.grid_sell_price..=p.grid_buy_price);
             let limit_price = (priced && rng.gen_bool(0.7)).then_some(price);
-            BidLine { side, quantity_wh, limit_price }
+            BidLine { side, quantity_wh, limit_price, feeder: 0 }
         })
         .collect()
 }

@@ -77,7 +77,7 @@ proptest! {
         let params = MarketParams { grid_buy_price: lb, grid_sell_price: ls, mechanism: mech, ..MarketParams::default() };
         let bids: Vec<BidLine> = lines
             .iter()
-            .map(|&(sell, q, frac)| BidLine { side: side(sell), quantity_wh: q, limit_price: price(frac, lb, ls) })
+            .map(|&(sell, q, frac)| BidLine { limit_price: price(frac, lb, ls), ..BidLine::new(side(sell), q) })
             .collect();
         let s = settle(&params, &bids);
         let side_sum = |side: Side, f: &dyn Fn(&market_runtime::chain::settlement::Line) -> u64| -> u64 {
