@@ -1,6 +1,8 @@
 //! Shared fixtures for the runtime's integration tests.
 #![allow(dead_code)]
 
+pub mod topologies;
+
 use market_runtime::*;
 
 pub const ADMIN: Address = [0xAA; 32];
