@@ -23,6 +23,10 @@
 //! Energy follows the auction's match (`auction`). SDR, MMR, bill sharing and no trading ignore
 //! limit prices.
 //!
+//! Under a genesis topology (`grid`: lots as feeders under one transformer, limits, losses), each
+//! bid is first cut to the part its lot can deliver or receive, and the mechanism prices those
+//! parts by the same rule; the cut part is curtailed, lost between lots or unserved, and unpaid.
+//!
 //! Nothing is created or lost except by the mint (block reward, solar reward).
 
 pub mod apportion;
