@@ -82,9 +82,12 @@ impl Topology {
             if f.lot.len() > MAX_LOT_LEN {
                 return Err(TopologyError::LotTooLong { index, len: f.lot.len(), max: MAX_LOT_LEN });
             }
-            if self.feeders[..index].iter().any(|g| g.lot == f.lot) {
-                return Err(TopologyError::DuplicateLot { lot: f.lot.clone() });
-            }
+        }
+        // Sorted rather than compared pairwise: the parameters are checked on every read.
+        let mut lots: Vec<&str> = self.feeders.iter().map(|f| f.lot.as_str()).collect();
+        lots.sort_unstable();
+        if let Some(w) = lots.windows(2).find(|w| w[0] == w[1]) {
+            return Err(TopologyError::DuplicateLot { lot: w[0].to_string() });
         }
         if u64::from(self.loss_ppm) >= PPM {
             return Err(TopologyError::LossTooHigh { loss_ppm: self.loss_ppm, max: PPM });
