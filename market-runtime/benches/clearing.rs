@@ -1,7 +1,8 @@
 //! Clearing plus settlement of one slot at 623, 10,000 and 1,000,000 households:
 //! the pure settlement on typed vectors, and the full `execute_block` over `MemStore`, under
 //! SDR with bids without prices (the figures docs/market.md has tracked since the start) and
-//! under the two auctions with 70 % of the bids priced.
+//! under the two auctions with 70 % of the bids priced, and under SDR on a two-lot topology
+//! whose feeder export, transformer import and losses all bind.
 
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion};
 use market_runtime::chain::settlement::{settle, BidLine};
@@ -29,23 +30,53 @@ fn random_bids(n: u32, priced: bool) -> Vec<BidLine> {
             let quantity_wh = rng.gen_range(1..=5_000);
             let price = rng.gen_range(p.grid_sell_price..=p.grid_buy_price);
             let limit_price = (priced && rng.gen_bool(0.7)).then_some(price);
-            BidLine { side, quantity_wh, limit_price }
+            BidLine { side, quantity_wh, limit_price, feeder: 0 }
         })
         .collect()
 }
 
+/// Two lots: "A" takes every seller and a quarter of the buyers, "B" the other buyers, so A
+/// has a surplus of about 625 Wh per household and B a deficit of about 1,125. A's feeder
+/// carries out at most 400 Wh per household, the transformer brings in at most 500, and 2 %
+/// is lost between lots: all three bind.
+fn two_lots(n: u32) -> Topology {
+    let per = |wh: u64| Some(wh * u64::from(n));
+    let feeder = |lot: &str, export_limit_wh| Feeder { lot: lot.into(), import_limit_wh: None, export_limit_wh };
+    Topology {
+        feeders: vec![feeder("A", per(400)), feeder("B", None)],
+        transformer: Transformer { import_limit_wh: per(500), export_limit_wh: None },
+        loss_ppm: 20_000,
+    }
+}
+
+fn lot_of(i: usize, bid: &BidLine) -> &'static str {
+    if bid.side == Side::Sell || i % 4 == 0 {
+        "A"
+    } else {
+        "B"
+    }
+}
+
 /// A store with `n` approved households that have each bid for slot 2.
 fn store_with_bids(n: u32, priced: bool) -> MemStore {
+    store_on(n, priced, None)
+}
+
+/// The same, under `topology` (households on `lot_of`).
+fn store_on(n: u32, priced: bool, topology: Option<Topology>) -> MemStore {
     let spec = HouseholdSpec { pv_capacity_w: 5_000, battery_wh: 0, battery_w: 0, import_limit_w: 10_000, kind: HouseholdKind::Villa, lot: String::new(), node_key: None };
+    let bids = random_bids(n, priced);
+    let on_lots = topology.is_some();
+    let lot = |i: usize| if on_lots { lot_of(i, &bids[i]).to_string() } else { String::new() };
     let grid = [0xEE; 32];
     let mut balances: Vec<GenesisBalance> = (0..n).map(|i| GenesisBalance { address: addr(i), amount: 1_000_000_000 }).collect();
     balances.push(GenesisBalance { address: grid, amount: u64::MAX / 2 });
     let genesis = AppGenesis {
         administrator: [0xAA; 32],
         grid_account: grid,
-        params: MarketParams::default(),
+        params: MarketParams { topology, ..MarketParams::default() },
         balances,
-        households: (0..n).map(|i| GenesisHousehold { address: addr(i), spec: spec.clone() }).collect(),
+        households: (0..n).map(|i| GenesisHousehold { address: addr(i), spec: HouseholdSpec { lot: lot(i as usize), ..spec.clone() } }).collect(),
         validators: vec![GenesisValidator { address: [0x77; 32], power: 1 }],
         market_open: true,
     };
@@ -53,7 +84,7 @@ fn store_with_bids(n: u32, priced: bool) -> MemStore {
     if let Err(e) = init_genesis(&mut store, &genesis) {
         panic!("bench genesis: {e}");
     }
-    let txs: Vec<Tx> = random_bids(n, priced)
+    let txs: Vec<Tx> = bids
         .into_iter()
         .enumerate()
         .map(|(i, b)| {
@@ -115,7 +146,16 @@ fn bench_execute(c: &mut Criterion) {
         for mechanism in AUCTIONS {
             run("execute_block_auction", BenchmarkId::new(mechanism.name(), n), &with_mechanism(&priced, mechanism));
         }
+        let store = store_on(n, false, Some(two_lots(n)));
+        assert!(binds_all(&store, &ctx), "the two-lot limits bind at {n}");
+        run("execute_block_two_lots", BenchmarkId::from_parameter(n), &store);
     }
+}
+
+/// Whether A's feeder export, the transformer's import and losses all bind in the bench slot.
+fn binds_all(store: &MemStore, ctx: &BlockContext) -> bool {
+    let flows = execute_block(&mut store.clone(), ctx, &[]).clearing.and_then(|c| c.flows);
+    flows.is_some_and(|f| f.feeders[0].bound.export && f.transformer_bound.import && f.loss_wh > 0)
 }
 
 criterion_group!(benches, bench_settle, bench_execute);

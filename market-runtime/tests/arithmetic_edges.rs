@@ -79,7 +79,7 @@ fn u64_max_genesis_rewards_saturate_instead_of_panicking() {
 #[test]
 fn stored_bids_summing_past_u64_max_are_left_unsettled_not_a_panic() {
     let mut s = fresh();
-    let huge = codec::encode_bid(&BidRecord { side: Side::Sell, quantity_wh: u64::MAX, limit_price: None });
+    let huge = codec::encode_bid(&BidRecord { side: Side::Sell, quantity_wh: u64::MAX, limit_price: None, feeder: None });
     s.put(&keys::bid(2, &household_addr(0)), huge.clone());
     s.put(&keys::bid(2, &household_addr(1)), huge);
     let out = execute_block(&mut s, &ctx(2, 2), &[bid(household_addr(2), 0, 2, Side::Buy, 1_000)]);

@@ -20,6 +20,7 @@ fn book() -> impl Strategy<Value = Vec<BidLine>> {
                 side: if sell { Side::Sell } else { Side::Buy },
                 quantity_wh: q,
                 limit_price: step.map(|k| LS + (LB - LS) * k / 8),
+                feeder: 0,
             })
             .collect()
     })

@@ -1,5 +1,6 @@
 //! No micro-token is created or lost except by the mint, over random slots of 1 to 10,000
-//! households with random limit prices (or none), for every mechanism.
+//! households with random limit prices (or none), for every mechanism, in one pool or under a
+//! random grid topology (limits that bind or not, losses).
 
 mod common;
 
@@ -33,10 +34,21 @@ proptest! {
     /// Through the full block path (genesis, bid txs, clearing, settlement, mint), for every
     /// mechanism on the same random slot.
     #[test]
-    fn block_execution_conserves_tokens_except_the_mint(lines in bids(10_000), reward in 0u64..10_000) {
+    fn block_execution_conserves_tokens_except_the_mint(
+        lines in bids(10_000),
+        reward in 0u64..10_000,
+        topo in prop::option::of(topologies::topology()),
+    ) {
         for mech in Mechanism::ALL {
             let n = lines.len() as u32;
             let mut g = genesis(n, 1_000_000_000, mech);
+            if let Some(t) = &topo {
+                // Household i on lot i mod the number of lots.
+                for (i, h) in g.households.iter_mut().enumerate() {
+                    h.spec.lot = t.feeders[i % t.feeders.len()].lot.clone();
+                }
+            }
+            g.params.topology = topo.clone();
             g.params.solar_reward_per_kwh = reward;
             g.params.grid_buy_price = 90_000;
             g.params.grid_sell_price = 37_003;
@@ -72,12 +84,15 @@ proptest! {
         lines in bids(2_000),
         lb in 1_000u64..=10_000_000,
         ls_frac in 1u64..=1_000,
+        topology in prop::option::of(topologies::topology()),
     ) {
         let ls = (lb * ls_frac / 1_000).max(1);
-        let params = MarketParams { grid_buy_price: lb, grid_sell_price: ls, mechanism: mech, ..MarketParams::default() };
+        let params = MarketParams { grid_buy_price: lb, grid_sell_price: ls, mechanism: mech, topology, ..MarketParams::default() };
+        // Feeder indices 0 to 4: under fewer lots, some bids name no feeder and take no part.
         let bids: Vec<BidLine> = lines
             .iter()
-            .map(|&(sell, q, frac)| BidLine { side: side(sell), quantity_wh: q, limit_price: price(frac, lb, ls) })
+            .enumerate()
+            .map(|(i, &(sell, q, frac))| BidLine { limit_price: price(frac, lb, ls), feeder: (i % 5) as u16, ..BidLine::new(side(sell), q) })
             .collect();
         let s = settle(&params, &bids);
         let side_sum = |side: Side, f: &dyn Fn(&market_runtime::chain::settlement::Line) -> u64| -> u64 {

@@ -7,7 +7,7 @@ use market_runtime::chain::settlement::{settle, BidLine};
 use market_runtime::*;
 
 fn priced(side: Side, quantity_wh: u64, price: u64) -> BidLine {
-    BidLine { side, quantity_wh, limit_price: Some(price) }
+    BidLine { limit_price: Some(price), ..BidLine::new(side, quantity_wh) }
 }
 
 #[test]

@@ -25,7 +25,7 @@ proptest! {
         let plain: Vec<BidLine> = lines.iter().map(|&(sell, q, _)| BidLine::new(side(sell), q)).collect();
         let priced: Vec<BidLine> = lines
             .iter()
-            .map(|&(sell, q, f)| BidLine { side: side(sell), quantity_wh: q, limit_price: Some(37_003 + (90_000 - 37_003) * f / 1_000) })
+            .map(|&(sell, q, f)| BidLine { side: side(sell), quantity_wh: q, limit_price: Some(37_003 + (90_000 - 37_003) * f / 1_000), feeder: 0 })
             .collect();
         prop_assert_eq!(settle(&params, &plain), settle(&params, &priced));
     }

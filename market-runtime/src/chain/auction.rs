@@ -73,7 +73,8 @@ fn ranked(bids: &[BidLine], side: Side, lb: u64, ls: u64) -> Vec<u64> {
     let mut keys: Vec<u64> = bids
         .iter()
         .enumerate()
-        .filter(|(_, b)| b.side == side)
+        // A bid with nothing to trade (all of it cut by a grid limit) must not set the price.
+        .filter(|(_, b)| b.side == side && b.quantity_wh > 0)
         .map(|(i, b)| {
             let price = effective_price(b, lb, ls).min(PRICE_KEY_MAX);
             let rank = if side == Side::Buy { PRICE_KEY_MAX - price } else { price };

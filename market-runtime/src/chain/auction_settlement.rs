@@ -140,5 +140,6 @@ pub fn settle_priced(params: &MarketParams, bids: &[BidLine], book: &Book) -> Se
         grid_paid,
         solar_reward: 0,
         lines,
+        flows: None,
     }
 }

@@ -54,10 +54,13 @@ fn clear_slot(store: &mut impl StateStore, slot: u64, params: &MarketParams, gri
     for (key, value) in &entries {
         // A record that does not decode cannot have been written by this runtime; skip it rather
         // than guess its content.
-        if let (Some(owner), Some(BidRecord { side, quantity_wh, limit_price })) =
+        if let (Some(owner), Some(BidRecord { side, quantity_wh, limit_price, feeder })) =
             (keys::trailing_address(key), codec::decode_bid(value))
         {
-            lines.push(BidLine { side, quantity_wh, limit_price });
+            // Under a topology every bid this runtime stores carries its feeder; one without
+            // gets an index no topology has, so it takes no part (`grid::pool`).
+            let feeder = feeder.unwrap_or(if params.topology.is_some() { u16::MAX } else { 0 });
+            lines.push(BidLine { side, quantity_wh, limit_price, feeder });
             owners.push(owner);
         }
     }
@@ -125,6 +128,7 @@ fn clear_slot(store: &mut impl StateStore, slot: u64, params: &MarketParams, gri
         grid_received: settled.grid_received,
         grid_paid: settled.grid_paid,
         settlements,
+        flows: settled.flows.clone(),
     };
     let parts = settled.lines.iter().map(|l| SettledPart { p2p_wh: l.p2p_wh, grid_wh: l.grid_wh, amount: l.amount, solar_reward: l.solar_reward });
     store.put(&keys::settlements(slot), codec::encode_settlements(parts));

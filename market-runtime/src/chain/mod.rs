@@ -23,6 +23,10 @@
 //! Energy follows the auction's match (`auction`). SDR, MMR, bill sharing and no trading ignore
 //! limit prices.
 //!
+//! Under a genesis topology (`grid`: lots as feeders under one transformer, limits, losses), each
+//! bid is first cut to the part its lot can deliver or receive, and the mechanism prices those
+//! parts by the same rule; the cut part is curtailed, lost between lots or unserved, and unpaid.
+//!
 //! Nothing is created or lost except by the mint (block reward, solar reward).
 
 pub mod apportion;
@@ -33,6 +37,7 @@ pub mod clearing;
 pub mod codec;
 pub mod error;
 pub mod genesis;
+pub mod grid;
 pub mod hex_addr;
 pub mod keys;
 pub mod meter;
@@ -51,6 +56,7 @@ pub mod validators;
 pub use block::execute_block;
 pub use error::{GenesisError, TxError};
 pub use genesis::init_genesis;
+pub use grid::{Feeder, GridFlows, Topology, Transformer};
 pub use outcome::{BlockContext, BlockOutcome, Minted, Settlement, SlotClearing};
 pub use params::{AppGenesis, GenesisBalance, GenesisHousehold, GenesisValidator, MarketParams, Mechanism};
 pub use query::{account, allowed_node_keys, household, households, meter_reading, signing_validators, slot_clearing, validators};

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::error::TxError;
+use super::grid::GridFlows;
 use super::params::Mechanism;
 use super::ratio::Ratio;
 use super::types::{Address, Side};
@@ -65,6 +66,11 @@ pub struct SlotClearing {
     pub grid_paid: u64,
     /// In ascending household address order.
     pub settlements: Vec<Settlement>,
+    /// Under a genesis topology: flows between lots, losses, each feeder's grid import and
+    /// export, and which limits bound (`chain::grid`). With one, `tsp_wh`/`tbp_wh` are the
+    /// deliverable parts the mechanism priced; the bids' totals are the feeders' `sell_wh`/`buy_wh`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flows: Option<GridFlows>,
 }
 
 /// Tokens created by the block.

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::error::GenesisError;
+use super::grid::Topology;
 use super::types::{Address, HouseholdSpec};
 
 /// Highest price a genesis may set (micro-tokens per kWh, i.e. 10 tokens/kWh). Together with
@@ -109,6 +110,10 @@ pub struct MarketParams {
     /// evicted by a newer one when the queue is full.
     #[serde(default = "default_pending_ttl")]
     pub pending_registration_ttl_slots: u64,
+    /// The community's lots as feeders under one transformer, with limits and a loss factor
+    /// (`chain::grid`). Absent: one pool with no limits and no losses, as before topologies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topology: Option<Topology>,
 }
 
 /// Room for a whole 623-home community registering at once, with margin.
@@ -142,6 +147,9 @@ impl MarketParams {
         if self.slot_ms == 0 {
             return Err(GenesisError::ZeroSlotLength);
         }
+        if let Some(topology) = &self.topology {
+            topology.check()?;
+        }
         Ok(())
     }
 }
@@ -160,6 +168,7 @@ impl Default for MarketParams {
             slash_amount: 10_000_000,
             max_pending_registrations: DEFAULT_MAX_PENDING,
             pending_registration_ttl_slots: DEFAULT_PENDING_TTL_SLOTS,
+            topology: None,
         }
     }
 }

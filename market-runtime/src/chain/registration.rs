@@ -62,6 +62,11 @@ pub(super) fn register(store: &impl StateStore, plan: &mut Plan, sender: Address
         return Err(TxError::InvalidSpec { reason: "the grid account cannot register as a household".to_string() });
     }
     let params = state::params(store)?;
+    // Refused here, not mapped to some default feeder: a household on the wrong feeder would
+    // trade across limits it does not sit behind, and the administrator could not tell.
+    if params.topology.as_ref().is_some_and(|t| t.feeder_index(&spec.lot).is_none()) {
+        return Err(TxError::LotNotAFeeder { lot: spec.lot.clone() });
+    }
     let now = state::last_cleared(store)?.unwrap_or(0);
     let pending = pending_count(store)?;
     if pending >= params.max_pending_registrations {

@@ -5,6 +5,7 @@
 use super::apportion::{apportion, floor_u64};
 use super::auction_settlement;
 use super::clearing::{self, Prices};
+use super::grid::{self, GridFlows};
 use super::params::{MarketParams, MAX_SIDE_WH};
 use super::types::Side;
 
@@ -15,12 +16,14 @@ pub struct BidLine {
     pub quantity_wh: u64,
     /// Micro-tokens per kWh; read by the auction mechanisms only (`Mechanism::uses_limit_prices`).
     pub limit_price: Option<u64>,
+    /// Index of the bidder's feeder in the genesis topology; read only when there is one.
+    pub feeder: u16,
 }
 
 impl BidLine {
     /// A bid without a limit price (a price-taker in the auctions).
     pub fn new(side: Side, quantity_wh: u64) -> Self {
-        Self { side, quantity_wh, limit_price: None }
+        Self { side, quantity_wh, limit_price: None, feeder: 0 }
     }
 }
 
@@ -49,6 +52,8 @@ pub struct Settled {
     pub grid_paid: u64,
     pub solar_reward: u64,
     pub lines: Vec<Line>,
+    /// The slot's flows under the genesis topology; `None` without one.
+    pub flows: Option<GridFlows>,
 }
 
 /// The slot's bids as the clearing sees them: each side's total, and where each side stops.
@@ -97,7 +102,22 @@ impl Book {
 /// within it. Should stored bids pass it anyway (a store this runtime did not write), each side
 /// settles its bids in order up to the limit, and the bid that would pass it and every later
 /// one of that side get an all-zero line: not traded, not paid, their reservations released.
+///
+/// Under a genesis topology the mechanism settles each bid's deliverable part (`grid::pool`);
+/// a line's `p2p_wh + grid_wh` is then that part, and the rest of the bid was curtailed, lost
+/// between lots or unserved.
 pub fn settle(params: &MarketParams, bids: &[BidLine]) -> Settled {
+    let Some(topology) = &params.topology else {
+        return settle_pool(params, bids);
+    };
+    let (pooled, flows) = grid::pool::pool(topology, bids, &Book::of(bids));
+    let mut settled = settle_pool(params, &pooled);
+    settled.flows = Some(flows);
+    settled
+}
+
+/// The mechanism over one pool of bids, as without topology.
+fn settle_pool(params: &MarketParams, bids: &[BidLine]) -> Settled {
     let book = Book::of(bids);
     let mut settled = if params.mechanism.uses_limit_prices() {
         auction_settlement::settle_priced(params, bids, &book)
@@ -171,6 +191,7 @@ fn settle_by_quantity(params: &MarketParams, bids: &[BidLine], book: &Book) -> S
         grid_paid,
         solar_reward: 0,
         lines,
+        flows: None,
     }
 }
 

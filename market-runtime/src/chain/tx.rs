@@ -197,8 +197,13 @@ fn bid(
     if let Some(reading) = meter {
         check_reading(reading, &hh.spec, &params)?;
     }
+    // Recorded with the bid so that clearing need not read a million household records.
+    let feeder = match &params.topology {
+        None => None,
+        Some(t) => Some(t.feeder_index(&hh.spec.lot).ok_or_else(|| TxError::LotNotAFeeder { lot: hh.spec.lot.clone() })?),
+    };
     reserve(store, plan, sender, order, &params)?;
-    plan.put(bid_key, codec::encode_bid(&BidRecord { side, quantity_wh, limit_price }));
+    plan.put(bid_key, codec::encode_bid(&BidRecord { side, quantity_wh, limit_price, feeder }));
     if let Some(reading) = meter {
         record_reading(store, plan, sender, slot, reading)?;
     }

@@ -8,6 +8,7 @@ use crate::chain::settlement::{settle, BidLine, Settled};
 use crate::model::{solve_demand_response, Battery, BatteryStrategy, DemandResponse, DrSettings, Priced, Profile, SlotOutlook, OUTLOOK_SLOTS};
 use crate::{MarketParams, Mechanism, Side};
 
+use super::grid::feeder_of;
 use super::forecast::{community_forecast, household_outlook, shared, SlotPrice};
 use super::run::{HouseholdSlot, RunSettings, ScenarioRun, SlotResult};
 use super::scenario::Scenario;
@@ -32,9 +33,11 @@ pub fn run_scenario(profile: &Profile, scenario: &Scenario, settings: &RunSettin
 
 /// The one place the sim builds a bid line, so a field added to `BidLine` is set here.
 /// Every bid carries a limit price (`zi_limit_price`); only the auctions read it.
-fn bid_line(side: Side, quantity_wh: u64, slot: usize, household: usize, params: &MarketParams) -> BidLine {
+/// Under a topology the household's lot is `sim::grid::feeder_of`.
+fn bid_line(side: Side, quantity_wh: u64, slot: usize, (household, households): (usize, usize), params: &MarketParams) -> BidLine {
     let price = zi_limit_price(slot, household, params.grid_buy_price, params.grid_sell_price);
-    BidLine { limit_price: Some(price), ..BidLine::new(side, quantity_wh) }
+    let feeder = feeder_of(household, households, params);
+    BidLine { limit_price: Some(price), feeder, ..BidLine::new(side, quantity_wh) }
 }
 
 /// A simulated household's limit price for one slot: uniform in [Ls, Lb], drawn by a hash of
@@ -121,7 +124,7 @@ impl Homes<'_> {
             sums.net_wh += raw;
             if hs.net_wh != 0 {
                 let side = if hs.net_wh > 0 { Side::Buy } else { Side::Sell };
-                bids.push(bid_line(side, hs.net_wh.unsigned_abs(), s, h, self.params));
+                bids.push(bid_line(side, hs.net_wh.unsigned_abs(), s, (h, self.profile.households), self.params));
                 bidder.push(h);
             }
         }
@@ -226,5 +229,6 @@ fn slot_result(s: usize, c: &Settled, sums: &SlotSums) -> SlotResult {
         pv_wh: sums.pv_wh,
         soc_wh: sums.soc_wh,
         net_wh: sums.net_wh,
+        flows: c.flows.clone(),
     }
 }

@@ -6,6 +6,7 @@ pub mod compare;
 pub mod compare_table;
 pub mod engine;
 pub mod forecast;
+pub mod grid;
 pub mod indicators;
 pub mod parallel;
 pub mod report;
@@ -17,6 +18,7 @@ pub mod totals;
 
 pub use compare::{compare, Batteries, CompareConfig, CompareError, CompareSource, Comparison, Row};
 pub use engine::run_scenario;
+pub use grid::{grid_report, Compound, GridReport};
 pub use indicators::{Indicators, RunSummary, COLUMNS};
 pub use run::{HouseholdSlot, RunSettings, ScenarioRun, SlotResult};
 pub use scenario::{scale_pv, Households, Scenario, S1, S2, S3};

@@ -286,6 +286,7 @@ mod tests {
             runs,
             s1_other_dr: None,
             s2_other_strategy: None,
+            grid: Vec::new(),
         }
     }
 

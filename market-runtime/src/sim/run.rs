@@ -37,6 +37,8 @@ pub struct SlotResult {
     pub soc_wh: u64,
     /// Community net position load - PV before batteries (Wh; negative = surplus).
     pub net_wh: i64,
+    /// Flows between lots, losses and bound limits, under a topology (`sim::grid`).
+    pub flows: Option<crate::chain::GridFlows>,
 }
 
 /// One household in one slot.

@@ -5,6 +5,7 @@ use crate::model::BatteryStrategy;
 use crate::MarketParams;
 
 use super::engine::run_scenario;
+use super::grid::{grid_report, GridReport};
 use super::run::{RunSettings, ScenarioRun};
 use super::scenario::{Households, Scenario, S1, S2};
 
@@ -31,6 +32,8 @@ pub struct SimResult {
     pub s1_other_dr: Option<ScenarioRun>,
     /// S2 with the other battery strategy, so the report checks the battery claim under both.
     pub s2_other_strategy: Option<ScenarioRun>,
+    /// Under a topology, each scenario's flows between lots and bound limits (`sim::grid`).
+    pub grid: Vec<GridReport>,
 }
 
 /// How many runs `simulate` makes (for a progress bar).
@@ -57,7 +60,9 @@ pub fn simulate(households: &Households, setup: &SimSetup, progress: &mut dyn Fn
         let other = RunSettings { battery_strategy: other_strategy(settings.battery_strategy), ..settings.clone() };
         run_scenario(&households.profile_for(&S2), &S2, &other)
     });
+    let grid = settings.params.topology.as_ref().map_or_else(Vec::new, |t| runs.iter().filter_map(|r| grid_report(r, t)).collect());
     SimResult {
+        grid,
         params: settings.params.clone(),
         dr: settings.dr,
         battery_strategy: settings.battery_strategy,

@@ -1,6 +1,8 @@
 //! Shared fixtures for the runtime's integration tests.
 #![allow(dead_code)]
 
+pub mod topologies;
+
 use market_runtime::*;
 
 pub const ADMIN: Address = [0xAA; 32];
@@ -86,4 +88,39 @@ pub fn run_one(store: &mut MemStore, t: Tx) -> Result<(), TxError> {
     let applied = out.tx_results[0].clone();
     assert_eq!(checked, applied, "check_tx and execution disagree");
     applied
+}
+
+/// Two lots "A" and "B", each feeder with (import, export) limits in Wh per slot.
+pub fn two_lots(a: (Option<u64>, Option<u64>), b: (Option<u64>, Option<u64>), transformer: Transformer, loss_ppm: u32) -> Topology {
+    let feeder = |lot: &str, (import_limit_wh, export_limit_wh): (Option<u64>, Option<u64>)| Feeder { lot: lot.into(), import_limit_wh, export_limit_wh };
+    Topology { feeders: vec![feeder("A", a), feeder("B", b)], transformer, loss_ppm }
+}
+
+/// `genesis(lots.len(), ...)` under `topology`, household `i` on lot `lots[i]`, prices Lb 1.0, Ls 0.4.
+pub fn genesis_on(topology: Topology, lots: &[&str], mechanism: Mechanism) -> AppGenesis {
+    let mut g = genesis(lots.len() as u32, 1_000_000_000, mechanism);
+    g.params.topology = Some(topology);
+    for (h, lot) in g.households.iter_mut().zip(lots) {
+        h.spec.lot = (*lot).into();
+        (h.spec.pv_capacity_w, h.spec.import_limit_w) = (20_000, 20_000);
+    }
+    g
+}
+
+/// Clears one slot of `bids` (household index, side, Wh) on `g` through `execute_block`.
+pub fn clear_on(g: &AppGenesis, bids: &[(u32, Side, u64)]) -> (MemStore, SlotClearing, u128, u128) {
+    let mut store = store_with(g);
+    let before = total_balance(&store);
+    let txs: Vec<Tx> = bids.iter().map(|&(i, side, q)| bid(household_addr(i), 0, 1, side, q)).collect();
+    let out = execute_block(&mut store, &ctx(1, 1), &txs);
+    assert!(out.tx_results.iter().all(Result::is_ok), "{:?}", out.tx_results);
+    let after = total_balance(&store);
+    let minted = out.minted.total() as u128;
+    (store, out.clearing.expect("slot 1 is cleared"), before + minted, after)
+}
+
+/// The part of a household's bid that was neither traded locally nor with the grid.
+pub fn cut_wh(c: &SlotClearing, i: u32) -> u64 {
+    let s = c.settlements.iter().find(|s| s.household == household_addr(i)).expect("household settled");
+    s.quantity_wh - s.p2p_wh - s.grid_wh
 }
