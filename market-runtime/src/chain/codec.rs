@@ -5,7 +5,7 @@
 
 use super::meter::LatestReading;
 use super::outcome::SlotClearing;
-use super::params::{MarketParams, Mechanism, DEFAULT_MAX_PENDING, DEFAULT_PENDING_TTL_SLOTS};
+use super::params::{MarketParams, Mechanism, MeteringParams, MissingReading, DEFAULT_MAX_PENDING, DEFAULT_PENDING_TTL_SLOTS};
 use super::ratio::Ratio;
 use super::types::{Account, Address, Household, HouseholdKind, HouseholdSpec, HouseholdStatus, MeterReading, Side};
 
@@ -284,7 +284,31 @@ pub fn encode_params(p: &MarketParams) -> Vec<u8> {
     ] {
         out.extend_from_slice(&v.to_le_bytes());
     }
+    // Appended only when present, so a genesis without metering keeps the bytes (and the
+    // state root) it had before metering existed. Prices are >= 1, so 0 stands for "absent".
+    if let Some(m) = &p.metering {
+        for v in [m.metering_window_slots, m.shortfall_price.unwrap_or(0), m.surplus_price.unwrap_or(0)] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out.push(match m.missing_reading {
+            MissingReading::AsAllocated => 0,
+            MissingReading::WorstPlausible => 1,
+        });
+    }
     out
+}
+
+fn decode_metering(r: &mut Reader<'_>) -> Option<MeteringParams> {
+    let metering_window_slots = r.u64()?;
+    let price = |v: u64| (v != 0).then_some(v);
+    let shortfall_price = price(r.u64()?);
+    let surplus_price = price(r.u64()?);
+    let missing_reading = match r.u8()? {
+        0 => MissingReading::AsAllocated,
+        1 => MissingReading::WorstPlausible,
+        _ => return None,
+    };
+    Some(MeteringParams { metering_window_slots, shortfall_price, surplus_price, missing_reading })
 }
 
 pub fn decode_params(bytes: &[u8]) -> Option<MarketParams> {
@@ -303,7 +327,9 @@ pub fn decode_params(bytes: &[u8]) -> Option<MarketParams> {
         slash_amount: r.u64()?,
         max_pending_registrations: if legacy { DEFAULT_MAX_PENDING } else { r.u64()? },
         pending_registration_ttl_slots: if legacy { DEFAULT_PENDING_TTL_SLOTS } else { r.u64()? },
+        metering: None,
     };
+    let p = if r.bytes.is_empty() { p } else { MarketParams { metering: Some(decode_metering(&mut r)?), ..p } };
     r.end()?;
     Some(p)
 }
@@ -387,7 +413,11 @@ mod tests {
         let parts = vec![SettledPart { p2p_wh: 1, grid_wh: 2, amount: 3, solar_reward: 4 }; 3];
         assert_eq!(decode_settlements(&encode_settlements(parts.iter().copied())), Some(parts));
         let params = MarketParams { mechanism: Mechanism::BillSharing, ..MarketParams::default() };
-        assert_eq!(decode_params(&encode_params(&params)), Some(params));
+        assert_eq!(decode_params(&encode_params(&params)), Some(params.clone()));
+        assert_eq!(encode_params(&params).len(), 1 + 9 * 8, "no metering: the bytes from before it existed");
+        let metering = MeteringParams { shortfall_price: Some(120_000), missing_reading: MissingReading::WorstPlausible, ..MeteringParams::default() };
+        let metered = MarketParams { metering: Some(metering), ..params };
+        assert_eq!(decode_params(&encode_params(&metered)), Some(metered));
     }
 
     #[test]

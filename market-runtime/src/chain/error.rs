@@ -91,6 +91,14 @@ pub enum TxError {
     NotAuthorizedForEvidence { sender: Address },
     #[error("evidence against {} at height {height} round {round} was already handled", short(.validator))]
     EvidenceAlreadyHandled { validator: Address, height: u64, round: u32 },
+    #[error("metering is not enabled in the genesis: meter reports are not accepted")]
+    MeteringDisabled,
+    #[error("slot {slot} is not cleared (last cleared slot {last_cleared:?}): a meter report is for a closed slot")]
+    MeterReportSlotNotCleared { slot: u64, last_cleared: Option<u64> },
+    #[error("the metering window of slot {slot} has closed (last cleared slot {last_cleared}, window {window_slots} slots)")]
+    MeteringWindowClosed { slot: u64, last_cleared: u64, window_slots: u64 },
+    #[error("household {} already sent its meter report for slot {slot}", short(.household))]
+    DuplicateMeterReport { household: Address, slot: u64 },
     #[error("stored value under {key} is corrupt")]
     CorruptState { key: String },
 }
@@ -106,6 +114,10 @@ pub enum GenesisError {
     FeedInAboveRetail { grid_sell_price: u64, grid_buy_price: u64 },
     #[error("slot_ms is 0: a slot must stand for some energy interval")]
     ZeroSlotLength,
+    #[error("metering_window_slots is {value}; it must be in 1..={max}")]
+    MeteringWindowOutOfRange { value: u64, max: u64 },
+    #[error("metering surplus price {surplus_price} is above the shortfall price {shortfall_price}")]
+    SurplusAboveShortfall { surplus_price: u64, shortfall_price: u64 },
     #[error("{} appears twice in {list}", short(.address))]
     Duplicate { list: &'static str, address: Address },
     #[error("genesis household {}: {reason}", short(.address))]

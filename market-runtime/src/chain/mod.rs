@@ -23,6 +23,10 @@
 //! Energy follows the auction's match (`auction`). SDR, MMR, bill sharing and no trading ignore
 //! limit prices.
 //!
+//! Under a genesis with `metering`, a household's reading for a cleared slot settles its
+//! deviation from its bid with the grid account at the imbalance prices (`metering`,
+//! `metering_close`), floor-rounded, tokens moving only between the two.
+//!
 //! Nothing is created or lost except by the mint (block reward, solar reward).
 
 pub mod apportion;
@@ -36,6 +40,8 @@ pub mod genesis;
 pub mod hex_addr;
 pub mod keys;
 pub mod meter;
+pub mod metering;
+pub mod metering_close;
 pub mod outcome;
 pub mod params;
 pub mod query;
@@ -51,8 +57,8 @@ pub mod validators;
 pub use block::execute_block;
 pub use error::{GenesisError, TxError};
 pub use genesis::init_genesis;
-pub use outcome::{BlockContext, BlockOutcome, Minted, Settlement, SlotClearing};
-pub use params::{AppGenesis, GenesisBalance, GenesisHousehold, GenesisValidator, MarketParams, Mechanism};
+pub use outcome::{BlockContext, BlockOutcome, MeteredSettlement, MeteredSource, Minted, Settlement, SlotClearing, WindowClose};
+pub use params::{AppGenesis, GenesisBalance, GenesisHousehold, GenesisValidator, MarketParams, Mechanism, MeteringParams, MissingReading};
 pub use query::{account, allowed_node_keys, household, households, meter_reading, signing_validators, slot_clearing, validators};
 pub use ratio::Ratio;
 pub use store::{MemStore, StateStore};
