@@ -58,3 +58,18 @@ fn state_bytes_and_outcomes_are_those_from_before_metering() {
         assert!(store.iter().all(|(k, _)| !k.starts_with(prefix)), "metering key {:?} written", String::from_utf8_lossy(prefix));
     }
 }
+
+#[test]
+fn a_meter_report_is_refused_without_metering_and_changes_nothing() {
+    let (mut store, _) = run_chain();
+    let before = store.clone();
+    let report = tx(household_addr(0), 2, TxBody::MeterReport { slot: 1, reading: reading(1) });
+    assert_eq!(check_tx(&store, &report), Err(TxError::MeteringDisabled));
+    let out = execute_block(&mut store, &ctx(4, 3), &[report]);
+    assert_eq!(out.tx_results, vec![Err(TxError::MeteringDisabled)]);
+    assert!(out.metered.is_empty() && out.window_closed.is_none());
+    // The block at an already cleared slot only mints: the refused report wrote nothing.
+    let mut expected = before;
+    execute_block(&mut expected, &ctx(4, 3), &[]);
+    assert_eq!(store, expected);
+}
