@@ -1,7 +1,9 @@
 //! Clearing plus settlement of one slot at 623, 10,000 and 1,000,000 households:
 //! the pure settlement on typed vectors, and the full `execute_block` over `MemStore`, under
 //! SDR with bids without prices (the figures docs/market.md has tracked since the start) and
-//! under the two auctions with 70 % of the bids priced.
+//! under the two auctions with 70 % of the bids priced. Metered settlement: the block that
+//! carries a block's worth of meter reports for a cleared slot and closes that slot's window
+//! over all its households, under each no-reading rule.
 
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion};
 use market_runtime::chain::settlement::{settle, BidLine};
@@ -36,6 +38,10 @@ fn random_bids(n: u32, priced: bool) -> Vec<BidLine> {
 
 /// A store with `n` approved households that have each bid for slot 2.
 fn store_with_bids(n: u32, priced: bool) -> MemStore {
+    store_with_bids_under(n, priced, MarketParams::default())
+}
+
+fn store_with_bids_under(n: u32, priced: bool, params: MarketParams) -> MemStore {
     let spec = HouseholdSpec { pv_capacity_w: 5_000, battery_wh: 0, battery_w: 0, import_limit_w: 10_000, kind: HouseholdKind::Villa, lot: String::new(), node_key: None };
     let grid = [0xEE; 32];
     let mut balances: Vec<GenesisBalance> = (0..n).map(|i| GenesisBalance { address: addr(i), amount: 1_000_000_000 }).collect();
@@ -43,7 +49,7 @@ fn store_with_bids(n: u32, priced: bool) -> MemStore {
     let genesis = AppGenesis {
         administrator: [0xAA; 32],
         grid_account: grid,
-        params: MarketParams::default(),
+        params,
         balances,
         households: (0..n).map(|i| GenesisHousehold { address: addr(i), spec: spec.clone() }).collect(),
         validators: vec![GenesisValidator { address: [0x77; 32], power: 1 }],
@@ -118,5 +124,48 @@ fn bench_execute(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench_settle, bench_execute);
+/// The ledger's `MAX_BLOCK_TXS`: no block carries more reports than this.
+const MAX_BLOCK_TXS: u32 = 20_000;
+
+/// Slot 2 cleared with `n` bids and slot 3 cleared empty, under a one-slot window; returns the
+/// store and the block for slot 4: min(n, 20,000) reports for slot 2, whose clearing closes
+/// slot 2's window.
+fn metered_block(n: u32, rule: MissingReading) -> (MemStore, Vec<Tx>) {
+    let metering = MeteringParams { metering_window_slots: 1, missing_reading: rule, ..MeteringParams::default() };
+    let mut store = store_with_bids_under(n, false, MarketParams { metering: Some(metering), ..MarketParams::default() });
+    for slot in [2, 3] {
+        let ctx = BlockContext { height: slot, slot, proposer: [0x77; 32], signers: vec![[0x77; 32]] };
+        execute_block(&mut store, &ctx, &[]);
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(u64::from(n) + 1);
+    let reports = (0..n.min(MAX_BLOCK_TXS))
+        .map(|i| {
+            let reading = MeterReading { generation_wh: rng.gen_range(0..=5_000), load_wh: rng.gen_range(0..=10_000), battery_soc_wh: 0, battery_capacity_wh: 0 };
+            Tx { sender: addr(i), nonce: 1, body: TxBody::MeterReport { slot: 2, reading } }
+        })
+        .collect();
+    (store, reports)
+}
+
+fn bench_metered(c: &mut Criterion) {
+    let ctx = BlockContext { height: 4, slot: 4, proposer: [0x77; 32], signers: vec![[0x77; 32]] };
+    let mut g = c.benchmark_group("execute_block_meter_reports");
+    g.sample_size(10);
+    for n in SIZES {
+        for rule in [MissingReading::AsAllocated, MissingReading::WorstPlausible] {
+            let (store, reports) = metered_block(n, rule);
+            let name = format!("{rule:?}");
+            g.bench_with_input(BenchmarkId::new(name, n), &store, |b, store| {
+                b.iter_batched(|| store.clone(), |mut s| {
+                    let outcome = execute_block(&mut s, &ctx, &reports);
+                    assert!(outcome.window_closed.is_some() && outcome.tx_results.iter().all(Result::is_ok));
+                    (s, outcome)
+                }, BatchSize::LargeInput)
+            });
+        }
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench_settle, bench_execute, bench_metered);
 criterion_main!(benches);
