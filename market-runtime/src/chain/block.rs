@@ -53,9 +53,9 @@ pub fn execute_block(store: &mut impl StateStore, ctx: &BlockContext, txs: &[Tx]
     if let Some(metering) = &params.metering {
         outcome.metered = reported(store, txs, &outcome.tx_results);
         if !already_cleared {
-            if let Some((close, settled)) = metering_close::close_due_window(store, &params, metering, &grid, ctx.slot) {
-                outcome.metered.extend(settled);
-                outcome.window_closed = Some(close);
+            if let Some(step) = metering_close::close_due_window(store, &params, metering, &grid, ctx.slot) {
+                outcome.metered.extend(step.settled);
+                outcome.window_closed = step.closed;
             }
         }
     }

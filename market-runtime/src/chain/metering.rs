@@ -272,3 +272,48 @@ pub fn plan_report(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extreme_deviations_saturate_instead_of_overflowing() {
+        let imb = imbalance(i64::MAX, i64::MIN, (10_000_000, 1));
+        assert_eq!((imb.shortfall_wh, imb.amount), (u64::MAX, u64::MAX));
+        let imb = imbalance(i64::MIN, i64::MAX, (10_000_000, 10_000_000));
+        assert_eq!(imb.surplus_wh, u64::MAX);
+    }
+
+    #[test]
+    fn a_payment_never_passes_what_is_available_nor_what_the_payee_can_hold() {
+        let imb = Imbalance { shortfall_wh: 1, surplus_wh: 0, price: 1, amount: 100 };
+        let mut household = Account { balance: 70, reserved: 30, nonce: 0 };
+        let mut grid = Account { balance: u64::MAX - 10, reserved: 0, nonce: 0 };
+        let moved = move_tokens(&mut household, &mut grid, &imb, 5, false);
+        // 40 available, the grid holds 10 more: 5 of debt, then 5 of the charge.
+        assert_eq!((moved.debt_collected, moved.charged, moved.debt_added, moved.debt_after), (5, 5, 95, 95));
+        assert_eq!((household.balance, grid.balance), (60, u64::MAX));
+    }
+
+    #[test]
+    fn the_grid_account_does_not_settle_against_itself() {
+        let imb = Imbalance { shortfall_wh: 1, surplus_wh: 0, price: 1, amount: 100 };
+        let (mut a, mut b) = (Account { balance: 1_000, ..Account::default() }, Account::default());
+        let moved = move_tokens(&mut a, &mut b, &imb, 7, true);
+        assert_eq!(moved, Moved { debt_after: 7, ..Moved::default() });
+        assert_eq!(a.balance, 1_000);
+    }
+
+    #[test]
+    fn records_round_trip_with_and_without_a_battery_charge() {
+        let imb = Imbalance { shortfall_wh: 3, surplus_wh: 0, price: 9, amount: 0 };
+        let moved = Moved { charged: 1, credited: 2, debt_added: 3, debt_collected: 4, credit_unpaid: 5, debt_after: 6 };
+        for (source, soc) in [(MeteredSource::Reported, Some(42)), (MeteredSource::Rule, None)] {
+            let r = record([7; 32], 11, source, (-5, i64::MIN), &imb, &moved, soc);
+            assert_eq!(decode_record([7; 32], 11, &encode_record(&r)), Some(r));
+        }
+        assert_eq!(decode_record([7; 32], 11, &[2; 81]), None, "source byte 2 is no source");
+        assert_eq!(decode_record([7; 32], 11, &[0; 80]), None, "a record is 81 or 89 bytes");
+    }
+}

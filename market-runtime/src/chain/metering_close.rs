@@ -4,38 +4,64 @@
 //!
 //! A report for slot `s` is accepted while the last cleared slot is at most `s + W`
 //! (`metering_window_slots`), so the window of `s` is due once a block clears a slot past
-//! `s + W`. Each block closes at most one due window, the oldest, after its own clearing: the
-//! work is one slot's households at most. Should the chain jump several slots at once, the
-//! windows that became due together close in the following blocks, oldest first; none of them
-//! accepts a report meanwhile, so the delay changes no result.
+//! `s + W`. Each block works on at most one due window, the oldest, after its own clearing:
+//! `AsAllocated` closes it from the window's counters, `WorstPlausible` settles at most
+//! `CLOSE_HOUSEHOLDS_PER_BLOCK` of its bidders and continues in the next blocks. Should the chain
+//! jump several slots at once, the windows that became due together close in the following
+//! blocks, oldest first; none of them accepts a report meanwhile, so the delay changes no result.
 
-use super::codec;
+use super::codec::{self, BidRecord};
 use super::keys;
 use super::meter::load_limit_wh;
-use super::metering::{self, Imbalance};
+use super::metering;
 use super::outcome::{MeteredSettlement, MeteredSource, WindowClose};
 use super::params::{MarketParams, MeteringParams, MissingReading, MAX_METER_WH};
 use super::state::{self, Plan};
 use super::store::StateStore;
 use super::error::TxError;
-use super::types::{Account, Address};
+use super::types::{Account, Address, Side};
 
-fn encode_counts(bidders: u64, reported: u64) -> Vec<u8> {
-    let mut out = bidders.to_le_bytes().to_vec();
-    out.extend_from_slice(&reported.to_le_bytes());
-    out
+/// Most households the no-reading rule visits per block (`WorstPlausible`): a window of more
+/// bidders closes over several blocks, so no block's work grows with the community.
+pub const CLOSE_HOUSEHOLDS_PER_BLOCK: u64 = 100_000;
+
+/// `mwin/<slot>`: bidders and reporting bidders (2 x u64 LE) while the window is open; once its
+/// close has started, also the households settled by the rule so far and the last address
+/// visited (u64 LE + 32 bytes).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Window {
+    bidders: u64,
+    reported: u64,
+    by_rule: u64,
+    cursor: Option<Address>,
 }
 
-fn decode_counts(raw: &[u8]) -> Option<(u64, u64)> {
-    if raw.len() != 16 {
-        return None;
+impl Window {
+    fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(56);
+        out.extend_from_slice(&self.bidders.to_le_bytes());
+        out.extend_from_slice(&self.reported.to_le_bytes());
+        if let Some(cursor) = &self.cursor {
+            out.extend_from_slice(&self.by_rule.to_le_bytes());
+            out.extend_from_slice(cursor);
+        }
+        out
     }
-    Some((codec::decode_u64(&raw[..8])?, codec::decode_u64(&raw[8..])?))
+
+    fn decode(raw: &[u8]) -> Option<Self> {
+        let word = |i: usize| raw.get(i * 8..i * 8 + 8).and_then(codec::decode_u64);
+        let (bidders, reported) = (word(0)?, word(1)?);
+        match raw.len() {
+            16 => Some(Self { bidders, reported, by_rule: 0, cursor: None }),
+            56 => Some(Self { bidders, reported, by_rule: word(2)?, cursor: Some(raw[24..].try_into().ok()?) }),
+            _ => None,
+        }
+    }
 }
 
 /// Called by the clearing of a slot with `bidders` bids, under a genesis with metering.
 pub fn open_window(store: &mut impl StateStore, slot: u64, bidders: u64) {
-    store.put(&keys::meter_window(slot), encode_counts(bidders, 0));
+    store.put(&keys::meter_window(slot), Window { bidders, ..Window::default() }.encode());
 }
 
 /// Counts a report of one of the slot's bidders, so that closing the window under
@@ -45,19 +71,28 @@ pub fn plan_count_report(store: &impl StateStore, plan: &mut Plan, slot: u64) ->
     // The window of a slot with bids is open while reports are accepted; absent, there is
     // nothing to count.
     let Some(raw) = store.get(&key) else { return Ok(()) };
-    let (bidders, reported) = decode_counts(&raw).ok_or_else(|| TxError::CorruptState { key: keys::display(&key) })?;
-    plan.put(key, encode_counts(bidders, reported.saturating_add(1)));
+    let window = Window::decode(&raw).ok_or_else(|| TxError::CorruptState { key: keys::display(&key) })?;
+    plan.put(key, Window { reported: window.reported.saturating_add(1), ..window }.encode());
     Ok(())
 }
 
-/// Closes the oldest window that is due once `cleared` is the last cleared slot, if any.
+/// What one block did to the oldest due window.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CloseStep {
+    /// The rule's settlements of this block, in address order.
+    pub settled: Vec<MeteredSettlement>,
+    /// Set when the window is closed; `None` while a `WorstPlausible` close continues.
+    pub closed: Option<WindowClose>,
+}
+
+/// Works on the oldest window that is due once `cleared` is the last cleared slot, if any.
 pub fn close_due_window(
     store: &mut impl StateStore,
     params: &MarketParams,
     metering: &MeteringParams,
     grid: &Address,
     cleared: u64,
-) -> Option<(WindowClose, Vec<MeteredSettlement>)> {
+) -> Option<CloseStep> {
     // Windows are keyed by big-endian slot, so the first is the oldest; if it is not due, no
     // later one is.
     let (key, value) = store.scan_prefix(keys::METER_WINDOW_PREFIX).into_iter().next()?;
@@ -70,19 +105,24 @@ pub fn close_due_window(
     if slot.saturating_add(metering.metering_window_slots) >= cleared {
         return None;
     }
-    let (bidders, reported) = decode_counts(&value).unwrap_or((0, 0));
-    let settled = match metering.missing_reading {
-        MissingReading::AsAllocated => Vec::new(),
-        MissingReading::WorstPlausible => settle_missing(store, params, metering, grid, slot),
-    };
-    let by_rule = match metering.missing_reading {
-        MissingReading::AsAllocated => bidders.saturating_sub(reported),
-        MissingReading::WorstPlausible => settled.len() as u64,
-    };
+    let mut window = Window::decode(&value).unwrap_or_default();
+    let mut settled = Vec::new();
+    match metering.missing_reading {
+        MissingReading::AsAllocated => window.by_rule = window.bidders.saturating_sub(window.reported),
+        MissingReading::WorstPlausible => {
+            let ctx = RuleCtx { params, prices: metering.prices(params), grid, slot };
+            let done = settle_missing(store, &ctx, &mut window, &mut settled);
+            if !done {
+                store.put(&key, window.encode());
+                return Some(CloseStep { settled, closed: None });
+            }
+        }
+    }
+    let Window { bidders, reported, by_rule, .. } = window;
     let close = WindowClose { slot, rule: metering.missing_reading, bidders, reported, by_rule };
     store.delete(&key);
     store.put(&keys::meter_window_closed(slot), encode_close(&close));
-    Some((close, settled))
+    Some(CloseStep { settled, closed: Some(close) })
 }
 
 /// `mclose/<slot>`: rule (1 byte: 0 as allocated, 1 worst plausible), bidders, reported, by
@@ -98,38 +138,59 @@ pub fn encode_close(c: &WindowClose) -> Vec<u8> {
     out
 }
 
-/// Settles every bidder of `slot` without a metered settlement as if its meter had read the
-/// least favourable reading its registration allows: no generation, the most load
-/// (`load_limit_wh`), and the battery charged to the registered capacity from the start of
-/// the slot when that start is known (unknown, a report's battery change counts 0 too). So
-/// no reading it could have sent settles worse than silence.
-fn settle_missing(
-    store: &mut impl StateStore,
-    params: &MarketParams,
-    metering: &MeteringParams,
-    grid: &Address,
+/// What the rule needs besides the store.
+struct RuleCtx<'a> {
+    params: &'a MarketParams,
+    prices: (u64, u64),
+    grid: &'a Address,
     slot: u64,
-) -> Vec<MeteredSettlement> {
-    let bids = store.scan_prefix(&keys::slot_bids(slot));
-    let reports = store.scan_prefix(&keys::slot_metered(slot));
-    let grid_key = keys::account(grid);
+}
+
+/// Settles bidders of the slot without a metered settlement, in address order from the
+/// window's cursor, as if each meter had read the least favourable reading its registration
+/// allows: no generation, the most load (`load_limit_wh`), and the battery charged to the
+/// registered capacity from the start of the slot when that start is known (unknown, a
+/// report's battery change counts 0 too). So no reading it could have sent settles worse than
+/// silence. Visits at most `CLOSE_HOUSEHOLDS_PER_BLOCK` bidders, one address-first-byte
+/// bucket's scan at a time; returns whether every bidder has been visited.
+fn settle_missing(store: &mut impl StateStore, ctx: &RuleCtx<'_>, window: &mut Window, settled: &mut Vec<MeteredSettlement>) -> bool {
+    let grid_key = keys::account(ctx.grid);
     let mut grid_acct = read_account(store, &grid_key);
-    let prices = metering.prices(params);
-    let mut settled = Vec::new();
-    let mut next_report = reports.iter().filter_map(|(k, _)| keys::trailing_address(k)).peekable();
-    for (bid_key, _) in &bids {
-        let Some(owner) = keys::trailing_address(bid_key) else { continue };
+    let mut budget = CLOSE_HOUSEHOLDS_PER_BLOCK;
+    let first_bucket = window.cursor.map_or(0, |c| usize::from(c[0]));
+    let mut done = true;
+    'buckets: for bucket in first_bucket..=255 {
+        let mut bid_prefix = keys::slot_bids(ctx.slot);
+        bid_prefix.push(bucket as u8);
+        let mut report_prefix = keys::slot_metered(ctx.slot);
+        report_prefix.push(bucket as u8);
+        let reports = store.scan_prefix(&report_prefix);
         // Both scans are in address order: a merge finds the reporters without a lookup each.
-        while next_report.next_if(|r| *r < owner).is_some() {}
-        if next_report.next_if_eq(&owner).is_some() {
-            continue;
-        }
-        if let Some(s) = settle_one(store, params, prices, (grid, &mut grid_acct), slot, owner) {
-            settled.push(s);
+        let mut next_report = reports.iter().filter_map(|(k, _)| keys::trailing_address(k)).peekable();
+        for (bid_key, bid_value) in store.scan_prefix(&bid_prefix) {
+            let Some(owner) = keys::trailing_address(&bid_key) else { continue };
+            if window.cursor.is_some_and(|c| owner <= c) {
+                continue;
+            }
+            if budget == 0 {
+                done = false;
+                break 'buckets;
+            }
+            budget -= 1;
+            window.cursor = Some(owner);
+            while next_report.next_if(|r| *r < owner).is_some() {}
+            if next_report.next_if_eq(&owner).is_some() {
+                continue;
+            }
+            let Some(bid) = codec::decode_bid(&bid_value) else { continue };
+            if let Some(s) = settle_one(store, ctx, &mut grid_acct, owner, bid) {
+                window.by_rule = window.by_rule.saturating_add(1);
+                settled.push(s);
+            }
         }
     }
     store.put(&grid_key, codec::encode_account(&grid_acct));
-    settled
+    done
 }
 
 fn read_account(store: &impl StateStore, key: &[u8]) -> Account {
@@ -138,27 +199,21 @@ fn read_account(store: &impl StateStore, key: &[u8]) -> Account {
 
 /// One household under `WorstPlausible`; `None` if its stored records cannot be read (they
 /// were not written by this runtime), and then it is left unsettled rather than guessed at.
-fn settle_one(
-    store: &mut impl StateStore,
-    params: &MarketParams,
-    prices: (u64, u64),
-    (grid, grid_acct): (&Address, &mut Account),
-    slot: u64,
-    owner: Address,
-) -> Option<MeteredSettlement> {
+fn settle_one(store: &mut impl StateStore, ctx: &RuleCtx<'_>, grid_acct: &mut Account, owner: Address, bid: BidRecord) -> Option<MeteredSettlement> {
     let hh = state::household(store, &owner).ok()??;
-    let allocated = metering::allocation(store, slot, &owner).ok()?.unwrap_or(0);
-    let soc_start = metering::soc_start(store, slot, &owner).ok()?;
+    let q = i64::try_from(bid.quantity_wh).unwrap_or(i64::MAX);
+    let allocated = if bid.side == Side::Sell { q } else { -q };
+    let soc_start = metering::soc_start(store, ctx.slot, &owner).ok()?;
     let debt_before = metering::debt(store, &owner).ok()?;
     let battery_max = hh.spec.battery_wh.min(MAX_METER_WH);
     let charge = soc_start.map_or(0, |start| battery_max.saturating_sub(start));
     // Both are at most MAX_METER_WH, far inside i64.
-    let load = i64::try_from(load_limit_wh(&hh.spec, params)).unwrap_or(i64::MAX);
+    let load = i64::try_from(load_limit_wh(&hh.spec, ctx.params)).unwrap_or(i64::MAX);
     let metered = load.saturating_neg().saturating_sub(i64::try_from(charge).unwrap_or(i64::MAX));
-    let imb: Imbalance = metering::imbalance(allocated, metered, prices);
+    let imb = metering::imbalance(allocated, metered, ctx.prices);
     let acct_key = keys::account(&owner);
     let mut acct = read_account(store, &acct_key);
-    let same = owner == *grid;
+    let same = owner == *ctx.grid;
     let moved = metering::move_tokens(&mut acct, grid_acct, &imb, debt_before, same);
     if !same {
         store.put(&acct_key, codec::encode_account(&acct));
@@ -168,7 +223,7 @@ fn settle_one(
         Some(None) => store.delete(&keys::meter_debt(&owner)),
         None => {}
     }
-    let record = metering::record(owner, slot, MeteredSource::Rule, (allocated, metered), &imb, &moved, None);
-    store.put(&keys::metered(slot, &owner), metering::encode_record(&record));
+    let record = metering::record(owner, ctx.slot, MeteredSource::Rule, (allocated, metered), &imb, &moved, None);
+    store.put(&keys::metered(ctx.slot, &owner), metering::encode_record(&record));
     Some(record)
 }
