@@ -129,7 +129,7 @@ const MAX_BLOCK_TXS: u32 = 20_000;
 
 /// Slot 2 cleared with `n` bids and slot 3 cleared empty, under a one-slot window; returns the
 /// store and the block for slot 4: min(n, 20,000) reports for slot 2, whose clearing closes
-/// slot 2's window.
+/// slot 2's window (under worst-plausible, its first 100,000 households).
 fn metered_block(n: u32, rule: MissingReading) -> (MemStore, Vec<Tx>) {
     let metering = MeteringParams { metering_window_slots: 1, missing_reading: rule, ..MeteringParams::default() };
     let mut store = store_with_bids_under(n, false, MarketParams { metering: Some(metering), ..MarketParams::default() });
@@ -158,7 +158,9 @@ fn bench_metered(c: &mut Criterion) {
             g.bench_with_input(BenchmarkId::new(name, n), &store, |b, store| {
                 b.iter_batched(|| store.clone(), |mut s| {
                     let outcome = execute_block(&mut s, &ctx, &reports);
-                    assert!(outcome.window_closed.is_some() && outcome.tx_results.iter().all(Result::is_ok));
+                    // A worst-plausible close of more than 100,000 households continues in later blocks.
+                    assert!(outcome.window_closed.is_some() || !outcome.metered.is_empty());
+                    assert!(outcome.tx_results.iter().all(Result::is_ok));
                     (s, outcome)
                 }, BatchSize::LargeInput)
             });

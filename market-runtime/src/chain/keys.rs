@@ -20,7 +20,7 @@
 //! | `pend/<addr>` | u64 LE: the last cleared slot when this household's pending registration was made |
 //! | `meta/pending` | u64 LE: how many `pend/` entries there are (absent: 0) |
 //! | `mrep/<slot BE>/<addr>` | a metered settlement of the household for the slot (`metering::encode_record`), from its report or the no-reading rule |
-//! | `mwin/<slot BE>` | an open metering window: the slot's bidders, and how many of them reported (2 x u64 LE) |
+//! | `mwin/<slot BE>` | an open metering window: the slot's bidders, and how many of them reported (2 x u64 LE); once a `worst-plausible` close has started, also the households settled by the rule so far (u64 LE) and the last address visited (32 bytes) |
 //! | `mclose/<slot BE>` | a closed metering window: rule (1 byte), bidders, reported, settled by the rule (3 x u64 LE) |
 //! | `mdebt/<addr>` | u64 LE: shortfall charges the household's balance could not cover (absent: none) |
 //!
