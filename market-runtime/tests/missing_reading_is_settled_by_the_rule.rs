@@ -36,7 +36,7 @@ fn as_allocated_moves_nothing_and_counts_the_silent() {
     assert_eq!(close, WindowClose { slot: 1, rule: MissingReading::AsAllocated, bidders: 3, reported: 1, by_rule: 2 });
     assert!(out.metered.is_empty());
     assert_eq!([0, 1, 2].map(|i| balance(&store, &household_addr(i))), before);
-    assert!(store.get(&chain::keys::meter_window_closed(1)).is_some(), "the close is recorded in state");
+    assert_eq!(window_close(&store, 1), Ok(Some(close)), "the close is recorded in state");
     assert!(store.get(&chain::keys::meter_window(1)).is_none());
 }
 
@@ -53,6 +53,11 @@ fn worst_plausible_settles_the_silent_at_the_most_load_their_registration_allows
     assert_eq!(balance(&store, &household_addr(1)), before[1] - 15_500_000);
     assert_eq!(balance(&store, &household_addr(2)), before[2] - 18_500_000);
     assert_eq!(balance(&store, &household_addr(0)), before[0], "the reporter is not settled again");
+    // State holds all three, in address order, for RPC.
+    let stored = metered_settlements(&store, 1).expect("records decode");
+    let sources: Vec<_> = stored.iter().map(|m| (m.household, m.source)).collect();
+    assert_eq!(sources, [(household_addr(0), MeteredSource::Reported), (household_addr(1), MeteredSource::Rule), (household_addr(2), MeteredSource::Rule)]);
+    assert_eq!(metered_settlement(&store, 1, &household_addr(2)), Ok(Some(seller.clone())));
     // The least favourable report household 2 could have sent costs no more than silence.
     let worst_report = chain::metering::imbalance(1_000, 0 - 17_500, (1_000_000, 400_000));
     assert!(worst_report.amount <= seller.charged);

@@ -138,6 +138,18 @@ pub fn encode_close(c: &WindowClose) -> Vec<u8> {
     out
 }
 
+pub fn decode_close(slot: u64, raw: &[u8]) -> Option<WindowClose> {
+    let (&rule, rest) = raw.split_first()?;
+    let rule = match rule {
+        0 => MissingReading::AsAllocated,
+        1 => MissingReading::WorstPlausible,
+        _ => return None,
+    };
+    let word = |i: usize| rest.get(i * 8..i * 8 + 8).and_then(codec::decode_u64);
+    (rest.len() == 24).then_some(())?;
+    Some(WindowClose { slot, rule, bidders: word(0)?, reported: word(1)?, by_rule: word(2)? })
+}
+
 /// What the rule needs besides the store.
 struct RuleCtx<'a> {
     params: &'a MarketParams,

@@ -59,7 +59,7 @@ pub use error::{GenesisError, TxError};
 pub use genesis::init_genesis;
 pub use outcome::{BlockContext, BlockOutcome, MeteredSettlement, MeteredSource, Minted, Settlement, SlotClearing, WindowClose};
 pub use params::{AppGenesis, GenesisBalance, GenesisHousehold, GenesisValidator, MarketParams, Mechanism, MeteringParams, MissingReading};
-pub use query::{account, allowed_node_keys, household, households, meter_reading, signing_validators, slot_clearing, validators};
+pub use query::{account, allowed_node_keys, household, households, meter_reading, metered_settlement, metered_settlements, signing_validators, slot_clearing, validators, window_close};
 pub use ratio::Ratio;
 pub use store::{MemStore, StateStore};
 pub use tx::{check_tx, check_tx_admission};
