@@ -55,6 +55,7 @@ fn txs() -> Vec<Vec<u8>> {
             &vote(3, VoteType::Prevote, 4, 0, Some(&[2; 32])),
         )
         .expect("corpus evidence encodes"),
+        tx(&home, 4, TxBody::MeterReport { slot: 7, reading: meter }),
     ]
 }
 

@@ -178,14 +178,12 @@ fn body_to_wire(body: &TxBody) -> Body {
                 Side::Sell => wire::Side::Sell,
             } as i32,
             quantity_wh: *quantity_wh,
-            meter: meter.map(|m| wire::MeterReading {
-                generation_wh: m.generation_wh,
-                load_wh: m.load_wh,
-                battery_soc_wh: m.battery_soc_wh,
-                battery_capacity_wh: m.battery_capacity_wh,
-            }),
+            meter: meter.as_ref().map(reading_to_wire),
             limit_price: *limit_price,
         }),
+        TxBody::MeterReport { slot, reading } => {
+            Body::MeterReport(wire::MeterReport { slot: *slot, reading: Some(reading_to_wire(reading)) })
+        }
         TxBody::Transfer { to, amount } => Body::Transfer(wire::Transfer { to: to.to_vec(), amount: *amount }),
         TxBody::ValidatorUpdate { validator, power, node_key } => Body::ValidatorUpdate(wire::ValidatorUpdate {
             validator: validator.to_vec(),
@@ -239,12 +237,7 @@ fn body_from_wire(body: Body, chain_id: &str) -> Result<TxBody, WireError> {
             };
             // Range checks are the runtime's (`market_runtime::chain::meter`), so that a
             // rejected reading gets a typed error naming the field, like every other bid check.
-            let meter = bid.meter.map(|m| MeterReading {
-                generation_wh: m.generation_wh,
-                load_wh: m.load_wh,
-                battery_soc_wh: m.battery_soc_wh,
-                battery_capacity_wh: m.battery_capacity_wh,
-            });
+            let meter = bid.meter.map(reading_from_wire);
             // The price's range is the runtime's too (`LimitPriceOutOfRange` names the bounds).
             TxBody::Bid { slot: bid.slot, side, quantity_wh: bid.quantity_wh, meter, limit_price: bid.limit_price }
         }
@@ -258,7 +251,31 @@ fn body_from_wire(body: Body, chain_id: &str) -> Result<TxBody, WireError> {
             let (validator, height, round) = check_evidence(&evidence, chain_id)?;
             TxBody::Evidence { validator, height, round }
         }
+        Body::MeterReport(report) => {
+            // A report without a reading says nothing; its values' ranges are the runtime's,
+            // as for a bid's reading.
+            let reading = report.reading.ok_or_else(|| WireError::field("meter report", "reading", "is missing"))?;
+            TxBody::MeterReport { slot: report.slot, reading: reading_from_wire(reading) }
+        }
     })
+}
+
+fn reading_to_wire(m: &MeterReading) -> wire::MeterReading {
+    wire::MeterReading {
+        generation_wh: m.generation_wh,
+        load_wh: m.load_wh,
+        battery_soc_wh: m.battery_soc_wh,
+        battery_capacity_wh: m.battery_capacity_wh,
+    }
+}
+
+fn reading_from_wire(m: wire::MeterReading) -> MeterReading {
+    MeterReading {
+        generation_wh: m.generation_wh,
+        load_wh: m.load_wh,
+        battery_soc_wh: m.battery_soc_wh,
+        battery_capacity_wh: m.battery_capacity_wh,
+    }
 }
 
 /// An optional 32-byte key field: empty is none, anything else must be exactly 32 bytes.

@@ -49,6 +49,10 @@ fn body() -> impl Strategy<Value = TxBody> {
             }
         ),
         (address(), any::<u64>()).prop_map(|(to, amount)| TxBody::Transfer { to, amount }),
+        (any::<u64>(), any::<[u64; 4]>()).prop_map(|(slot, [generation_wh, load_wh, battery_soc_wh, battery_capacity_wh])| TxBody::MeterReport {
+            slot,
+            reading: MeterReading { generation_wh, load_wh, battery_soc_wh, battery_capacity_wh },
+        }),
         (address(), any::<u64>(), proptest::option::of(address()))
             .prop_map(|(validator, power, node_key)| TxBody::ValidatorUpdate { validator, power, node_key }),
     ]

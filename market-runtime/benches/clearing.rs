@@ -3,6 +3,9 @@
 //! SDR with bids without prices (the figures docs/market.md has tracked since the start) and
 //! under the two auctions with 70 % of the bids priced, and under SDR on a two-lot topology
 //! whose feeder export, transformer import and losses all bind.
+//! under the two auctions with 70 % of the bids priced. Metered settlement: the block that
+//! carries a block's worth of meter reports for a cleared slot and closes that slot's window
+//! over all its households, under each no-reading rule.
 
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion};
 use market_runtime::chain::settlement::{settle, BidLine};
@@ -59,14 +62,14 @@ fn lot_of(i: usize, bid: &BidLine) -> &'static str {
 
 /// A store with `n` approved households that have each bid for slot 2.
 fn store_with_bids(n: u32, priced: bool) -> MemStore {
-    store_on(n, priced, None)
+    store_with_bids_under(n, priced, MarketParams::default())
 }
 
-/// The same, under `topology` (households on `lot_of`).
-fn store_on(n: u32, priced: bool, topology: Option<Topology>) -> MemStore {
+/// The same under `params` (under a topology, households on `lot_of`).
+fn store_with_bids_under(n: u32, priced: bool, params: MarketParams) -> MemStore {
     let spec = HouseholdSpec { pv_capacity_w: 5_000, battery_wh: 0, battery_w: 0, import_limit_w: 10_000, kind: HouseholdKind::Villa, lot: String::new(), node_key: None };
     let bids = random_bids(n, priced);
-    let on_lots = topology.is_some();
+    let on_lots = params.topology.is_some();
     let lot = |i: usize| if on_lots { lot_of(i, &bids[i]).to_string() } else { String::new() };
     let grid = [0xEE; 32];
     let mut balances: Vec<GenesisBalance> = (0..n).map(|i| GenesisBalance { address: addr(i), amount: 1_000_000_000 }).collect();
@@ -74,7 +77,7 @@ fn store_on(n: u32, priced: bool, topology: Option<Topology>) -> MemStore {
     let genesis = AppGenesis {
         administrator: [0xAA; 32],
         grid_account: grid,
-        params: MarketParams { topology, ..MarketParams::default() },
+        params,
         balances,
         households: (0..n).map(|i| GenesisHousehold { address: addr(i), spec: HouseholdSpec { lot: lot(i as usize), ..spec.clone() } }).collect(),
         validators: vec![GenesisValidator { address: [0x77; 32], power: 1 }],
@@ -146,7 +149,7 @@ fn bench_execute(c: &mut Criterion) {
         for mechanism in AUCTIONS {
             run("execute_block_auction", BenchmarkId::new(mechanism.name(), n), &with_mechanism(&priced, mechanism));
         }
-        let store = store_on(n, false, Some(two_lots(n)));
+        let store = store_with_bids_under(n, false, MarketParams { topology: Some(two_lots(n)), ..MarketParams::default() });
         assert!(binds_all(&store, &ctx), "the two-lot limits bind at {n}");
         run("execute_block_two_lots", BenchmarkId::from_parameter(n), &store);
     }
@@ -158,5 +161,50 @@ fn binds_all(store: &MemStore, ctx: &BlockContext) -> bool {
     flows.is_some_and(|f| f.feeders[0].bound.export && f.transformer_bound.import && f.loss_wh > 0)
 }
 
-criterion_group!(benches, bench_settle, bench_execute);
+/// The ledger's `MAX_BLOCK_TXS`: no block carries more reports than this.
+const MAX_BLOCK_TXS: u32 = 20_000;
+
+/// Slot 2 cleared with `n` bids and slot 3 cleared empty, under a one-slot window; returns the
+/// store and the block for slot 4: min(n, 20,000) reports for slot 2, whose clearing closes
+/// slot 2's window (under worst-plausible, its first 100,000 households).
+fn metered_block(n: u32, rule: MissingReading) -> (MemStore, Vec<Tx>) {
+    let metering = MeteringParams { metering_window_slots: 1, missing_reading: rule, ..MeteringParams::default() };
+    let mut store = store_with_bids_under(n, false, MarketParams { metering: Some(metering), ..MarketParams::default() });
+    for slot in [2, 3] {
+        let ctx = BlockContext { height: slot, slot, proposer: [0x77; 32], signers: vec![[0x77; 32]] };
+        execute_block(&mut store, &ctx, &[]);
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(u64::from(n) + 1);
+    let reports = (0..n.min(MAX_BLOCK_TXS))
+        .map(|i| {
+            let reading = MeterReading { generation_wh: rng.gen_range(0..=5_000), load_wh: rng.gen_range(0..=10_000), battery_soc_wh: 0, battery_capacity_wh: 0 };
+            Tx { sender: addr(i), nonce: 1, body: TxBody::MeterReport { slot: 2, reading } }
+        })
+        .collect();
+    (store, reports)
+}
+
+fn bench_metered(c: &mut Criterion) {
+    let ctx = BlockContext { height: 4, slot: 4, proposer: [0x77; 32], signers: vec![[0x77; 32]] };
+    let mut g = c.benchmark_group("execute_block_meter_reports");
+    g.sample_size(10);
+    for n in SIZES {
+        for rule in [MissingReading::AsAllocated, MissingReading::WorstPlausible] {
+            let (store, reports) = metered_block(n, rule);
+            let name = format!("{rule:?}");
+            g.bench_with_input(BenchmarkId::new(name, n), &store, |b, store| {
+                b.iter_batched(|| store.clone(), |mut s| {
+                    let outcome = execute_block(&mut s, &ctx, &reports);
+                    // A worst-plausible close of more than 100,000 households continues in later blocks.
+                    assert!(outcome.window_closed.is_some() || !outcome.metered.is_empty());
+                    assert!(outcome.tx_results.iter().all(Result::is_ok));
+                    (s, outcome)
+                }, BatchSize::LargeInput)
+            });
+        }
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench_settle, bench_execute, bench_metered);
 criterion_main!(benches);

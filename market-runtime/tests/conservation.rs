@@ -1,6 +1,7 @@
 //! No micro-token is created or lost except by the mint, over random slots of 1 to 10,000
 //! households with random limit prices (or none), for every mechanism, in one pool or under a
-//! random grid topology (limits that bind or not, losses).
+//! random grid topology (limits that bind or not, losses); and through metered settlement, with
+//! random readings, balances too small to pay, and both no-reading rules.
 
 mod common;
 
@@ -112,6 +113,76 @@ proptest! {
         }
         let grid_out: u64 = bids.iter().filter(|b| b.side == Side::Sell).map(|b| reservation(Side::Sell, b.quantity_wh, &params)).sum();
         prop_assert!(s.grid_paid <= grid_out);
+    }
+}
+
+/// (sell, quantity Wh, balance, reading: Some(generation, load, soc)).
+type MeteredLine = (bool, u64, u64, Option<(u64, u64, u64)>);
+
+fn metered_lines(max: usize) -> impl Strategy<Value = Vec<MeteredLine>> {
+    let reading = prop::option::of((0u64..=5_000, 0u64..=17_500, 0u64..=5_000));
+    prop::collection::vec((any::<bool>(), 1u64..=7_500, 0u64..=20_000_000, reading), 1..=max)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+    /// Slot 1 clears; its households report (or not) in slot 2's block, some with balances
+    /// that cannot pay their shortfall; slot 3's clearing closes the window under the rule.
+    /// Every block conserves tokens except the mint, no reservation is ever uncovered, and
+    /// what the grid account gained is what households paid, less what it paid them.
+    #[test]
+    fn metered_settlement_conserves_tokens(
+        lines in metered_lines(2_000),
+        worst in any::<bool>(),
+        shortfall_extra in 0u64..=500_000,
+    ) {
+        let rule = if worst { MissingReading::WorstPlausible } else { MissingReading::AsAllocated };
+        let metering = MeteringParams {
+            metering_window_slots: 1,
+            shortfall_price: Some(1_000_000 + shortfall_extra),
+            missing_reading: rule,
+            ..MeteringParams::default()
+        };
+        let mut g = metered_genesis(lines.len() as u32, 0, metering);
+        for (b, line) in g.balances.iter_mut().zip(&lines) {
+            b.amount = line.2;
+        }
+        let mut store = store_with(&g);
+        let bids: Vec<Tx> = lines.iter().enumerate().map(|(i, &(sell, q, ..))| bid(household_addr(i as u32), 0, 1, side(sell), q)).collect();
+        let reports: Vec<Tx> = lines
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &(.., r))| {
+                let (generation_wh, load_wh, soc) = r?;
+                let reading = MeterReading { generation_wh, load_wh, battery_soc_wh: soc, battery_capacity_wh: 5_000 };
+                Some(report(household_addr(i as u32), 1, 1, reading))
+            })
+            .collect();
+        let mut accepted = [0u64; 4];
+        for (slot, txs) in [(1, bids), (2, reports), (3, Vec::new())] {
+            let before = total_balance(&store);
+            let grid_before = balance(&store, &GRID);
+            let out = execute_block(&mut store, &ctx(slot, slot), &txs);
+            prop_assert_eq!(total_balance(&store), before + out.minted.total() as u128);
+            let into_grid: i128 = out.metered.iter().map(|m| i128::from(m.charged) + i128::from(m.debt_collected) - i128::from(m.credited)).sum();
+            let c = out.clearing.as_ref().expect("every block here clears its slot");
+            let grid_flow = i128::from(c.grid_received) - i128::from(c.grid_paid);
+            prop_assert_eq!(i128::from(balance(&store, &GRID)) - i128::from(grid_before), into_grid + grid_flow);
+            for (k, v) in store.iter().filter(|(k, _)| k.starts_with(b"acct/")) {
+                let acct = chain::codec::decode_account(v).expect("accounts decode");
+                prop_assert!(acct.reserved <= acct.balance, "{:?} uncovered", k);
+            }
+            accepted[slot as usize] = out.tx_results.iter().filter(|r| r.is_ok()).count() as u64;
+            if slot == 2 {
+                prop_assert_eq!(out.metered.len() as u64, accepted[2]);
+            }
+            if slot == 3 {
+                // Only households whose bid was accepted could report (the others' nonce is 0).
+                let closed = out.window_closed.map(|w| (w.bidders, w.reported));
+                prop_assert_eq!(closed, (accepted[1] > 0).then_some((accepted[1], accepted[2])));
+            }
+        }
     }
 }
 

@@ -28,6 +28,7 @@ pub fn tx_body(body: &TxBody) -> Value {
         TxBody::Transfer { to, amount } => json!({ "to": hex32(to), "amount": amount }),
         TxBody::ValidatorUpdate { validator, power, .. } => json!({ "validator": hex32(validator), "power": power }),
         TxBody::Evidence { validator, height, round } => json!({ "validator": hex32(validator), "height": height, "round": round }),
+        TxBody::MeterReport { slot, reading } => json!({ "slot": slot, "reading": meter_reading(reading) }),
     }
 }
 

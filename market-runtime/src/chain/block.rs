@@ -2,7 +2,10 @@
 
 use super::codec::{self, BidRecord, SettledPart};
 use super::keys;
-use super::outcome::{BlockContext, BlockOutcome, Minted, Settlement, SlotClearing};
+use super::error::TxError;
+use super::metering;
+use super::metering_close;
+use super::outcome::{BlockContext, BlockOutcome, MeteredSettlement, Minted, Settlement, SlotClearing};
 use super::params::MarketParams;
 use super::settlement::{self, BidLine};
 use super::state;
@@ -26,7 +29,15 @@ pub fn execute_block(store: &mut impl StateStore, ctx: &BlockContext, txs: &[Tx]
         let _ = validators::snapshot_signing_set(store, ctx.height);
     }
     let tx_results = txs.iter().map(|tx| apply_tx(store, tx)).collect();
-    let mut outcome = BlockOutcome { height: ctx.height, tx_results, clearing: None, expired_bids: 0, minted: Minted::default() };
+    let mut outcome = BlockOutcome {
+        height: ctx.height,
+        tx_results,
+        clearing: None,
+        expired_bids: 0,
+        minted: Minted::default(),
+        metered: Vec::new(),
+        window_closed: None,
+    };
     // State written by init_genesis is always present; if it is not, nothing can be cleared or minted.
     let (Ok(params), Ok(grid)) = (state::params(store), state::grid_account(store)) else {
         return outcome;
@@ -39,8 +50,31 @@ pub fn execute_block(store: &mut impl StateStore, ctx: &BlockContext, txs: &[Tx]
         outcome.minted.solar_reward = clearing.settlements.iter().fold(0u64, |sum, s| sum.saturating_add(s.solar_reward));
         outcome.clearing = Some(clearing);
     }
+    if let Some(metering) = &params.metering {
+        outcome.metered = reported(store, txs, &outcome.tx_results);
+        if !already_cleared {
+            if let Some(step) = metering_close::close_due_window(store, &params, metering, &grid, ctx.slot) {
+                outcome.metered.extend(step.settled);
+                outcome.window_closed = step.closed;
+            }
+        }
+    }
     mint_block_reward(store, ctx, &params, &mut outcome.minted);
     outcome
+}
+
+/// The metered settlements the block's accepted meter reports wrote, in block order.
+fn reported(store: &impl StateStore, txs: &[Tx], results: &[Result<(), TxError>]) -> Vec<MeteredSettlement> {
+    txs.iter()
+        .zip(results)
+        .filter_map(|(tx, result)| match (&tx.body, result) {
+            (TxBody::MeterReport { slot, .. }, Ok(())) => {
+                let raw = store.get(&keys::metered(*slot, &tx.sender))?;
+                metering::decode_record(tx.sender, *slot, &raw)
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 fn read_account(store: &impl StateStore, key: &[u8]) -> Account {
@@ -135,6 +169,9 @@ fn clear_slot(store: &mut impl StateStore, slot: u64, params: &MarketParams, gri
     store.put(&keys::slot(slot), codec::encode_clearing(&clearing));
     store.delete(&keys::side_totals(slot));
     store.put(keys::CLEARED, codec::encode_u64(slot));
+    if params.metering.is_some() && !lines.is_empty() {
+        metering_close::open_window(store, slot, lines.len() as u64);
+    }
     clearing
 }
 

@@ -6,7 +6,7 @@
 use super::grid::codec::{decode_flows, decode_topology, encode_flows, encode_topology};
 use super::meter::LatestReading;
 use super::outcome::SlotClearing;
-use super::params::{MarketParams, Mechanism, DEFAULT_MAX_PENDING, DEFAULT_PENDING_TTL_SLOTS};
+use super::params::{MarketParams, Mechanism, MeteringParams, MissingReading, DEFAULT_MAX_PENDING, DEFAULT_PENDING_TTL_SLOTS};
 use super::ratio::Ratio;
 use super::types::{Account, Address, Household, HouseholdKind, HouseholdSpec, HouseholdStatus, MeterReading, Side};
 
@@ -276,6 +276,10 @@ fn mechanism_from(code: u8) -> Option<Mechanism> {
     })
 }
 
+/// Tags of the optional sections after the market parameters' nine values.
+const SECTION_TOPOLOGY: u8 = 1;
+const SECTION_METERING: u8 = 2;
+
 pub fn encode_params(p: &MarketParams) -> Vec<u8> {
     let mut out = Vec::with_capacity(1 + 9 * 8);
     out.push(mechanism_code(p.mechanism));
@@ -292,10 +296,37 @@ pub fn encode_params(p: &MarketParams) -> Vec<u8> {
     ] {
         out.extend_from_slice(&v.to_le_bytes());
     }
+    // Optional sections, each appended only when present and tagged, in tag order: a genesis
+    // with neither keeps the bytes (and the state root) it had before they existed.
     if let Some(t) = &p.topology {
+        out.push(SECTION_TOPOLOGY);
         encode_topology(t, &mut out);
     }
+    // Prices are >= 1, so 0 stands for "absent".
+    if let Some(m) = &p.metering {
+        out.push(SECTION_METERING);
+        for v in [m.metering_window_slots, m.shortfall_price.unwrap_or(0), m.surplus_price.unwrap_or(0)] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out.push(match m.missing_reading {
+            MissingReading::AsAllocated => 0,
+            MissingReading::WorstPlausible => 1,
+        });
+    }
     out
+}
+
+fn decode_metering(r: &mut Reader<'_>) -> Option<MeteringParams> {
+    let metering_window_slots = r.u64()?;
+    let price = |v: u64| (v != 0).then_some(v);
+    let shortfall_price = price(r.u64()?);
+    let surplus_price = price(r.u64()?);
+    let missing_reading = match r.u8()? {
+        0 => MissingReading::AsAllocated,
+        1 => MissingReading::WorstPlausible,
+        _ => return None,
+    };
+    Some(MeteringParams { metering_window_slots, shortfall_price, surplus_price, missing_reading })
 }
 
 pub fn decode_params(bytes: &[u8]) -> Option<MarketParams> {
@@ -315,10 +346,23 @@ pub fn decode_params(bytes: &[u8]) -> Option<MarketParams> {
         max_pending_registrations: if legacy { DEFAULT_MAX_PENDING } else { r.u64()? },
         pending_registration_ttl_slots: if legacy { DEFAULT_PENDING_TTL_SLOTS } else { r.u64()? },
         topology: None,
+        metering: None,
     };
-    // Whatever follows the nine values is a topology, to the last byte.
-    let topology = if r.bytes.is_empty() { None } else { Some(decode_topology(&mut r)?) };
-    let p = MarketParams { topology, ..p };
+    let mut p = p;
+    // Whatever follows the nine values is tagged sections, each at most once, in tag order.
+    let mut last_tag = 0u8;
+    while !r.bytes.is_empty() {
+        let tag = r.u8()?;
+        if tag <= last_tag {
+            return None;
+        }
+        last_tag = tag;
+        match tag {
+            SECTION_TOPOLOGY => p.topology = Some(decode_topology(&mut r)?),
+            SECTION_METERING => p.metering = Some(decode_metering(&mut r)?),
+            _ => return None,
+        }
+    }
     r.end()?;
     Some(p)
 }
@@ -383,3 +427,4 @@ pub fn decode_clearing(bytes: &[u8]) -> Option<SlotClearing> {
     r.end()?;
     Some(c)
 }
+

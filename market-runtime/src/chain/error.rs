@@ -94,6 +94,14 @@ pub enum TxError {
     EvidenceAlreadyHandled { validator: Address, height: u64, round: u32 },
     #[error("lot {lot:?} is not a feeder of the genesis topology")]
     LotNotAFeeder { lot: String },
+    #[error("metering is not enabled in the genesis: meter reports are not accepted")]
+    MeteringDisabled,
+    #[error("slot {slot} is not cleared (last cleared slot {last_cleared:?}): a meter report is for a closed slot")]
+    MeterReportSlotNotCleared { slot: u64, last_cleared: Option<u64> },
+    #[error("the metering window of slot {slot} has closed (last cleared slot {last_cleared}, window {window_slots} slots)")]
+    MeteringWindowClosed { slot: u64, last_cleared: u64, window_slots: u64 },
+    #[error("household {} already sent its meter report for slot {slot}", short(.household))]
+    DuplicateMeterReport { household: Address, slot: u64 },
     #[error("stored value under {key} is corrupt")]
     CorruptState { key: String },
 }
@@ -109,6 +117,14 @@ pub enum GenesisError {
     FeedInAboveRetail { grid_sell_price: u64, grid_buy_price: u64 },
     #[error("slot_ms is 0: a slot must stand for some energy interval")]
     ZeroSlotLength,
+    #[error("metering_window_slots is {value}; it must be in 1..={max}")]
+    MeteringWindowOutOfRange { value: u64, max: u64 },
+    #[error("metering surplus price {surplus_price} is above the shortfall price {shortfall_price}")]
+    SurplusAboveShortfall { surplus_price: u64, shortfall_price: u64 },
+    /// Metering takes a bid as its allocation, but under a topology part of a bid may be
+    /// curtailed or unserved: the two are not reconciled yet, so a genesis may not ask for both.
+    #[error("a genesis may not have both a grid topology and metering yet: metered settlement takes the whole bid as allocated, but a topology may curtail part of it")]
+    MeteringWithTopology,
     #[error("{} appears twice in {list}", short(.address))]
     Duplicate { list: &'static str, address: Address },
     #[error("genesis household {}: {reason}", short(.address))]

@@ -19,6 +19,12 @@
 //! | `evid/<addr>/<height BE>/<round BE>` | empty: evidence already handled |
 //! | `pend/<addr>` | u64 LE: the last cleared slot when this household's pending registration was made |
 //! | `meta/pending` | u64 LE: how many `pend/` entries there are (absent: 0) |
+//! | `mrep/<slot BE>/<addr>` | a metered settlement of the household for the slot (`metering::encode_record`), from its report or the no-reading rule |
+//! | `mwin/<slot BE>` | an open metering window: the slot's bidders, and how many of them reported (2 x u64 LE); once a `worst-plausible` close has started, also the households settled by the rule so far (u64 LE) and the last address visited (32 bytes) |
+//! | `mclose/<slot BE>` | a closed metering window: rule (1 byte), bidders, reported, settled by the rule (3 x u64 LE) |
+//! | `mdebt/<addr>` | u64 LE: shortfall charges the household's balance could not cover (absent: none) |
+//!
+//! The `m*` keys are written only under a genesis with `metering`.
 
 use super::types::Address;
 
@@ -101,6 +107,33 @@ pub fn validator(addr: &Address) -> Vec<u8> {
 
 pub fn evidence(addr: &Address, height: u64, round: u32) -> Vec<u8> {
     join(b"evid/", &[addr, &height.to_be_bytes(), &round.to_be_bytes()])
+}
+
+pub const METER_WINDOW_PREFIX: &[u8] = b"mwin/";
+
+pub fn metered(slot: u64, addr: &Address) -> Vec<u8> {
+    join(b"mrep/", &[&slot.to_be_bytes(), addr])
+}
+
+/// All metered settlements of a slot share this prefix; a scan returns them in address order.
+pub fn slot_metered(slot: u64) -> Vec<u8> {
+    let mut key = join(b"mrep/", &[&slot.to_be_bytes()]);
+    key.push(b'/');
+    key
+}
+
+/// Open windows are few (at most the window's length, plus slots a jump of the chain made due
+/// at once), so scanning the prefix each block is cheap.
+pub fn meter_window(slot: u64) -> Vec<u8> {
+    join(METER_WINDOW_PREFIX, &[&slot.to_be_bytes()])
+}
+
+pub fn meter_window_closed(slot: u64) -> Vec<u8> {
+    join(b"mclose/", &[&slot.to_be_bytes()])
+}
+
+pub fn meter_debt(addr: &Address) -> Vec<u8> {
+    join(b"mdebt/", &[addr])
 }
 
 /// Printable form of a key for error messages.

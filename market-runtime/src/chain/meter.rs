@@ -25,6 +25,13 @@ fn energy_wh(power_w: u128, params: &MarketParams) -> u64 {
     u64::try_from(power_w.saturating_mul(params.slot_ms as u128) / MS_PER_HOUR).unwrap_or(u64::MAX)
 }
 
+/// The most load a reading of this household may show over one slot: what its PV, battery
+/// and grid connection could supply, and at most `MAX_METER_WH`.
+pub fn load_limit_wh(spec: &HouseholdSpec, params: &MarketParams) -> u64 {
+    let supply_w = spec.pv_capacity_w as u128 + spec.battery_w as u128 + spec.import_limit_w as u128;
+    energy_wh(supply_w, params).min(MAX_METER_WH)
+}
+
 /// Checks `reading` against `MAX_METER_WH`, its own battery bounds and what the household's
 /// registered PV capacity, battery and connection could deliver over one slot (eqs. 2-5).
 pub fn check_reading(reading: &MeterReading, spec: &HouseholdSpec, params: &MarketParams) -> Result<(), TxError> {

@@ -27,6 +27,10 @@
 //! bid is first cut to the part its lot can deliver or receive, and the mechanism prices those
 //! parts by the same rule; the cut part is curtailed, lost between lots or unserved, and unpaid.
 //!
+//! Under a genesis with `metering`, a household's reading for a cleared slot settles its
+//! deviation from its bid with the grid account at the imbalance prices (`metering`,
+//! `metering_close`), floor-rounded, tokens moving only between the two.
+//!
 //! Nothing is created or lost except by the mint (block reward, solar reward).
 
 pub mod apportion;
@@ -41,6 +45,8 @@ pub mod grid;
 pub mod hex_addr;
 pub mod keys;
 pub mod meter;
+pub mod metering;
+pub mod metering_close;
 pub mod outcome;
 pub mod params;
 pub mod query;
@@ -57,9 +63,9 @@ pub use block::execute_block;
 pub use error::{GenesisError, TxError};
 pub use genesis::init_genesis;
 pub use grid::{Feeder, GridFlows, Topology, Transformer};
-pub use outcome::{BlockContext, BlockOutcome, Minted, Settlement, SlotClearing};
-pub use params::{AppGenesis, GenesisBalance, GenesisHousehold, GenesisValidator, MarketParams, Mechanism};
-pub use query::{account, allowed_node_keys, household, households, meter_reading, signing_validators, slot_clearing, validators};
+pub use outcome::{BlockContext, BlockOutcome, MeteredSettlement, MeteredSource, Minted, Settlement, SlotClearing, WindowClose};
+pub use params::{AppGenesis, GenesisBalance, GenesisHousehold, GenesisValidator, MarketParams, Mechanism, MeteringParams, MissingReading};
+pub use query::{account, allowed_node_keys, household, households, meter_reading, metered_settlement, metered_settlements, signing_validators, slot_clearing, validators, window_close};
 pub use ratio::Ratio;
 pub use store::{MemStore, StateStore};
 pub use tx::{check_tx, check_tx_admission};

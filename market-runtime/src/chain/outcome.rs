@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::TxError;
 use super::grid::GridFlows;
-use super::params::Mechanism;
+use super::params::{Mechanism, MissingReading};
 use super::ratio::Ratio;
 use super::types::{Address, Side};
 
@@ -89,6 +89,63 @@ impl Minted {
     }
 }
 
+/// Where a metered settlement's reading came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeteredSource {
+    /// The household's `MeterReport`.
+    Reported,
+    /// The no-reading rule, when the slot's window closed (`MissingReading`).
+    Rule,
+}
+
+/// What one metered settlement did (`chain::metering`). Energy in Wh, money in micro-tokens.
+/// Signed energies are positive for export (sold, delivered) and negative for import.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeteredSettlement {
+    pub household: Address,
+    pub slot: u64,
+    pub source: MeteredSource,
+    /// The slot's bid: +quantity for a sell, -quantity for a buy, 0 without a bid.
+    pub allocated_wh: i64,
+    /// Metered net export: generation - load - battery charge (see `metering::metered_wh`).
+    pub metered_wh: i64,
+    /// allocated - metered, when positive: bought from the grid account.
+    pub shortfall_wh: u64,
+    /// metered - allocated, when positive: sold to the grid account.
+    pub surplus_wh: u64,
+    /// The imbalance price applied (micro-tokens per kWh); 0 when there is no deviation.
+    pub price: u64,
+    /// Paid by the household to the grid account for the shortfall.
+    pub charged: u64,
+    /// Paid by the grid account to the household for the surplus.
+    pub credited: u64,
+    /// The part of the shortfall charge the household's available balance could not cover,
+    /// added to its debt (`mdebt/<addr>`).
+    pub debt_added: u64,
+    /// Earlier debt this settlement collected, paid to the grid account.
+    pub debt_collected: u64,
+    /// The part of the surplus credit the grid account's available balance could not pay.
+    pub credit_unpaid: u64,
+    /// The reading's end-of-slot battery charge (Wh); `None` when settled by the rule. The next
+    /// slot's battery change starts from it.
+    pub battery_soc_wh: Option<u64>,
+}
+
+/// A slot's metering window that this block closed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WindowClose {
+    pub slot: u64,
+    pub rule: MissingReading,
+    /// Households with a bid in the slot.
+    pub bidders: u64,
+    /// Of them, those that sent a reading within the window.
+    pub reported: u64,
+    /// Of them, those settled by the rule (the others' settlements are in
+    /// `BlockOutcome::metered`, source `rule`, when the rule moved anything).
+    pub by_rule: u64,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BlockOutcome {
     pub height: u64,
@@ -99,4 +156,10 @@ pub struct BlockOutcome {
     /// Bids for earlier slots the chain skipped, released and deleted by this block.
     pub expired_bids: u64,
     pub minted: Minted,
+    /// Metered settlements of this block: its meter reports in block order, then those of the
+    /// no-reading rule in address order. Absent from JSON when empty, as before metering.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub metered: Vec<MeteredSettlement>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_closed: Option<WindowClose>,
 }

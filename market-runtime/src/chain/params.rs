@@ -114,6 +114,94 @@ pub struct MarketParams {
     /// (`chain::grid`). Absent: one pool with no limits and no losses, as before topologies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topology: Option<Topology>,
+    /// Metered settlement of bid-versus-meter deviations (`chain::metering`). Absent: no
+    /// meter reports are accepted, and the stored parameters keep the bytes they had before
+    /// metering existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metering: Option<MeteringParams>,
+}
+
+/// Longest metering window a genesis may set, in slots: a window is the open-window list's
+/// length, scanned once per block, so it must stay small.
+pub const MAX_METERING_WINDOW_SLOTS: u64 = 10_000;
+/// A day of one-hour slots: long enough for a meter that was offline for a while to catch up.
+pub const DEFAULT_METERING_WINDOW_SLOTS: u64 = 24;
+
+/// How a household that sent no reading within the window is settled (`chain::metering_close`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MissingReading {
+    /// As having delivered exactly its allocation: no deviation, nothing moves. A lost reading
+    /// (a meter or link failure) does not bill a home for energy it most likely delivered.
+    #[default]
+    AsAllocated,
+    /// As having read the least favourable reading its registration allows (no PV, the most
+    /// load its PV, battery and import power can supply, battery unchanged): staying silent
+    /// never settles better than any reading the household could send.
+    WorstPlausible,
+}
+
+/// Genesis parameters of metered settlement. Prices are micro-tokens per kWh.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeteringParams {
+    /// How many slots after a slot is cleared its readings are still accepted: a report for
+    /// slot `s` is accepted while the last cleared slot is at most `s + metering_window_slots`.
+    #[serde(default = "default_metering_window")]
+    pub metering_window_slots: u64,
+    /// What a shortfall (delivered less than sold, consumed more than bought) is bought at;
+    /// absent: Lb, the grid's retail price.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shortfall_price: Option<u64>,
+    /// What a surplus (delivered more than sold, consumed less than bought) is sold at;
+    /// absent: Ls, the grid's feed-in price.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub surplus_price: Option<u64>,
+    #[serde(default)]
+    pub missing_reading: MissingReading,
+}
+
+fn default_metering_window() -> u64 {
+    DEFAULT_METERING_WINDOW_SLOTS
+}
+
+impl Default for MeteringParams {
+    fn default() -> Self {
+        Self {
+            metering_window_slots: DEFAULT_METERING_WINDOW_SLOTS,
+            shortfall_price: None,
+            surplus_price: None,
+            missing_reading: MissingReading::AsAllocated,
+        }
+    }
+}
+
+impl MeteringParams {
+    /// The imbalance prices in force: (shortfall, surplus), the grid's prices by default.
+    pub fn prices(&self, params: &MarketParams) -> (u64, u64) {
+        (
+            self.shortfall_price.unwrap_or(params.grid_buy_price),
+            self.surplus_price.unwrap_or(params.grid_sell_price),
+        )
+    }
+
+    fn check(&self, params: &MarketParams) -> Result<(), GenesisError> {
+        let window = self.metering_window_slots;
+        if window == 0 || window > MAX_METERING_WINDOW_SLOTS {
+            return Err(GenesisError::MeteringWindowOutOfRange { value: window, max: MAX_METERING_WINDOW_SLOTS });
+        }
+        let (shortfall, surplus) = self.prices(params);
+        for (name, value) in [("shortfall_price", shortfall), ("surplus_price", surplus)] {
+            if value == 0 || value > MAX_PRICE {
+                return Err(GenesisError::PriceOutOfRange { name, value, max: MAX_PRICE });
+            }
+        }
+        // A surplus paid above the shortfall price would pay a home to over-report one slot and
+        // under-report the next.
+        if surplus > shortfall {
+            return Err(GenesisError::SurplusAboveShortfall { surplus_price: surplus, shortfall_price: shortfall });
+        }
+        Ok(())
+    }
 }
 
 /// Room for a whole 623-home community registering at once, with margin.
@@ -149,8 +237,14 @@ impl MarketParams {
         }
         if let Some(topology) = &self.topology {
             topology.check()?;
+            if self.metering.is_some() {
+                return Err(GenesisError::MeteringWithTopology);
+            }
         }
-        Ok(())
+        match &self.metering {
+            Some(metering) => metering.check(self),
+            None => Ok(()),
+        }
     }
 }
 
@@ -169,6 +263,7 @@ impl Default for MarketParams {
             max_pending_registrations: DEFAULT_MAX_PENDING,
             pending_registration_ttl_slots: DEFAULT_PENDING_TTL_SLOTS,
             topology: None,
+            metering: None,
         }
     }
 }

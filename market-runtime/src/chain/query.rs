@@ -4,7 +4,9 @@ use super::codec;
 use super::error::TxError;
 use super::keys;
 use super::meter::LatestReading;
-use super::outcome::{Settlement, SlotClearing};
+use super::metering;
+use super::metering_close;
+use super::outcome::{MeteredSettlement, Settlement, SlotClearing, WindowClose};
 use super::state;
 use super::store::StateStore;
 use super::types::{Account, Address, Household, HouseholdStatus};
@@ -102,4 +104,35 @@ pub fn market_open(store: &impl StateStore) -> bool {
 /// The genesis market parameters.
 pub fn market_params(store: &impl StateStore) -> Result<super::params::MarketParams, TxError> {
     state::params(store)
+}
+
+/// The household's metered settlement for `slot` (from its report or the no-reading rule).
+pub fn metered_settlement(store: &impl StateStore, slot: u64, addr: &Address) -> Result<Option<MeteredSettlement>, TxError> {
+    let key = keys::metered(slot, addr);
+    match store.get(&key) {
+        None => Ok(None),
+        Some(raw) => metering::decode_record(*addr, slot, &raw).map(Some).ok_or_else(|| TxError::CorruptState { key: keys::display(&key) }),
+    }
+}
+
+/// Every metered settlement of `slot`, in ascending household address order.
+pub fn metered_settlements(store: &impl StateStore, slot: u64) -> Result<Vec<MeteredSettlement>, TxError> {
+    store
+        .scan_prefix(&keys::slot_metered(slot))
+        .into_iter()
+        .map(|(k, v)| {
+            keys::trailing_address(&k)
+                .and_then(|addr| metering::decode_record(addr, slot, &v))
+                .ok_or_else(|| TxError::CorruptState { key: keys::display(&k) })
+        })
+        .collect()
+}
+
+/// How the metering window of `slot` closed, once it has.
+pub fn window_close(store: &impl StateStore, slot: u64) -> Result<Option<WindowClose>, TxError> {
+    let key = keys::meter_window_closed(slot);
+    match store.get(&key) {
+        None => Ok(None),
+        Some(raw) => metering_close::decode_close(slot, &raw).map(Some).ok_or_else(|| TxError::CorruptState { key: keys::display(&key) }),
+    }
 }

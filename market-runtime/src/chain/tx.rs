@@ -1,11 +1,12 @@
 //! Transaction admission and application: registry, market open/close, bids, transfers,
-//! validator updates and evidence. `check_tx`, `check_tx_admission` and execution share
+//! validator updates, evidence and meter reports (`metering`). `check_tx`, `check_tx_admission` and execution share
 //! `plan`, so the mempool admits exactly what a block would accept against the same state.
 
 use super::codec::{self, BidRecord};
 use super::error::TxError;
 use super::keys;
 use super::meter::{check_reading, LatestReading};
+use super::metering;
 use super::params::{MarketParams, MAX_REASON_LEN, MAX_SIDE_WH};
 use super::registration;
 use super::state::{self, Plan};
@@ -97,6 +98,10 @@ fn plan(store: &impl StateStore, tx: &Tx, rule: NonceRule) -> Result<Plan, TxErr
         }
         TxBody::Evidence { validator, height, round } => {
             validators::plan_evidence(store, &mut plan, &tx.sender, validator, *height, *round)?
+        }
+        TxBody::MeterReport { slot, reading } => {
+            metering::plan_report(store, &mut plan, tx.sender, *slot, reading)?;
+            record_reading(store, &mut plan, tx.sender, *slot, reading)?
         }
     }
     Ok(plan)

@@ -47,6 +47,10 @@ pub enum TxBody {
     },
     /// A double-signing report, already verified by consensus; see `chain::validators` for the slash.
     Evidence { validator: Address, height: u64, round: u32 },
+    /// The household's meter reading for a slot already cleared, signed by its key (its meter
+    /// key): the deviation between what it was allocated and what it metered is settled at
+    /// the imbalance prices (`chain::metering`). Accepted only under a genesis with `metering`.
+    MeterReport { slot: u64, reading: MeterReading },
 }
 
 impl TxBody {
@@ -62,6 +66,7 @@ impl TxBody {
             TxBody::Transfer { .. } => "transfer",
             TxBody::ValidatorUpdate { .. } => "validator_update",
             TxBody::Evidence { .. } => "evidence",
+            TxBody::MeterReport { .. } => "meter_report",
         }
     }
 }

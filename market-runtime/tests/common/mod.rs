@@ -124,3 +124,33 @@ pub fn cut_wh(c: &SlotClearing, i: u32) -> u64 {
     let s = c.settlements.iter().find(|s| s.household == household_addr(i)).expect("household settled");
     s.quantity_wh - s.p2p_wh - s.grid_wh
 }
+
+/// `genesis` with metered settlement on.
+pub fn metered_genesis(n: u32, balance: u64, metering: MeteringParams) -> AppGenesis {
+    let mut g = genesis(n, balance, Mechanism::Sdr);
+    g.params.metering = Some(metering);
+    g
+}
+
+pub fn report(sender: Address, nonce: u64, slot: u64, reading: MeterReading) -> Tx {
+    Tx { sender, nonce, body: TxBody::MeterReport { slot, reading } }
+}
+
+/// A reading with no battery: `generation_wh` produced, `load_wh` consumed.
+pub fn reading(generation_wh: u64, load_wh: u64) -> MeterReading {
+    MeterReading { generation_wh, load_wh, battery_soc_wh: 0, battery_capacity_wh: 0 }
+}
+
+/// Executes a block at `slot` (height = slot) and asserts that every transaction was accepted
+/// and that the block moved no token other than what it minted.
+pub fn run_block_conserving(store: &mut MemStore, slot: u64, txs: &[Tx]) -> BlockOutcome {
+    let before = total_balance(store);
+    let out = execute_block(store, &ctx(slot, slot), txs);
+    assert!(out.tx_results.iter().all(Result::is_ok), "{:?}", out.tx_results);
+    assert_eq!(total_balance(store), before + out.minted.total() as u128, "tokens created or lost");
+    out
+}
+
+pub fn balance(store: &MemStore, addr: &Address) -> u64 {
+    account(store, addr).expect("account reads").balance
+}
