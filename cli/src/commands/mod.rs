@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod genesis;
+pub mod grid_args;
 pub mod household_args;
 pub mod init;
 pub mod keys;

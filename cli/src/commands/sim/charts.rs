@@ -13,9 +13,34 @@ fn per_slot(run: &ScenarioRun, f: impl Fn(&SlotResult) -> f64) -> Vec<(f64, f64)
     run.slots.iter().map(|s| (s.slot as f64, f(s))).collect()
 }
 
+/// Under a topology: the energy each lot sent to the others per slot, and the losses (the
+/// paper's Figure 9), one chart per scenario.
+fn write_grid_flows(result: &SimResult, dir: &Path, written: &mut Vec<PathBuf>) -> anyhow::Result<()> {
+    const COLORS: [RGBColor; 4] = [RGBColor(30, 110, 200), RGBColor(230, 120, 20), RGBColor(40, 160, 70), RGBColor(150, 60, 170)];
+    for report in &result.grid {
+        let path = dir.join(format!("grid_flows_{}.svg", report.scenario));
+        let names: Vec<String> = report.lots.iter().map(|lot| format!("sent by {lot}")).collect();
+        let mut series: Vec<Series> = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| Series {
+                name,
+                color: COLORS[i % COLORS.len()],
+                points: report.slots.iter().map(|s| (s.slot as f64, s.to_lots_wh.get(i).copied().unwrap_or(0) as f64 / 1000.0)).collect(),
+            })
+            .collect();
+        series.push(Series { name: "losses", color: RGBColor(200, 30, 30), points: report.slots.iter().map(|s| (s.slot as f64, s.loss_wh as f64 / 1000.0)).collect() });
+        draw(&path, &format!("{}: energy between lots per hour", report.scenario), "slot (hour)", "kWh", &series, false)
+            .with_context(|| format!("chart {}", path.display()))?;
+        written.push(path);
+    }
+    Ok(())
+}
+
 /// Writes every chart this run has data for; returns their paths.
 pub fn write_all(result: &SimResult, dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let mut written = Vec::new();
+    write_grid_flows(result, dir, &mut written)?;
     for run in &result.runs {
         let path = dir.join(format!("generation_demand_{}.svg", run.scenario.name));
         let series = [

@@ -104,10 +104,12 @@ pub struct Args {
     pub json: bool,
     #[command(flatten)]
     pub season: crate::commands::season_args::SeasonArgs,
+    #[command(flatten)]
+    pub grid: crate::commands::grid_args::GridArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let params = MarketParams { mechanism: args.mechanism, ..MarketParams::default() };
+    let params = MarketParams { mechanism: args.mechanism, topology: args.grid.topology()?, ..MarketParams::default() };
     let dr = args.dr == OnOff::On;
     if args.compare {
         return compare::run(&args, params, dr);
@@ -140,6 +142,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     } else {
         print!("{}", tables::tables(&result));
         print!("{}", sim::report::render(&sim::report::findings(&result)));
+        for report in &result.grid {
+            print!("\n{}", sim::grid::render(report));
+        }
         println!("\nWrote {}", csv_path.display());
         for c in charts {
             println!("Wrote {}", c.display());
