@@ -157,3 +157,20 @@ pub fn slot(c: &SlotClearing, height: Option<u64>, minted: Option<u64>, with_set
     }
     v
 }
+
+/// A slot's metered settlements (`chain::metering`), households in hex.
+pub fn metered(settlements: &[market_runtime::MeteredSettlement]) -> Value {
+    Value::Array(
+        settlements
+            .iter()
+            .map(|m| {
+                json!({
+                    "household": hex32(&m.household), "source": m.source, "allocated_wh": m.allocated_wh,
+                    "metered_wh": m.metered_wh, "shortfall_wh": m.shortfall_wh, "surplus_wh": m.surplus_wh,
+                    "price": m.price, "charged": m.charged, "credited": m.credited, "debt_added": m.debt_added,
+                    "debt_collected": m.debt_collected, "credit_unpaid": m.credit_unpaid,
+                })
+            })
+            .collect(),
+    )
+}

@@ -82,6 +82,8 @@ pub struct LocalnetSpec {
     pub host: String,
     /// How the genesis prices a slot.
     pub mechanism: market_runtime::Mechanism,
+    /// Metered settlement with the default parameters (`MarketParams::metering`).
+    pub metering: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -129,6 +131,7 @@ pub fn generate(spec: &LocalnetSpec) -> Result<(Genesis, Vec<LocalnetNode>), Loc
     let admin = admin_keypair(spec.seed);
     let mut genesis = Genesis::new(&spec.chain_id, spec.genesis_time_ms, spec.slot_ms, admin.public(), grid_address(&spec.chain_id));
     genesis.app_state.params.mechanism = spec.mechanism;
+    genesis.app_state.params.metering = spec.metering.then(market_runtime::MeteringParams::default);
     genesis.set_balance(genesis.app_state.grid_account, GRID_BALANCE);
     // The administrator can fund households that register during a testnet.
     genesis.set_balance(admin.public(), GRID_BALANCE);

@@ -238,6 +238,13 @@ async fn slot(State(s): State<AppState>, Path(which): Path<String>) -> RpcResult
         .ok_or_else(|| RpcError::not_found(format!("slot {slot} has not cleared")))?;
     // One block per slot: the block at height `slot` cleared it.
     let mut out = json::slot(&clearing, Some(slot), None, true);
+    if let Some(flows) = &clearing.flows {
+        out["flows"] = json!(flows);
+    }
+    let metered = market_runtime::metered_settlements(&s.state(), slot).map_err(|e| RpcError::internal(e.to_string()))?;
+    if !metered.is_empty() {
+        out["metered"] = json::metered(&metered);
+    }
     if let (Ok(history), Some(settlements)) = (s.history.lock(), out["settlements"].as_array_mut()) {
         for (entry, settlement) in settlements.iter_mut().zip(&clearing.settlements) {
             if let Some(m) = history.reading(&settlement.household, slot) {

@@ -51,6 +51,11 @@ pub struct Args {
     /// household, as `sim` does (read only by the pay-as-clear and pay-as-bid mechanisms).
     #[arg(long)]
     pub limit_prices: bool,
+    /// Bid a forecast (the metered energy off by up to ±10 %) and, once a slot is cleared,
+    /// send the meter's reading for it (`meter_report`), which settles the deviation; the
+    /// genesis must turn metering on (`testnet local --metering`).
+    #[arg(long)]
+    pub meter_reports: bool,
     #[command(flatten)]
     pub season: crate::commands::season_args::SeasonArgs,
 }
@@ -66,6 +71,8 @@ pub struct Summary {
     /// Accepted 0 Wh bids that only carry a meter reading (a battery balanced the home):
     /// nothing of theirs is settled.
     pub accepted_reading_only: u64,
+    /// Accepted meter reports (`--meter-reports`), counted in `accepted` too.
+    pub meter_reports_accepted: u64,
     pub rejected: u64,
     pub unreachable: u64,
     pub seconds: f64,
@@ -78,6 +85,34 @@ struct Household {
     key: Keypair,
     nonce: u64,
     meter: HouseholdMeter,
+    /// The meter's readings of slots bid for, each sent once its slot is cleared.
+    pending_reports: Vec<(u64, market_runtime::MeterReading)>,
+}
+
+/// Readings a household holds back for slots not cleared yet (a chain that stopped does not
+/// make them pile up).
+const MAX_PENDING_REPORTS: usize = 8;
+
+/// What one signed transaction of a round is.
+#[derive(Clone, Copy)]
+enum Sent {
+    Bid,
+    /// A 0 Wh bid that only carries a reading.
+    ReadingOnly,
+    Report,
+}
+
+/// A bid is a forecast: under `--meter-reports` the quantity is the metered one off by a
+/// deterministic error of up to ±10 % (by slot and household), so metered settlement has
+/// deviations to settle.
+fn forecast_wh(metered_wh: u64, slot: u64, index: usize) -> u64 {
+    let mut seed = [0u8; 16];
+    seed[..8].copy_from_slice(&slot.to_le_bytes());
+    seed[8..].copy_from_slice(&(index as u64).to_le_bytes());
+    let hash = ledger::hash::sha256(&seed);
+    let permille = i128::from(u16::from_le_bytes([hash[0], hash[1]]) % 201) - 100;
+    let forecast = i128::from(metered_wh) * (1_000 + permille) / 1_000;
+    u64::try_from(forecast.max(0)).unwrap_or(u64::MAX)
 }
 
 /// The battery a household registered, as its node reports it; `None` if it is not registered.
@@ -182,12 +217,12 @@ pub fn simulate(args: &Args, stop: Arc<AtomicBool>) -> anyhow::Result<Summary> {
             let spec = registered_spec(first, &key.public())
                 .or_else(|| spec_of(args.profile_index))
                 .context("--profile-index is outside the simulated community")?;
-            vec![Household { index: args.profile_index, key, nonce: 0, meter: HouseholdMeter::new(args.profile_index, &spec) }]
+            vec![Household { index: args.profile_index, key, nonce: 0, meter: HouseholdMeter::new(args.profile_index, &spec), pending_reports: Vec::new() }]
         }
         None => (0..args.households)
             .filter_map(|i| {
                 let spec = spec_of(i)?;
-                Some(Household { index: i, key: household_keypair(args.seed, i), nonce: 0, meter: HouseholdMeter::new(i, &spec) })
+                Some(Household { index: i, key: household_keypair(args.seed, i), nonce: 0, meter: HouseholdMeter::new(i, &spec), pending_reports: Vec::new() })
             })
             .collect(),
     };
@@ -196,6 +231,7 @@ pub fn simulate(args: &Args, stop: Arc<AtomicBool>) -> anyhow::Result<Summary> {
     let submitted = AtomicU64::new(0);
     let accepted = AtomicU64::new(0);
     let accepted_reading_only = AtomicU64::new(0);
+    let reports_accepted = AtomicU64::new(0);
     let rejected = AtomicU64::new(0);
     let unreachable = AtomicU64::new(0);
     let errors = std::sync::Mutex::new(Vec::<String>::new());
@@ -236,7 +272,8 @@ pub fn simulate(args: &Args, stop: Arc<AtomicBool>) -> anyhow::Result<Summary> {
                 let client = &clients[t % clients.len()];
                 let (profile, chain_id) = (&profile, &chain_id);
                 let (submitted, accepted, rejected, unreachable, errors) = (&submitted, &accepted, &rejected, &unreachable, &errors);
-                let accepted_reading_only = &accepted_reading_only;
+                let (accepted_reading_only, reports_accepted) = (&accepted_reading_only, &reports_accepted);
+                let meter_reports = args.meter_reports;
                 let batch = args.batch.max(1);
                 scope.spawn(move || {
                     let note = |index: usize, e: String| {
@@ -246,18 +283,36 @@ pub fn simulate(args: &Args, stop: Arc<AtomicBool>) -> anyhow::Result<Summary> {
                             }
                         }
                     };
-                    let mut signed: Vec<(&mut Household, Vec<u8>, bool)> = Vec::new();
-                    for h in part.iter_mut() {
+                    // (household position in `part`, envelope, what it is).
+                    let mut signed: Vec<(usize, Vec<u8>, Sent)> = Vec::new();
+                    for (pos, h) in part.iter_mut().enumerate() {
                         let Some(decision) = h.meter.step(profile, slot) else { continue };
+                        let mut nonce = h.nonce;
+                        // A report is accepted only for a cleared slot: the chain's height is its last.
+                        let (due, later): (Vec<_>, Vec<_>) = h.pending_reports.drain(..).partition(|(s, _)| *s <= height);
+                        h.pending_reports = later;
+                        for (read_slot, reading) in due {
+                            let tx = market_runtime::Tx { sender: h.key.public(), nonce, body: market_runtime::TxBody::MeterReport { slot: read_slot, reading } };
+                            if let Ok(bytes) = ledger::tx::encode_tx(&h.key, chain_id, &tx) {
+                                signed.push((pos, bytes, Sent::Report));
+                                nonce += 1;
+                            }
+                        }
                         let (side, qty) = decision.side_and_quantity();
-                        let mut tx = node::agent::bid_tx(h.key.public(), h.nonce, slot, side, qty, Some(decision.reading));
+                        let qty = if meter_reports { forecast_wh(qty, slot, h.index) } else { qty };
+                        let mut tx = node::agent::bid_tx(h.key.public(), nonce, slot, side, qty, Some(decision.reading));
                         if let market_runtime::TxBody::Bid { limit_price: price, .. } = &mut tx.body {
                             *price = limit_price(slot, h.index);
                         }
+                        // Only a slot with a bid opens a metering window; a home's reports wait at
+                        // most a few slots, so the list stays short.
+                        if meter_reports && h.pending_reports.len() < MAX_PENDING_REPORTS {
+                            h.pending_reports.push((slot, decision.reading));
+                        }
                         let Ok(bytes) = ledger::tx::encode_tx(&h.key, chain_id, &tx) else { continue };
-                        signed.push((h, bytes, qty == 0));
+                        signed.push((pos, bytes, if qty == 0 { Sent::ReadingOnly } else { Sent::Bid }));
                     }
-                    for group in signed.chunks_mut(batch) {
+                    for group in signed.chunks(batch) {
                         submitted.fetch_add(group.len() as u64, Ordering::Relaxed);
                         let answers: Vec<Result<(), String>> = if batch == 1 {
                             group.iter().map(|(_, b, _)| client.submit(b).map(|_| ()).map_err(|e| e.to_string())).collect()
@@ -267,18 +322,21 @@ pub fn simulate(args: &Args, stop: Arc<AtomicBool>) -> anyhow::Result<Summary> {
                                 Ok(a) => a,
                                 Err(e) => {
                                     unreachable.fetch_add(group.len() as u64, Ordering::Relaxed);
-                                    note(group[0].0.index, e.to_string());
+                                    note(part[group[0].0].index, e.to_string());
                                     continue;
                                 }
                             }
                         };
-                        for ((h, _, reading_only), answer) in group.iter_mut().zip(answers) {
+                        for ((pos, _, sent), answer) in group.iter().zip(answers) {
+                            let h = &mut part[*pos];
                             match answer {
                                 Ok(()) => {
                                     accepted.fetch_add(1, Ordering::Relaxed);
-                                    if *reading_only {
-                                        accepted_reading_only.fetch_add(1, Ordering::Relaxed);
-                                    }
+                                    match sent {
+                                        Sent::ReadingOnly => accepted_reading_only.fetch_add(1, Ordering::Relaxed),
+                                        Sent::Report => reports_accepted.fetch_add(1, Ordering::Relaxed),
+                                        Sent::Bid => 0,
+                                    };
                                     h.nonce += 1;
                                 }
                                 Err(e) => {
@@ -305,6 +363,7 @@ pub fn simulate(args: &Args, stop: Arc<AtomicBool>) -> anyhow::Result<Summary> {
     summary.submitted = submitted.load(Ordering::Relaxed);
     summary.accepted = accepted.load(Ordering::Relaxed);
     summary.accepted_reading_only = accepted_reading_only.load(Ordering::Relaxed);
+    summary.meter_reports_accepted = reports_accepted.load(Ordering::Relaxed);
     summary.rejected = rejected.load(Ordering::Relaxed);
     summary.unreachable = unreachable.load(Ordering::Relaxed);
     summary.seconds = started.elapsed().as_secs_f64();

@@ -52,6 +52,7 @@ impl Net {
             genesis_time_ms: node::service::now_ms() + 1500,
             host: "127.0.0.1".into(),
             mechanism: market_runtime::Mechanism::default(),
+            metering: false,
         };
         let (_, nodes) = node::localnet::generate(&spec).expect("generate homes");
         let mut net = Net { dir, children: nodes.iter().map(|_| None).collect(), nodes, chain_id: spec.chain_id, seed: spec.seed };

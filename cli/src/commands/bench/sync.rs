@@ -59,6 +59,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         genesis_time_ms: node::service::now_ms(),
         host: "127.0.0.1".into(),
         mechanism: market_runtime::Mechanism::default(),
+        metering: false,
     };
     let (_, nodes) = node::localnet::generate(&spec)?;
     let validator = &nodes[0];

@@ -60,6 +60,10 @@ pub struct LocalArgs {
     /// Under the two auctions meter-sim's bids carry limit prices (`meter-sim --limit-prices`).
     #[arg(long, default_value = "sdr", value_parser = parse_mechanism)]
     pub mechanism: market_runtime::Mechanism,
+    /// Metered settlement in the genesis (default window and imbalance prices); meter-sim then
+    /// bids forecasts and sends each cleared slot's meter reading (`meter-sim --meter-reports`).
+    #[arg(long)]
+    pub metering: bool,
     /// Site and day of the households' simulated weather, sun and load (meter-sim's flags).
     #[command(flatten)]
     pub season: crate::commands::season_args::SeasonArgs,
@@ -133,6 +137,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 genesis_time_ms: node::service::now_ms() + 5_000,
                 host: a.host,
                 mechanism: market_runtime::Mechanism::default(),
+                metering: false,
             };
             let (_, nodes) = node::localnet::generate(&spec)?;
             if a.docker.docker {
@@ -227,6 +232,7 @@ fn start_localnet(a: &LocalArgs, exe: &Path, dir: &Path) -> anyhow::Result<(Vec<
         genesis_time_ms: node::service::now_ms() + 3_000,
         host: "127.0.0.1".into(),
         mechanism: a.mechanism,
+        metering: a.metering,
     };
     let (_, nodes) = node::localnet::generate(&spec)?;
     let mut children = Children(Vec::new());
@@ -260,6 +266,9 @@ fn meter_sim_args(a: &LocalArgs, rpcs: &[String], duration: Option<f64>) -> Vec<
     args.extend(a.season.to_args());
     if a.mechanism.uses_limit_prices() {
         args.push("--limit-prices".into());
+    }
+    if a.metering {
+        args.push("--meter-reports".into());
     }
     if let Some(d) = duration {
         args.extend(["--duration".to_string(), d.to_string(), "--json".into()]);
