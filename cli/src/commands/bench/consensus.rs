@@ -172,27 +172,44 @@ fn summarise(args: &Args, n: usize, report: &SimReport, wall_ms: u128) -> anyhow
         let r = rounds.entry(d.height).or_insert(d.round);
         *r = (*r).min(d.round);
     }
-    let heights = rounds.len().max(1) as f64;
-    Ok(Row {
-        validators: n,
-        heights: args.heights,
-        latency_ms: args.latency_ms,
-        jitter_ms: args.jitter_ms,
-        loss: args.loss,
-        p50_ms: hist.value_at_quantile(0.5),
-        p90_ms: hist.value_at_quantile(0.9),
-        p99_ms: hist.value_at_quantile(0.99),
-        max_ms: hist.max(),
-        mean_ms: if count == 0 { 0.0 } else { sum as f64 / count as f64 },
-        // Messages sent until the last validator decided the last height (a few belong to
-        // the height after it, already under way).
-        messages_per_height: report.messages_sent as f64 / args.heights as f64,
-        rounds_per_height: rounds.values().map(|r| f64::from(*r) + 1.0).sum::<f64>() / heights,
-        safety_violations: report.violations.len(),
-        all_decided: report.all_decided,
-        simulated_ms: report.end_ms,
-        wall_ms,
-    })
+    let mean_ms = if count == 0 { 0.0 } else { sum as f64 / count as f64 };
+    // Messages sent until the last validator decided the last height (a few belong to the
+    // height after it, already under way).
+    let run = RunFigures { messages: report.messages_sent, violations: report.violations.len(), all_decided: report.all_decided, simulated_ms: report.end_ms, wall_ms };
+    Ok(Row::new(args, n, &hist, mean_ms, &rounds, &run))
+}
+
+/// What a simulated run gives a row besides its latencies.
+pub(super) struct RunFigures {
+    pub messages: u64,
+    pub violations: usize,
+    pub all_decided: bool,
+    pub simulated_ms: u64,
+    pub wall_ms: u128,
+}
+
+impl Row {
+    /// One validator count's row: `rounds` is, per height, the round it was decided in.
+    pub(super) fn new(args: &Args, n: usize, hist: &Histogram<u64>, mean_ms: f64, rounds: &BTreeMap<u64, u32>, run: &RunFigures) -> Row {
+        Row {
+            validators: n,
+            heights: args.heights,
+            latency_ms: args.latency_ms,
+            jitter_ms: args.jitter_ms,
+            loss: args.loss,
+            p50_ms: hist.value_at_quantile(0.5),
+            p90_ms: hist.value_at_quantile(0.9),
+            p99_ms: hist.value_at_quantile(0.99),
+            max_ms: hist.max(),
+            mean_ms,
+            messages_per_height: run.messages as f64 / args.heights as f64,
+            rounds_per_height: rounds.values().map(|r| f64::from(*r) + 1.0).sum::<f64>() / rounds.len().max(1) as f64,
+            safety_violations: run.violations,
+            all_decided: run.all_decided,
+            simulated_ms: run.simulated_ms,
+            wall_ms: run.wall_ms,
+        }
+    }
 }
 
 fn print_table(rows: &[Row]) {

@@ -8,7 +8,7 @@ use anyhow::Context;
 use hdrhistogram::Histogram;
 use simulator::{geo, run as simulate, LinkConfig, SimConfig};
 
-use super::consensus::{Args, Row};
+use super::consensus::{Args, Row, RunFigures};
 
 /// One node's commit of one height.
 pub(super) struct Commit {
@@ -59,25 +59,15 @@ pub(super) fn measure(args: &Args, n: usize) -> anyhow::Result<(Row, Vec<Commit>
     for c in &commits {
         hist.record(c.latency_ms().max(1)).context("recording a latency")?;
     }
-    let count = commits.len().max(1) as f64;
-    let row = Row {
-        validators: n,
-        heights: args.heights,
-        latency_ms: args.latency_ms,
-        jitter_ms: args.jitter_ms,
-        loss: args.loss,
-        p50_ms: hist.value_at_quantile(0.5),
-        p90_ms: hist.value_at_quantile(0.9),
-        p99_ms: hist.value_at_quantile(0.99),
-        max_ms: hist.max(),
-        mean_ms: commits.iter().map(|c| c.latency_ms() as f64).sum::<f64>() / count,
-        messages_per_height: report.messages as f64 / args.heights as f64,
-        rounds_per_height: rounds.values().map(|r| f64::from(*r) + 1.0).sum::<f64>() / rounds.len().max(1) as f64,
-        safety_violations: report.violations.len(),
+    let mean_ms = commits.iter().map(|c| c.latency_ms() as f64).sum::<f64>() / commits.len().max(1) as f64;
+    let run = RunFigures {
+        messages: report.messages,
+        violations: report.violations.len(),
         all_decided: report.min_honest_height >= args.heights,
         simulated_ms: report.sim_time_ms,
         wall_ms,
     };
+    let row = Row::new(args, n, &hist, mean_ms, &rounds, &run);
     for v in &report.violations {
         eprintln!("VIOLATION {v}");
     }
