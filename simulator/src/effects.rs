@@ -52,7 +52,6 @@ impl World<'_> {
                 }
                 Effect::Committed(committed) => {
                     let height = committed.block.height();
-                    self.first_commit.entry(height).or_insert(self.now);
                     self.commits.push((node, height, committed.round, self.now));
                     if let Some(driver) = self.nodes[node].driver.as_ref() {
                         self.checker.on_commit(self.now, node, &committed, driver);

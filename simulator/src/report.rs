@@ -23,8 +23,6 @@ pub struct SimReport {
     pub bids_missed: u64,
     /// Bids a node refused at submission, by reason.
     pub bids_refused: std::collections::BTreeMap<String, u64>,
-    /// Per decided height: ms from the slot's deadline to the first commit.
-    pub commit_latency_ms: Vec<u64>,
     /// Per decided height: when the first node committed it (simulated ms).
     pub first_commit_ms: Vec<(u64, u64)>,
     /// Every commit by every node: (node, height, round, simulated ms), in order.
@@ -38,15 +36,6 @@ impl SimReport {
 
     pub fn trace_hex(&self) -> String {
         hex::encode(self.trace_hash)
-    }
-
-    /// Commit latency at quantile `q` (0..=1), in ms.
-    pub fn latency_quantile(&self, q: f64) -> Option<u64> {
-        let mut sorted = self.commit_latency_ms.clone();
-        sorted.sort_unstable();
-        let last = sorted.len().checked_sub(1)?;
-        let index = ((last as f64) * q.clamp(0.0, 1.0)).round() as usize;
-        sorted.get(index).copied()
     }
 }
 

@@ -65,8 +65,6 @@ pub(crate) struct World<'a> {
     trace: Sha256,
     pub events: u64,
     pub messages: u64,
-    /// First commit time of each height.
-    pub first_commit: BTreeMap<u64, u64>,
     /// Every commit: (node, height, time).
     pub commits: Vec<(usize, u64, u32, u64)>,
 }
@@ -118,7 +116,6 @@ impl<'a> World<'a> {
             trace: Sha256::new(),
             events: 0,
             messages: 0,
-            first_commit: BTreeMap::new(),
             commits: Vec::new(),
         }
     }
@@ -213,11 +210,11 @@ impl<'a> World<'a> {
         if missed > 0 && !self.config.has_faults() && self.checker.violations.is_empty() {
             self.violation(None, format!("{missed} acknowledged bids missed their slot in a run without faults"));
         }
-        let commit_latency_ms = self
-            .first_commit
-            .iter()
-            .map(|(h, at)| at.saturating_sub(self.setup.genesis.slot_deadline_ms(*h)))
-            .collect();
+        // The commits are in time order, so the first of each height is the earliest.
+        let mut first_commit_ms: BTreeMap<u64, u64> = BTreeMap::new();
+        for &(_, height, _, at) in &self.commits {
+            first_commit_ms.entry(height).or_insert(at);
+        }
         SimReport {
             seed: self.config.seed,
             min_honest_height,
@@ -231,8 +228,7 @@ impl<'a> World<'a> {
             bids_settled: settled,
             bids_missed: missed,
             bids_refused: self.households.refused.clone(),
-            commit_latency_ms,
-            first_commit_ms: self.first_commit.iter().map(|(h, at)| (*h, *at)).collect(),
+            first_commit_ms: first_commit_ms.into_iter().collect(),
             commits: std::mem::take(&mut self.commits),
         }
     }
