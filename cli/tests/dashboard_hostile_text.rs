@@ -12,24 +12,13 @@ use std::time::{Duration, Instant};
 use anyhow::{anyhow, bail, Context};
 use serde_json::json;
 
-use browser::{find_chromium, Browser};
+use browser::{chromium_or_skip, Browser};
 use ledger::sign::Keypair;
 use market_runtime::{HouseholdKind, HouseholdSpec, Tx, TxBody};
 use node::client::Client;
 
 const LOT: &str = "<img src=x onerror=alert(1)>";
 const MONIKER: &str = "<b>val</b><img src=y onerror=alert(2)><script>alert(3)</script>";
-
-fn chromium_or_skip() -> Option<std::path::PathBuf> {
-    let found = find_chromium();
-    if found.is_none() {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("chromium is not installed: run scripts/install-browser.sh (the dashboard's browser tests need it in CI)");
-        }
-        eprintln!("SKIPPED hostile text test: chromium is not installed (scripts/install-browser.sh installs it)");
-    }
-    found
-}
 
 /// A one-validator network whose validator is named `MONIKER` in the genesis and its config.
 fn start_net() -> anyhow::Result<common::Net> {
@@ -78,7 +67,7 @@ fn assert_nothing_injected(browser: &mut Browser, place: &str) -> anyhow::Result
 
 #[test]
 fn markup_in_a_lot_and_a_moniker_renders_as_text_and_runs_nothing() -> anyhow::Result<()> {
-    let Some(chromium) = chromium_or_skip() else { return Ok(()) };
+    let Some(chromium) = chromium_or_skip("hostile text test") else { return Ok(()) };
     let _serial = common::SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let net = start_net()?;
     let client = net.client(0);

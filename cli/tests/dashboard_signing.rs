@@ -9,7 +9,7 @@ use ledger::sign::Keypair;
 use market_runtime::{Tx, TxBody};
 use serde_json::{json, Value};
 
-use browser::{find_chromium, Browser};
+use browser::{chromium_or_skip, Browser};
 
 const CHAIN_ID: &str = "solartrade-dashboard-test";
 
@@ -23,17 +23,6 @@ fn serve_dashboard(runtime: &tokio::runtime::Runtime) -> anyhow::Result<String> 
         }
     });
     Ok(base)
-}
-
-fn chromium_or_skip() -> Option<std::path::PathBuf> {
-    let found = find_chromium();
-    if found.is_none() {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("chromium is not installed: run scripts/install-browser.sh (the dashboard's browser tests need it in CI)");
-        }
-        eprintln!("SKIPPED dashboard signing test: chromium is not installed (scripts/install-browser.sh installs it)");
-    }
-    found
 }
 
 /// Loads `key_file` into the page and signs each case there; returns the page's signer address and envelopes (hex).
@@ -54,7 +43,7 @@ fn sign_in_browser(browser: &mut Browser, key_file: &str, cases: &Value) -> anyh
 
 #[test]
 fn browser_signed_approvals_and_rejections_equal_the_ledgers_envelopes() -> anyhow::Result<()> {
-    let Some(chromium) = chromium_or_skip() else { return Ok(()) };
+    let Some(chromium) = chromium_or_skip("dashboard signing test") else { return Ok(()) };
     let runtime = tokio::runtime::Runtime::new()?;
     let base = serve_dashboard(&runtime)?;
 
@@ -99,7 +88,7 @@ fn browser_signed_approvals_and_rejections_equal_the_ledgers_envelopes() -> anyh
 
 #[test]
 fn a_key_file_whose_public_key_belongs_to_another_secret_is_refused_in_the_browser() -> anyhow::Result<()> {
-    let Some(chromium) = chromium_or_skip() else { return Ok(()) };
+    let Some(chromium) = chromium_or_skip("dashboard signing test") else { return Ok(()) };
     let runtime = tokio::runtime::Runtime::new()?;
     let base = serve_dashboard(&runtime)?;
     let secret = Keypair::from_seed(&[1u8; 32]);

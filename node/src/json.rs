@@ -144,6 +144,9 @@ pub fn slot(c: &SlotClearing, height: Option<u64>, minted: Option<u64>, with_set
         "p2p_wh": c.p2p_wh, "grid_import_wh": c.grid_import_wh, "grid_export_wh": c.grid_export_wh,
         "minted": minted,
     });
+    if let Some(flows) = &c.flows {
+        v["grid"] = grid_summary(flows);
+    }
     if with_settlements {
         let s: Vec<Value> = c
             .settlements
@@ -158,19 +161,29 @@ pub fn slot(c: &SlotClearing, height: Option<u64>, minted: Option<u64>, with_set
     v
 }
 
-/// A slot's metered settlements (`chain::metering`), households in hex.
+/// What the charts of the last slots need from a slot's flows: the totals, and which limits
+/// bound (`feeders_bound` holds the indices, in the topology's order, of feeders that did).
+fn grid_summary(f: &market_runtime::chain::grid::GridFlows) -> Value {
+    let sum = |g: fn(&market_runtime::chain::grid::FeederFlows) -> u64| f.feeders.iter().map(g).fold(0u64, u64::saturating_add);
+    let feeders_bound: Vec<usize> = f.feeders.iter().enumerate().filter(|(_, x)| x.bound.any()).map(|(i, _)| i).collect();
+    json!({
+        "inter_lot_wh": f.inter_lot_wh, "loss_wh": f.loss_wh,
+        "curtailed_wh": sum(|x| x.curtailed_wh), "unserved_wh": sum(|x| x.unserved_wh),
+        "transformer_bound": f.transformer_bound, "feeders_bound": feeders_bound,
+    })
+}
+
+/// One metered settlement (`chain::metering`), the household in hex.
+pub fn metered_one(m: &market_runtime::MeteredSettlement) -> Value {
+    json!({
+        "household": hex32(&m.household), "source": m.source, "allocated_wh": m.allocated_wh,
+        "metered_wh": m.metered_wh, "shortfall_wh": m.shortfall_wh, "surplus_wh": m.surplus_wh,
+        "price": m.price, "charged": m.charged, "credited": m.credited, "debt_added": m.debt_added,
+        "debt_collected": m.debt_collected, "credit_unpaid": m.credit_unpaid,
+    })
+}
+
+/// A slot's metered settlements, in household order.
 pub fn metered(settlements: &[market_runtime::MeteredSettlement]) -> Value {
-    Value::Array(
-        settlements
-            .iter()
-            .map(|m| {
-                json!({
-                    "household": hex32(&m.household), "source": m.source, "allocated_wh": m.allocated_wh,
-                    "metered_wh": m.metered_wh, "shortfall_wh": m.shortfall_wh, "surplus_wh": m.surplus_wh,
-                    "price": m.price, "charged": m.charged, "credited": m.credited, "debt_added": m.debt_added,
-                    "debt_collected": m.debt_collected, "credit_unpaid": m.credit_unpaid,
-                })
-            })
-            .collect(),
-    )
+    Value::Array(settlements.iter().map(metered_one).collect())
 }

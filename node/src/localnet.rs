@@ -84,6 +84,9 @@ pub struct LocalnetSpec {
     pub mechanism: market_runtime::Mechanism,
     /// Metered settlement with the default parameters (`MarketParams::metering`).
     pub metering: bool,
+    /// Lots as feeders under one transformer (`MarketParams::topology`); the households are
+    /// split into the lots in contiguous blocks, as `sim --lots` splits them.
+    pub topology: Option<market_runtime::Topology>,
 }
 
 #[derive(Debug, Clone)]
@@ -132,12 +135,19 @@ pub fn generate(spec: &LocalnetSpec) -> Result<(Genesis, Vec<LocalnetNode>), Loc
     let mut genesis = Genesis::new(&spec.chain_id, spec.genesis_time_ms, spec.slot_ms, admin.public(), grid_address(&spec.chain_id));
     genesis.app_state.params.mechanism = spec.mechanism;
     genesis.app_state.params.metering = spec.metering.then(market_runtime::MeteringParams::default);
+    genesis.app_state.params.topology = spec.topology.clone();
     genesis.set_balance(genesis.app_state.grid_account, GRID_BALANCE);
     // The administrator can fund households that register during a testnet.
     genesis.set_balance(admin.public(), GRID_BALANCE);
     let (community, _) = community(spec.households, spec.seed);
+    let params = genesis.app_state.params.clone();
     for (i, h) in community.households.iter().enumerate() {
-        genesis.add_household(household_keypair(spec.seed, i).public(), household_spec(i, h), HOUSEHOLD_BALANCE);
+        let mut household = household_spec(i, h);
+        if let Some(t) = &params.topology {
+            let feeder = usize::from(market_runtime::sim::grid::feeder_of(i, spec.households, &params));
+            household.lot = t.feeders.get(feeder).map_or(household.lot, |f| f.lot.clone());
+        }
+        genesis.add_household(household_keypair(spec.seed, i).public(), household, HOUSEHOLD_BALANCE);
     }
     let mut nodes = Vec::new();
     for i in 0..spec.validators {

@@ -2,6 +2,7 @@
 
 mod events;
 mod guard;
+mod market;
 mod refusal;
 mod server;
 
@@ -97,10 +98,10 @@ pub fn router(shared: Arc<Shared>, config: &RpcConfig) -> Router {
         .route("/status", get(status))
         .route("/blocks/{height}", get(block))
         .route("/accounts/{addr}", get(account))
-        .route("/households", get(households))
-        .route("/households/{addr}", get(household_detail))
-        .route("/market/slots", get(slots))
-        .route("/market/slots/{slot}", get(slot))
+        .route("/households", get(market::households))
+        .route("/households/{addr}", get(market::household_detail))
+        .route("/market/slots", get(market::slots))
+        .route("/market/slots/{slot}", get(market::slot))
         .route("/validators", get(validators))
         .route("/consensus/latency", get(commit_latencies))
         .route("/txs", post(submit_tx).layer(from_fn_with_state(tx_body, guard::read_body)))
@@ -141,6 +142,7 @@ async fn status(State(s): State<AppState>) -> RpcResult {
         "catching_up": st.catching_up, "peers": st.peers, "mempool_size": st.mempool_size,
         "market_open": st.market_open, "slot_ms": s.genesis.slot_ms, "genesis_time_ms": s.genesis.genesis_time_ms,
         "mechanism": market.mechanism.name(), "grid_buy_price": market.grid_buy_price, "grid_sell_price": market.grid_sell_price,
+        "topology": market.topology, "metering": market.metering,
     })))
 }
 
@@ -188,93 +190,6 @@ async fn account(State(s): State<AppState>, Path(addr): Path<String>) -> RpcResu
         "address": addr, "balance": acct.balance, "reserved": acct.reserved, "nonce": acct.nonce,
         "household": household.map(|h| json::household(&h, acct.balance, meter.as_ref())),
     })))
-}
-
-/// One household: its registration, balance, latest reading, and its last slots from the
-/// node's in-memory history (readings, bids, settlements).
-async fn household_detail(State(s): State<AppState>, Path(addr): Path<String>) -> RpcResult {
-    let address = parse_addr(&addr)?;
-    let state = s.state();
-    let household = market_runtime::household(&state, &address)
-        .map_err(|e| RpcError::internal(e.to_string()))?
-        .ok_or_else(|| RpcError::not_found(format!("{addr} is not a registered household")))?;
-    let acct = market_runtime::account(&state, &address).map_err(|e| RpcError::internal(e.to_string()))?;
-    let meter = market_runtime::meter_reading(&state, &address).map_err(|e| RpcError::internal(e.to_string()))?;
-    let slots = s.history.lock().map_err(|_| RpcError::internal("history lock poisoned"))?.of(&address);
-    let mut out = json::household(&household, acct.balance, meter.as_ref());
-    out["reserved"] = json!(acct.reserved);
-    out["nonce"] = json!(acct.nonce);
-    out["history_slots"] = json!(crate::history::HISTORY_SLOTS);
-    out["history"] = json::history(&slots);
-    Ok(Json(out))
-}
-
-async fn households(State(s): State<AppState>) -> RpcResult {
-    let state = s.state();
-    let list = market_runtime::households(&state).map_err(|e| RpcError::internal(e.to_string()))?;
-    let out: Vec<Value> = list
-        .iter()
-        .map(|h| {
-            let balance = market_runtime::account(&state, &h.address).map(|a| a.balance).unwrap_or(0);
-            let meter = market_runtime::meter_reading(&state, &h.address).ok().flatten();
-            json::household(h, balance, meter.as_ref())
-        })
-        .collect();
-    Ok(Json(json!({ "households": out })))
-}
-
-fn latest_cleared(s: &Shared) -> Result<Option<u64>, RpcError> {
-    market_runtime::query::last_cleared_slot(&s.state()).map_err(|e| RpcError::internal(e.to_string()))
-}
-
-async fn slot(State(s): State<AppState>, Path(which): Path<String>) -> RpcResult {
-    let slot = if which == "latest" {
-        latest_cleared(&s)?.ok_or_else(|| RpcError::not_found("no slot has cleared yet"))?
-    } else {
-        which.parse::<u64>().map_err(|_| RpcError::bad_request("bad-slot", format!("{which:?} is neither a slot nor \"latest\"")))?
-    };
-    let clearing = market_runtime::slot_clearing(&s.state(), slot)
-        .map_err(|e| RpcError::internal(e.to_string()))?
-        .ok_or_else(|| RpcError::not_found(format!("slot {slot} has not cleared")))?;
-    // One block per slot: the block at height `slot` cleared it.
-    let mut out = json::slot(&clearing, Some(slot), None, true);
-    if let Some(flows) = &clearing.flows {
-        out["flows"] = json!(flows);
-    }
-    let metered = market_runtime::metered_settlements(&s.state(), slot).map_err(|e| RpcError::internal(e.to_string()))?;
-    if !metered.is_empty() {
-        out["metered"] = json::metered(&metered);
-    }
-    if let (Ok(history), Some(settlements)) = (s.history.lock(), out["settlements"].as_array_mut()) {
-        for (entry, settlement) in settlements.iter_mut().zip(&clearing.settlements) {
-            if let Some(m) = history.reading(&settlement.household, slot) {
-                entry["battery_soc_wh"] = json!(m.battery_soc_wh);
-            }
-        }
-    }
-    Ok(Json(out))
-}
-
-#[derive(serde::Deserialize)]
-struct LastQuery {
-    last: Option<u64>,
-}
-
-async fn slots(State(s): State<AppState>, Query(q): Query<LastQuery>) -> RpcResult {
-    let last = q.last.unwrap_or(48).min(1000);
-    let mut out = Vec::new();
-    if let Some(latest) = latest_cleared(&s)? {
-        let state = s.state();
-        let mut slot = latest;
-        while out.len() < last as usize && slot > 0 {
-            if let Ok(Some(c)) = market_runtime::slot_clearing(&state, slot) {
-                out.push(json::slot(&c, Some(slot), None, false));
-            }
-            slot -= 1;
-        }
-    }
-    out.reverse();
-    Ok(Json(json!({ "slots": out })))
 }
 
 async fn validators(State(s): State<AppState>) -> RpcResult {

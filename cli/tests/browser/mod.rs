@@ -12,8 +12,22 @@ use base64::Engine;
 use serde_json::{json, Value};
 use tungstenite::{Message, WebSocket};
 
+pub mod testnet;
+
 /// How long one DevTools call may take before the browser counts as hung.
 const CALL_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Chromium, or `None` with a note that `test` was skipped; in CI a missing browser fails.
+pub fn chromium_or_skip(test: &str) -> Option<PathBuf> {
+    let found = find_chromium();
+    if found.is_none() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("chromium is not installed: run scripts/install-browser.sh (the dashboard's browser tests need it in CI)");
+        }
+        eprintln!("SKIPPED {test}: chromium is not installed (scripts/install-browser.sh installs it)");
+    }
+    found
+}
 
 /// The Chromium binary on PATH, if the system has one.
 pub fn find_chromium() -> Option<PathBuf> {

@@ -53,6 +53,7 @@ impl Net {
             host: "127.0.0.1".into(),
             mechanism: market_runtime::Mechanism::default(),
             metering: false,
+            topology: None,
         };
         let (_, nodes) = node::localnet::generate(&spec).expect("generate homes");
         let mut net = Net { dir, children: nodes.iter().map(|_| None).collect(), nodes, chain_id: spec.chain_id, seed: spec.seed };

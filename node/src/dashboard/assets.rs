@@ -33,6 +33,7 @@ pub static ASSETS: &[Asset] = &[
     asset!("js/community.js", JS),
     asset!("js/home.js", JS),
     asset!("js/market.js", JS),
+    asset!("js/grid.js", JS),
     asset!("js/chain.js", JS),
     asset!("js/admin.js", JS),
     asset!("js/txsign.js", JS),

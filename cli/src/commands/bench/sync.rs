@@ -60,6 +60,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         host: "127.0.0.1".into(),
         mechanism: market_runtime::Mechanism::default(),
         metering: false,
+        topology: None,
     };
     let (_, nodes) = node::localnet::generate(&spec)?;
     let validator = &nodes[0];

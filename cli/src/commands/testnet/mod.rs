@@ -67,6 +67,10 @@ pub struct LocalArgs {
     /// Site and day of the households' simulated weather, sun and load (meter-sim's flags).
     #[command(flatten)]
     pub season: crate::commands::season_args::SeasonArgs,
+    /// The households split into lots under one transformer, with limits and losses (as `sim`);
+    /// the dashboard then shows the flows between lots.
+    #[command(flatten)]
+    pub grid: crate::commands::grid_args::GridArgs,
 }
 
 #[derive(clap::Args)]
@@ -138,6 +142,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 host: a.host,
                 mechanism: market_runtime::Mechanism::default(),
                 metering: false,
+                topology: None,
             };
             let (_, nodes) = node::localnet::generate(&spec)?;
             if a.docker.docker {
@@ -220,6 +225,11 @@ fn start_localnet(a: &LocalArgs, exe: &Path, dir: &Path) -> anyhow::Result<(Vec<
     if dir.join("node0").exists() {
         std::fs::remove_dir_all(dir).with_context(|| format!("cannot clear {}", dir.display()))?;
     }
+    let topology = a.grid.topology()?;
+    anyhow::ensure!(
+        !(a.metering && topology.is_some()),
+        "--metering and --lots cannot be combined: a genesis holds metered settlement or a topology, not both (docs/market.md)"
+    );
     std::fs::create_dir_all(dir)?;
     let spec = LocalnetSpec {
         dir: dir.to_path_buf(),
@@ -233,6 +243,7 @@ fn start_localnet(a: &LocalArgs, exe: &Path, dir: &Path) -> anyhow::Result<(Vec<
         host: "127.0.0.1".into(),
         mechanism: a.mechanism,
         metering: a.metering,
+        topology,
     };
     let (_, nodes) = node::localnet::generate(&spec)?;
     let mut children = Children(Vec::new());

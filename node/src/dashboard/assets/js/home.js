@@ -12,6 +12,15 @@ function fact(label, value, raw) {
   return factWith(label, value, raw === undefined ? null : { 'data-value': raw });
 }
 
+// The metered settlement of a slot: the meter's net export against the bid, and what the
+// imbalance moved (`chain::metering`; present only when the genesis meters settlement).
+function meteredText(m) {
+  if (!m) return 'pending';
+  const deviation = m.metered_wh - m.allocated_wh;
+  const money = m.charged > 0 ? ` · −${tokens(m.charged)}` : m.credited > 0 ? ` · +${tokens(m.credited)}` : '';
+  return `${kwh(m.metered_wh)} (${deviation >= 0 ? '+' : '−'}${kwh(Math.abs(deviation))})${money}`;
+}
+
 function socText(m) {
   if (!m) return '—';
   if (!m.battery_capacity_wh) return 'no battery';
@@ -51,6 +60,9 @@ export class HomeDetail {
     const rows = [];
     let paid = 0;
     let received = 0;
+    const metering = history.some((e) => 'metered' in e);
+    let imbalance = 0;
+    let meteredSlots = 0;
     const xs = [];
     const generated = [];
     const demanded = [];
@@ -70,7 +82,12 @@ export class HomeDetail {
       if (s && b) {
         if (b.side === 'buy') paid += s.amount; else received += s.amount;
       }
+      if (e.metered) {
+        imbalance += e.metered.credited - e.metered.charged;
+        meteredSlots++;
+      }
       const meterAttrs = m ? { 'data-generation': m.generation_wh, 'data-load': m.load_wh, 'data-soc': m.battery_soc_wh } : {};
+      if (e.metered) meterAttrs['data-metered'] = e.metered.metered_wh;
       rows.push(el('tr', { 'data-slot': e.slot, ...meterAttrs },
         [
           e.slot,
@@ -81,7 +98,8 @@ export class HomeDetail {
           s ? kwh(s.p2p_wh) : '—',
           s ? kwh(s.grid_wh) : '—',
           !b ? '—' : s ? `${b.side === 'buy' ? '−' : '+'}${tokens(s.amount)}` : 'pending',
-        ].map((cell) => el('td', null, cell))));
+          metering ? meteredText(e.metered) : null,
+        ].filter((cell) => cell !== null).map((cell) => el('td', null, cell))));
     }
     // Kind and lot are whatever the registration said: text only, like everything else here.
     const reg = h ? [
@@ -101,7 +119,8 @@ export class HomeDetail {
     const net = paid - received;
     const settledCount = history.filter((e) => e.settlement).length;
     const columns = ['slot', 'generation', 'demand', 'battery', 'bid', 'P2P', 'grid', 'amount'];
-    const body = rows.length > 0 ? rows.reverse() : [el('tr', null, el('td', { colspan: 8 }, 'no bids in the last 48 slots'))];
+    if (metering) columns.push('metered (deviation)');
+    const body = rows.length > 0 ? rows.reverse() : [el('tr', null, el('td', { colspan: columns.length }, 'no bids in the last 48 slots'))];
     this.root.replaceChildren(
       el('p', { class: 'addr', id: 'home-address' }, account.address),
       el('dl', { class: 'facts' },
@@ -112,10 +131,12 @@ export class HomeDetail {
       el('dl', { class: 'facts' },
         fact(`paid, ${settledCount} settled slots`, tokens(paid), paid),
         fact(`received, ${settledCount} settled slots`, tokens(received), received),
-        fact('net bill', `${net >= 0 ? '' : '−'}${tokens(Math.abs(net))}`, net)),
+        fact('net bill', `${net >= 0 ? '' : '−'}${tokens(Math.abs(net))}`, net),
+        metering ? fact(`imbalance, ${meteredSlots} metered slots`, `${imbalance >= 0 ? '+' : '−'}${tokens(Math.abs(imbalance))}`, imbalance) : null),
       el('div', { class: 'home-chart', id: 'home-energy' }),
       el('div', { class: 'home-chart', id: 'home-bids' }),
       el('p', { class: 'hint' }, "Generation, demand and battery are the meter's readings, signed with each bid; a bid is the net position after the home's own PV and battery. In a slot the battery balanced exactly, the home sends its reading with a 0 kWh bid."),
+      metering ? el('p', { class: 'hint' }, "Metered settlement: a bid is the home's forecast. Once the slot has cleared, its meter reading is settled against the bid: a shortfall is bought from the grid and a surplus sold to it, at the imbalance prices.") : null,
       el('div', { class: 'scroll' }, el('table', { class: 'table', id: 'home-history' },
         el('thead', null, el('tr', null, columns.map((c) => el('th', { scope: 'col' }, c)))),
         el('tbody', null, body))));

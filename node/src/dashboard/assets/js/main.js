@@ -6,6 +6,7 @@ import { Community } from './community.js';
 import { HomeDetail } from './home.js';
 import { Slots } from './slots.js';
 import { MarketPanel } from './market.js';
+import { GridPanel } from './grid.js';
 import { ChainPanel } from './chain.js';
 import { AdminPanel } from './admin.js';
 
@@ -22,6 +23,7 @@ const community = new Community($('tiles'), $('tile-legend'), $('community-sub')
   if (window.matchMedia('(max-width: 900px)').matches) $('home-panel').scrollIntoView({ behavior: 'smooth' });
 });
 const market = new MarketPanel($('market-now'), $('market-charts'), $('market-sub'));
+const grid = new GridPanel({ root: $('grid-panel'), now: $('grid-now'), diagram: $('grid-diagram'), table: $('grid-lots'), chart: $('grid-chart'), note: $('grid-bound') });
 const chain = new ChainPanel({ now: $('chain-now'), latency: $('latency-chart'), validators: $('validators'), blocks: $('blocks') });
 const admin = new AdminPanel($('pending'), $('admin-sub'), $('admin-key'));
 let blocksSeen = 0;
@@ -66,6 +68,7 @@ async function showLatestSettlements() {
   const detail = await slots.detail(last.slot);
   if (slots.latest() && slots.latest().slot !== detail.slot) return;
   community.showSlot(detail.slot, detail.settlements || []);
+  grid.showSlot(detail);
 }
 
 async function fillBlocks(from, to) {
@@ -80,12 +83,14 @@ async function reloadSlots() {
   const recent = await get(`/market/slots?last=48`);
   slots.setSummaries(recent.slots || []);
   market.render(slots.summaries);
+  grid.render(slots.summaries);
   await showLatestSettlements();
 }
 
 async function start() {
   const status = await get('/status');
   renderHead(status);
+  grid.setTopology(status.topology);
   chain.setStatus(status);
   renderHeight(status.latest_height, status.latest_slot);
   await Promise.all([refreshHouseholds(), refreshValidators()]);
@@ -122,6 +127,7 @@ async function start() {
       }
       slots.push(summary);
       market.render(slots.summaries);
+      grid.render(slots.summaries);
       showLatestSettlements().catch(showError);
     },
   });
@@ -130,7 +136,7 @@ async function start() {
 let resizeTimer = null;
 window.addEventListener('resize', () => {
   clearTimeout(resizeTimer);
-  resizeTimer = setTimeout(() => { market.render(slots.summaries); chain.renderLatency(); }, 150);
+  resizeTimer = setTimeout(() => { market.render(slots.summaries); grid.render(slots.summaries); chain.renderLatency(); }, 150);
 });
 
 start().catch(showError);
