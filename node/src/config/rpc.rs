@@ -1,7 +1,7 @@
 //! `[rpc]`: where the HTTP server listens and the limits that keep a hostile client from
 //! starving it (docs/rpc.md, "Limits").
 
-use super::{ConfigError, DEFAULT_RPC_PORT};
+use super::{invalid, ConfigError, DEFAULT_RPC_PORT};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -55,7 +55,6 @@ impl Default for RpcConfig {
 
 impl RpcConfig {
     pub(super) fn validate(&self) -> Result<(), ConfigError> {
-        let invalid = |field, value: &str, why: &str| ConfigError::Invalid { field, value: value.into(), why: why.into() };
         self.listen.parse::<std::net::SocketAddr>().map_err(|e| invalid("rpc.listen", &self.listen, &e.to_string()))?;
         for (field, value) in [
             ("rpc.max_connections", self.max_connections as u64),
