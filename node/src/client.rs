@@ -62,7 +62,7 @@ impl Client {
     /// Submits many envelopes in one request; one `Err(reason)` per refused transaction.
     pub fn submit_batch(&self, txs: &[Vec<u8>]) -> Result<Vec<Result<(), String>>, ClientError> {
         let url = format!("{}/txs/batch", self.base);
-        let body = crate::service::encode_tx_batch(txs);
+        let body = ledger::batch::encode_tx_batch(txs);
         let result = self.agent.post(&url).header("content-type", "application/octet-stream").send(&body[..]);
         let body = self.finish(url, result)?;
         Ok(body["results"]

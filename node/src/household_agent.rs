@@ -10,7 +10,7 @@ use crate::shared::{Shared, TxState};
 use ledger::sign::Keypair;
 use market_runtime::model::community::Profile;
 use market_runtime::model::BatteryStrategy;
-use market_runtime::HouseholdStatus;
+use market_runtime::{HouseholdSpec, HouseholdStatus};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -74,6 +74,52 @@ impl HouseholdAgent {
     }
 }
 
+/// The agent's next nonce: one past its last accepted bid, or the committed nonce again once
+/// a bid of its own was refused (the mempool evicts a bid whose slot closed, which leaves a gap).
+#[derive(Default)]
+struct Nonces {
+    next: Option<u64>,
+    in_flight: Vec<[u8; 32]>,
+}
+
+impl Nonces {
+    fn next(&mut self, shared: &Shared, committed: u64) -> u64 {
+        if let Ok(statuses) = shared.txs.lock() {
+            let refused = self.in_flight.iter().any(|h| statuses.get(h).is_some_and(|s| matches!(s.status, TxState::Rejected)));
+            self.in_flight.retain(|h| statuses.get(h).is_some_and(|s| matches!(s.status, TxState::Pending)));
+            if refused {
+                self.next = None;
+                self.in_flight.clear();
+            }
+        }
+        self.next.map_or(committed, |n| n.max(committed))
+    }
+
+    fn accepted(&mut self, nonce: u64, hash: [u8; 32]) {
+        self.next = Some(nonce.saturating_add(1));
+        self.in_flight.push(hash);
+    }
+}
+
+/// The household's registration once it is approved; logs once while it is not.
+fn approved_spec(state: &crate::chain::CommittedState, address: &[u8; 32], waiting_logged: &mut bool) -> Option<HouseholdSpec> {
+    match market_runtime::household(state, address) {
+        Ok(Some(h)) if h.status == HouseholdStatus::Approved => Some(h.spec),
+        other => {
+            if !*waiting_logged {
+                let status = match other {
+                    Ok(Some(h)) => h.status.name().to_string(),
+                    Ok(None) => "not registered".to_string(),
+                    Err(e) => e.to_string(),
+                };
+                tracing::warn!(household = %hex::encode(address), status, "household agent waits: the household is not approved");
+                *waiting_logged = true;
+            }
+            None
+        }
+    }
+}
+
 /// Bids for every slot until the node stops (a slot its battery balanced exactly gets a 0 Wh
 /// bid that carries only the reading). A slot is skipped (and logged) when the household is
 /// not approved yet or when the runtime refuses the bid.
@@ -85,8 +131,7 @@ pub async fn run(agent: HouseholdAgent, shared: Arc<Shared>) {
     tracing::info!(household = %hex::encode(address), profile_index = agent.index, "household agent started");
     let mut meter: Option<HouseholdMeter> = None;
     let mut last_slot = 0u64;
-    let mut next_nonce: Option<u64> = None;
-    let mut in_flight: Vec<[u8; 32]> = Vec::new();
+    let mut nonces = Nonces::default();
     let mut waiting_logged = false;
     loop {
         tokio::time::sleep(poll).await;
@@ -94,26 +139,12 @@ pub async fn run(agent: HouseholdAgent, shared: Arc<Shared>) {
             Ok(st) => st.latest_height,
             Err(_) => return,
         };
-        let slot = bid_slot(height, genesis_ms, slot_ms, crate::service::now_ms(), agent.margin_ms);
+        let slot = bid_slot(height, genesis_ms, slot_ms, crate::clock::now_ms(), agent.margin_ms);
         if slot <= last_slot {
             continue;
         }
         let state = shared.state();
-        let spec = match market_runtime::household(&state, &address) {
-            Ok(Some(h)) if h.status == HouseholdStatus::Approved => h.spec,
-            other => {
-                if !waiting_logged {
-                    let status = match other {
-                        Ok(Some(h)) => h.status.name().to_string(),
-                        Ok(None) => "not registered".to_string(),
-                        Err(e) => e.to_string(),
-                    };
-                    tracing::warn!(household = %hex::encode(address), status, "household agent waits: the household is not approved");
-                    waiting_logged = true;
-                }
-                continue;
-            }
-        };
+        let Some(spec) = approved_spec(&state, &address, &mut waiting_logged) else { continue };
         last_slot = slot;
         let meter = meter.get_or_insert_with(|| {
             let mut meter = HouseholdMeter::new(agent.index, &spec).with_strategy(agent.battery_strategy);
@@ -129,19 +160,8 @@ pub async fn run(agent: HouseholdAgent, shared: Arc<Shared>) {
         };
         let Some(decision) = meter.step_with(&agent.profile, slot, &forecast) else { continue };
         let (side, quantity_wh) = decision.side_and_quantity();
-
-        // A bid the mempool evicted (its slot closed) leaves a nonce gap: start again from
-        // the committed nonce once any of ours was refused.
-        if let Ok(statuses) = shared.txs.lock() {
-            let refused = in_flight.iter().any(|h| statuses.get(h).is_some_and(|s| matches!(s.status, TxState::Rejected)));
-            in_flight.retain(|h| statuses.get(h).is_some_and(|s| matches!(s.status, TxState::Pending)));
-            if refused {
-                next_nonce = None;
-                in_flight.clear();
-            }
-        }
         let committed = market_runtime::account(&state, &address).map(|a| a.nonce).unwrap_or(0);
-        let nonce = next_nonce.map_or(committed, |n| n.max(committed));
+        let nonce = nonces.next(&shared, committed);
         let tx = bid_tx(address, nonce, slot, side, quantity_wh, Some(decision.reading));
         if let Err(e) = node_core::admission::check_state(&state, &tx, shared.max_nonce_ahead) {
             tracing::warn!(slot, error = %e, "household agent: bid refused");
@@ -157,8 +177,7 @@ pub async fn run(agent: HouseholdAgent, shared: Arc<Shared>) {
         let hash = ledger::hash::sha256(&bytes);
         match shared.to_mempool(vec![PoolTx { hash, tx, bytes }]).await.map(|mut a| a.pop()) {
             Some(Some(Ok(()))) => {
-                next_nonce = Some(nonce + 1);
-                in_flight.push(hash);
+                nonces.accepted(nonce, hash);
                 tracing::debug!(slot, nonce, %side, quantity_wh, "household agent: bid submitted");
             }
             Some(Some(Err(e))) => tracing::warn!(slot, error = %e, "household agent: the mempool refused the bid"),

@@ -6,6 +6,7 @@ pub mod agent;
 pub mod allowlist;
 pub mod chain;
 pub mod client;
+pub mod clock;
 pub mod compose;
 pub mod config;
 pub mod dashboard;

@@ -267,8 +267,8 @@ async fn submit_batch(State(s): State<AppState>, State(verifier): State<Verifier
     // Decoding and the signature checks are CPU work: off the runtime that drives consensus.
     let decoded: Vec<Result<ledger::tx::VerifiedTx, AdmissionError>> = verifier
         .run(move || -> Result<_, RpcError> {
-            let items = crate::service::decode_tx_batch(&body).ok_or_else(|| {
-                RpcError::bad_request("bad-request", "body is not a canonical TxBatch (ledger/proto/solartrade/v1/batch.proto) within its limits")
+            let items = ledger::batch::decode_tx_batch(&body).map_err(|e| {
+                RpcError::bad_request("bad-request", format!("body is not a canonical TxBatch (ledger/proto/solartrade/v1/batch.proto) within its limits: {e}"))
             })?;
             // One batch verification; if any signature fails, ledger checks each alone to name it.
             Ok(match ledger::tx::verify_batch(&items, &chain_id) {

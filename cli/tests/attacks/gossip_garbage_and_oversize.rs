@@ -19,7 +19,7 @@ const GOSSIP_LIMIT: usize = 4 * 1024 * 1024;
 /// Valid messages of each channel, to be cut short.
 fn truncatable(key: &Keypair, chain: &str, height: u64) -> Vec<(Channel, Vec<u8>)> {
     let bid = bid_tx(key, chain, 1, height + 1, Side::Buy, 100);
-    let txs = node::service::encode_tx_batch(&[bid.clone(), bid]);
+    let txs = ledger::batch::encode_tx_batch(&[bid.clone(), bid]);
     let vote = craft::vote_message(key, chain, VoteType::Prevote, height, 0, Some([7; 32]));
     let block = craft::block(chain, height, [1; 32], node::service::now_ms(), key.public(), Some(craft::certificate(height - 1, [1; 32])));
     let proposal = craft::proposal_message(key, chain, 0, &block);

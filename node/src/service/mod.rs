@@ -38,9 +38,7 @@ const REGOSSIP_DELAY: Duration = Duration::from_millis(1500);
 const WARM_UP_MARGIN: Duration = Duration::from_millis(300);
 const SYNC_BATCH: u32 = 256;
 
-pub fn now_ms() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
-}
+pub use crate::clock::now_ms;
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum TimerKind {
@@ -78,7 +76,6 @@ mod sync;
 mod txs;
 
 pub use run::run;
-pub use txs::{decode_tx_batch, encode_tx_batch};
 
 pub struct NodeOptions {
     pub home: Home,

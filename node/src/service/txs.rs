@@ -3,17 +3,6 @@
 
 use super::*;
 
-/// Encodes transactions for one gossip message or `POST /txs/batch` body: a `TxBatch`
-/// (ledger/proto/solartrade/v1/batch.proto).
-pub fn encode_tx_batch(txs: &[Vec<u8>]) -> Vec<u8> {
-    ledger::batch::encode_tx_batch(txs)
-}
-
-/// Decodes a `TxBatch`; `None` when `ledger::batch::decode_tx_batch` refuses it.
-pub fn decode_tx_batch(b: &[u8]) -> Option<Vec<&[u8]>> {
-    ledger::batch::decode_tx_batch(b).ok()
-}
-
 impl Node {
     /// A transaction this node signed itself goes the way of one from RPC: checked against
     /// the committed state, admitted, gossiped.
@@ -71,7 +60,7 @@ impl Node {
     /// otherwise reach no one: the pending pool goes out again a little later. With no peer
     /// connected at all, the next connection re-gossips it.
     pub(super) fn publish_txs(&mut self, batch: &[Vec<u8>]) {
-        if !self.network.publish(Channel::Txs, encode_tx_batch(batch)) && !self.network.peers().is_empty() {
+        if !self.network.publish(Channel::Txs, ledger::batch::encode_tx_batch(batch)) && !self.network.peers().is_empty() {
             self.arm(Instant::now() + REGOSSIP_DELAY, TimerKind::Regossip);
         }
     }
@@ -79,7 +68,7 @@ impl Node {
     /// Decodes a gossiped batch and hands what is new to the checker; `None` while it checks
     /// (the verdict follows in [`Node::on_tx_checked`]).
     pub(super) fn on_tx_gossip(&mut self, id: MessageId, source: PeerId, data: &[u8]) -> Option<Verdict> {
-        let Some(txs) = decode_tx_batch(data) else { return Some(Verdict::Reject("malformed")) };
+        let Ok(txs) = ledger::batch::decode_tx_batch(data) else { return Some(Verdict::Reject("malformed")) };
         let fresh: Vec<Vec<u8>> = txs.into_iter().filter(|t| !self.driver.mempool().contains(&ledger::hash::sha256(t))).map(<[u8]>::to_vec).collect();
         if fresh.is_empty() {
             return Some(Verdict::Accept);
