@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-const PROTOS: [&str; 7] = [
+const PROTOS: [&str; 8] = [
     "proto/solartrade/v1/envelope.proto",
     "proto/solartrade/v1/transaction.proto",
     "proto/solartrade/v1/block.proto",
@@ -10,6 +10,7 @@ const PROTOS: [&str; 7] = [
     "proto/solartrade/v1/sync.proto",
     "proto/solartrade/v1/signer.proto",
     "proto/solartrade/v1/batch.proto",
+    "proto/solartrade/v1/gossip.proto",
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

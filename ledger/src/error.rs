@@ -27,6 +27,10 @@ pub enum WireError {
     WrongKind { expected: &'static str, got: &'static str },
     #[error("wrong chain id: expected {expected:?}, got {got:?}")]
     WrongChainId { expected: String, got: String },
+    #[error("{what}: field {field} is {len} bytes, must be exactly {expected}")]
+    Length { what: &'static str, field: &'static str, len: usize, expected: usize },
+    #[error("{what}: required field {field} is missing")]
+    Missing { what: &'static str, field: &'static str },
     #[error("{what}: field {field} {reason}")]
     Field { what: &'static str, field: &'static str, reason: String },
     #[error("bad signature: {0}")]

@@ -7,6 +7,7 @@ pub mod certificate;
 pub mod consensus_msg;
 pub mod envelope;
 pub mod error;
+pub mod gossip;
 pub mod hash;
 pub mod limits;
 pub mod merkle;

@@ -13,6 +13,10 @@ pub const MAX_BLOCK_TXS: usize = 20_000;
 pub const MAX_BLOCK_BYTES: usize = 16 * 1024 * 1024;
 /// Largest proposal envelope: a block plus the proposal's own fields.
 pub const MAX_PROPOSAL_BYTES: usize = MAX_BLOCK_BYTES + 1024;
+/// Largest consensus gossip message (`ConsensusGossip`): a proposal with the largest block,
+/// whose own fields (82 sign bytes, a 64-byte signature, keys and length varints) take
+/// under 200 bytes; votes and evidence are a few hundred bytes.
+pub const MAX_CONSENSUS_GOSSIP_BYTES: usize = MAX_BLOCK_BYTES + 1024;
 /// Most signatures in one commit certificate (at most one per validator).
 pub const MAX_CERT_SIGNATURES: usize = 1_000;
 /// Largest encoded commit certificate.

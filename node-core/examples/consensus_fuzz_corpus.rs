@@ -1,6 +1,6 @@
 //! Writes the seed corpus of the node-core fuzz targets (`decode_gossip`, `read_wal` in
 //! ledger/fuzz): a few valid encodings from fixed keys, so the fuzzers start past the shape
-//! checks. Run from the repository root:
+//! checks (gossip: each `ConsensusGossip` variant of gossip.proto). Run from the repository root:
 //! `cargo run --release -p node-core --example consensus_fuzz_corpus -- ledger/fuzz/corpus`
 
 use consensus::{Evidence, Input, Proposal, SignDomain, SignedProposal, SignedVote, Signer, Timeout, TimeoutStep, Vote, VoteType};
@@ -40,6 +40,7 @@ fn main() -> std::io::Result<()> {
         ("prevote", GossipMessage::Vote(vote(1, VoteType::Prevote, 7, 0, Some([3; 32])))),
         ("precommit_nil", GossipMessage::Vote(vote(2, VoteType::Precommit, u64::MAX, u32::MAX, None))),
         ("proposal", GossipMessage::Proposal(proposal(3, 9, 1, Some(0)), vec![0x0a, 0x02, 0x08, 0x01])),
+        ("proposal_no_pol", GossipMessage::Proposal(proposal(3, u64::MAX, u32::MAX, None), vec![0x0a, 0x00])),
         ("evidence_votes", GossipMessage::Evidence(Evidence::ConflictingVotes(
             vote(4, VoteType::Prevote, 5, 2, Some([1; 32])),
             vote(4, VoteType::Prevote, 5, 2, Some([2; 32])),

@@ -14,8 +14,9 @@ use std::time::Duration;
 
 const REASON: Reason = Reason::Any;
 const BLOCK_BYTES: usize = 512 * 1024;
-/// Proposal messages start with this tag (node::consensus_wire).
-const TAG_PROPOSAL: u8 = 0x02;
+/// Proposal messages start with this key byte: field 2 (`proposal`) of `ConsensusGossip`,
+/// length-delimited (ledger/proto/solartrade/v1/gossip.proto).
+const TAG_PROPOSAL: u8 = 0x12;
 
 #[test]
 fn future_proposal_and_evidence_flood() {

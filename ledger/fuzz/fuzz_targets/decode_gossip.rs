@@ -1,5 +1,6 @@
-//! Consensus gossip as the node receives it (`node_core::consensus_wire::GossipMessage`):
-//! decoding must never panic, and what it accepts must encode back to the same bytes.
+//! Consensus gossip as the node receives it (`ConsensusGossip` of gossip.proto, decoded by
+//! `node_core::consensus_wire::GossipMessage` over `ledger::gossip`): decoding must never
+//! panic, and what it accepts must encode back to the same bytes (one message, one encoding).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
