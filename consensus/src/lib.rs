@@ -16,6 +16,8 @@ mod vote_tally;
 
 #[cfg(feature = "sim")]
 pub mod sim;
+#[cfg(feature = "test-util")]
+pub mod testing;
 
 pub use certificate::CommitCertificate;
 pub use consensus::{Consensus, RoundStep};

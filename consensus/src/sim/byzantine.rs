@@ -7,7 +7,7 @@ use crate::types::{SignDomain, ValueId};
 use crate::vote::SignedVote;
 
 use super::config::Behaviour;
-use super::keys::SimSigner;
+use crate::testing::SimSigner;
 
 /// First byte of every value the simulated application rejects.
 pub const INVALID_MARK: u8 = 0xff;

@@ -3,7 +3,6 @@
 
 mod byzantine;
 mod config;
-mod keys;
 mod network;
 mod node;
 mod queue;
@@ -14,7 +13,7 @@ mod trace;
 
 pub use byzantine::{is_valid_value, INVALID_MARK};
 pub use config::{Behaviour, Crash, NetworkConfig, Partition, SimConfig, ValidatorChange};
-pub use keys::{fnv1a, validator_id, SimSigner, SimVerifier};
+pub use crate::testing::{fnv1a, validator_id, SimSigner, SimVerifier};
 pub use random::random_scenario;
 pub use report::{DecisionRecord, LateDecision, NodeState, SimReport, Violation};
 pub use runner::{run, run_with_progress, SimError, LIVENESS_ROUNDS};

@@ -10,7 +10,7 @@ use crate::params::Params;
 use crate::types::{Height, ValidatorId};
 
 use super::config::Behaviour;
-use super::keys::{SimSigner, SimVerifier};
+use crate::testing::{SimSigner, SimVerifier};
 
 pub(crate) struct SimNode {
     pub(crate) validator: usize,

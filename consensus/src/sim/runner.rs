@@ -15,7 +15,7 @@ use crate::error::ValidatorSetError;
 
 use super::byzantine::{is_valid_value, rewrite, Outgoing};
 use super::config::{Behaviour, SimConfig};
-use super::keys::{fnv1a, validator_id, SimVerifier};
+use crate::testing::{fnv1a, validator_id, SimVerifier};
 use super::network::Network;
 use super::node::SimNode;
 use super::queue::{EventKind, EventQueue};

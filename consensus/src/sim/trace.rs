@@ -1,7 +1,7 @@
 //! A running hash of everything that happens in a run: equal hashes for equal seeds is
 //! how the tests prove the simulator replays exactly.
 
-use super::keys::fnv1a;
+use crate::testing::fnv1a;
 
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Trace {
