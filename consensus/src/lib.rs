@@ -14,8 +14,6 @@ mod validator_set;
 mod vote;
 mod vote_tally;
 
-#[cfg(feature = "sim")]
-pub mod sim;
 #[cfg(feature = "test-util")]
 pub mod testing;
 
