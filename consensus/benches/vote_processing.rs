@@ -1,10 +1,10 @@
-//! Cost of processing one vote with the simulator's cheap signer: a whole height's prevotes
+//! Cost of processing one vote with the test signer (`consensus::testing`): a whole height's prevotes
 //! and precommits (signature check, tally, rules, the own votes it triggers, the decision)
 //! divided by the number of votes.
 
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
 
-use consensus::sim::{validator_id, SimSigner, SimVerifier};
+use consensus::testing::{validator_id, SimSigner, SimVerifier};
 use consensus::{Consensus, Input, Params, SignedVote, Signer, ValidatorSet, Vote, VoteType};
 
 fn signed(t: VoteType, who: usize, value: [u8; 32]) -> SignedVote {

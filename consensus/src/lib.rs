@@ -14,8 +14,8 @@ mod validator_set;
 mod vote;
 mod vote_tally;
 
-#[cfg(feature = "sim")]
-pub mod sim;
+#[cfg(feature = "test-util")]
+pub mod testing;
 
 pub use certificate::CommitCertificate;
 pub use consensus::{Consensus, RoundStep};

@@ -19,8 +19,8 @@ pub struct Params {
     /// Messages of the next height kept until it starts (bounds memory).
     pub max_buffered_next_height: usize,
     /// TEST-ONLY planted bug: forget the lock and the valid value (amnesia). It breaks safety
-    /// on purpose so the simulator can prove it catches it; the simulator's amnesia
-    /// Byzantine behaviour uses it too. Never set it in a node.
+    /// on purpose so the whole-node simulator can prove it catches it
+    /// (`simulator::SimConfig::planted_bug_ignore_locks`). Never set it in a node.
     pub planted_bug_ignore_locks: bool,
 }
 

@@ -1,5 +1,5 @@
 //! The signing abstraction: the node plugs in the ledger's ed25519 domain-separated keys,
-//! tests and the simulator plug in cheap keys.
+//! the core's own tests plug in cheap keys (`testing`).
 
 use crate::types::{SignDomain, ValidatorId};
 

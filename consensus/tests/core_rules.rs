@@ -1,7 +1,7 @@
 //! The core's contract, input by input: signing bytes, evidence, the double-sign guard,
 //! certificates, round skip, growing timeouts and deterministic replay.
 
-use consensus::sim::{validator_id, SimSigner, SimVerifier};
+use consensus::testing::{validator_id, SimSigner, SimVerifier};
 use consensus::{
     CertificateError, CommitCertificate, Consensus, Evidence, Input, Message, Output, Params, Proposal, SignDomain,
     SignedProposal, SignedStep, SignedVote, Signer, Step, Timeout, TimeoutStep, ValidatorSet, Vote, VoteType,

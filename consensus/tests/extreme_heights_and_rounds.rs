@@ -2,7 +2,7 @@
 //! or buggy validator, or a corrupt record replayed from the WAL). The core neither panics
 //! nor keeps state per round named, and timeouts saturate instead of wrapping.
 
-use consensus::sim::{validator_id, SimSigner, SimVerifier};
+use consensus::testing::{validator_id, SimSigner, SimVerifier};
 use consensus::{
     CommitCertificate, Consensus, Input, Output, Params, Signer, SignedVote, Timeout, TimeoutStep, ValidatorSet, Vote,
     VoteType,

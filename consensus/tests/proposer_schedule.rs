@@ -1,7 +1,7 @@
 //! Property: the weighted round-robin gives every validator exactly as many proposer turns
 //! as its power in any `total power` consecutive slots, for any powers.
 
-use consensus::sim::validator_id;
+use consensus::testing::validator_id;
 use consensus::ValidatorSet;
 use proptest::prelude::*;
 

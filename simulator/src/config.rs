@@ -12,6 +12,13 @@ pub enum Behaviour {
     Equivocator,
     /// Loses its whole disk when it crashes (no WAL, no signer record) and rejoins as if new.
     Amnesia,
+    /// Proposes a block the real proposal check refuses (a wrong state root) and prevotes and
+    /// precommits for it, or for a block nobody has, in every round.
+    InvalidVoter,
+    /// Runs as two honest copies of one validator key (twins): a second node with the same key,
+    /// appended after the validators, so a partition between the copies makes the key sign
+    /// conflicting messages.
+    Twin,
 }
 
 /// Links between nodes in different groups drop every message from `from_ms` until `until_ms`.
@@ -57,10 +64,23 @@ impl LinkConfig {
     }
 }
 
+/// The network administrator sets validator `validator`'s power at `at_ms` with a real
+/// `ValidatorUpdate` transaction, submitted to a node that is up (0 removes it from the set).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidatorUpdate {
+    pub at_ms: u64,
+    pub validator: usize,
+    pub power: u64,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct SimConfig {
     pub seed: u64,
     pub validators: usize,
+    /// Genesis power of validator `i` (1 when absent); 0 runs the node with its validator key
+    /// outside the genesis set, to join by a [`ValidatorUpdate`].
+    pub powers: Vec<u64>,
+    pub validator_updates: Vec<ValidatorUpdate>,
     /// Households registered and approved in the genesis; each bids for every slot.
     pub households: usize,
     /// Heights every honest node must commit.
@@ -77,6 +97,9 @@ pub struct SimConfig {
     pub byzantine: Vec<(usize, Behaviour)>,
     /// The driver bug planted for the simulator to find (`DriverSettings`).
     pub planted_bug_skip_wal_sync: bool,
+    /// The consensus bug planted for the simulator to find: every honest validator ignores its
+    /// lock and valid value (`Params::planted_bug_ignore_locks`, set on every node's core).
+    pub planted_bug_ignore_locks: bool,
     /// Simulated time after which the run stops, committed or not.
     pub max_time_ms: u64,
 }
@@ -87,6 +110,8 @@ impl SimConfig {
         Self {
             seed,
             validators,
+            powers: Vec::new(),
+            validator_updates: Vec::new(),
             households,
             heights,
             slot_ms: 1_000,
@@ -97,6 +122,7 @@ impl SimConfig {
             crashes: Vec::new(),
             byzantine: Vec::new(),
             planted_bug_skip_wal_sync: false,
+            planted_bug_ignore_locks: false,
             max_time_ms: 600_000,
         }
     }
@@ -111,6 +137,24 @@ impl SimConfig {
 
     pub fn behaviour_of(&self, validator: usize) -> Option<Behaviour> {
         self.byzantine.iter().find(|(v, _)| *v == validator).map(|(_, b)| *b)
+    }
+
+    pub fn power_of(&self, validator: usize) -> u64 {
+        self.powers.get(validator).copied().unwrap_or(1)
+    }
+
+    /// The validators run as twins, in order: node `validators + k` is a copy of the `k`-th.
+    pub fn twins(&self) -> Vec<usize> {
+        let mut twins: Vec<usize> =
+            self.byzantine.iter().filter(|(v, b)| *b == Behaviour::Twin && *v < self.validators).map(|(v, _)| *v).collect();
+        twins.sort_unstable();
+        twins.dedup();
+        twins
+    }
+
+    /// Every node of the run: the validators, then the twin copies.
+    pub fn nodes(&self) -> usize {
+        self.validators + self.twins().len()
     }
 
     /// Whether any fault can make a node miss an acknowledged bid's slot.

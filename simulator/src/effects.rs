@@ -3,11 +3,11 @@
 
 use std::sync::Arc;
 
-use consensus::{Message, Signer};
 use node_core::channel::Channel;
-use node_core::consensus_wire::{GossipMessage, LedgerSigner};
+use node_core::consensus_wire::LedgerSigner;
 use node_core::driver::{DriverError, Effect};
 
+use crate::byzantine::Outgoing;
 use crate::config::Behaviour;
 use crate::invariants::Checker;
 use crate::node::{SimDriver, MAX_NONCE_AHEAD};
@@ -77,25 +77,30 @@ impl World<'_> {
         }
         let me = self.nodes[node].key.public();
         let own = Checker::own_message(&bytes).filter(|m| m.sender() == me);
-        if let Some(message) = &own {
-            if behaviour.is_none() {
-                self.checker.on_signed(self.now, node, message);
+        let (behaviour, message) = match (behaviour, own) {
+            (Some(behaviour), Some(message)) => (behaviour, message),
+            (None, own) => {
+                if let Some(message) = &own {
+                    self.checker.on_signed(self.now, node, message);
+                }
+                return self.publish(node, None, channel, bytes);
+            }
+            (Some(_), None) => return self.publish(node, None, channel, bytes),
+        };
+        let signer = LedgerSigner { keypair: self.nodes[node].key.clone(), chain_id: CHAIN_ID.into() };
+        let mut refused = Vec::new();
+        let outgoing = self.nodes[node].mischief.rewrite(behaviour, &signer, &message, bytes, self.now, &mut refused);
+        for block in refused {
+            self.checker.on_invalid_block(block);
+        }
+        match outgoing {
+            Outgoing::Nothing => {}
+            Outgoing::All(bytes) => self.publish(node, None, channel, bytes),
+            Outgoing::Split { even, odd } => {
+                self.publish(node, Some(0), channel, even);
+                self.publish(node, Some(1), channel, odd);
             }
         }
-        if let (Some(Behaviour::Equivocator), Some(Message::Vote(vote))) = (behaviour, &own) {
-            let mut other = vote.vote.clone();
-            other.value = match other.value {
-                Some(_) => None,
-                None => Some(ledger::hash::sha256(&self.now.to_le_bytes())),
-            };
-            let signer = LedgerSigner { keypair: self.nodes[node].key.clone(), chain_id: CHAIN_ID.into() };
-            let signature = signer.sign(other.vote_type.domain(), &other.sign_bytes());
-            let twin = GossipMessage::Vote(consensus::SignedVote { vote: other, signature }).encode();
-            self.publish(node, Some(0), channel, bytes);
-            self.publish(node, Some(1), channel, twin);
-            return;
-        }
-        self.publish(node, None, channel, bytes);
     }
 
     /// Sends `bytes` from `node` to every other node (`half`: only those of that parity).

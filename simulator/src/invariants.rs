@@ -1,7 +1,7 @@
 //! What must hold after every step of a simulation: agreement on blocks and state roots,
 //! valid certificates, no double signing by an honest validator, token conservation, every
-//! acknowledged bid in at most one block. A broken one is a [`Violation`] with the time and
-//! node, and stops the run.
+//! acknowledged bid in at most one block, no block built to be refused ever committed. A
+//! broken one is a [`Violation`] with the time and node, and stops the run.
 
 use std::collections::BTreeMap;
 
@@ -42,18 +42,24 @@ struct Decided {
 type SignedAt = ([u8; 32], u64, u32, u8);
 
 pub struct Checker {
+    /// Every key the run may make a validator (genesis set and joiners).
     validators: Vec<([u8; 32], u64)>,
+    /// Blocks a Byzantine validator proposed or voted for, built to be refused: none may ever
+    /// be committed.
+    pub refused: std::collections::BTreeSet<Hash>,
     genesis_supply: u128,
     decided: BTreeMap<u64, Decided>,
     signed: BTreeMap<SignedAt, Option<Hash>>,
     /// Every transaction of a decided block, and the height.
     included: BTreeMap<Hash, u64>,
+    /// Evidence transactions in decided blocks: double signs reported and punished on chain.
+    pub evidence_committed: u64,
     pub violations: Vec<Violation>,
 }
 
 impl Checker {
     pub fn new(validators: Vec<([u8; 32], u64)>, genesis_supply: u128) -> Self {
-        Self { validators, genesis_supply, decided: BTreeMap::new(), signed: BTreeMap::new(), included: BTreeMap::new(), violations: Vec::new() }
+        Self { validators, refused: Default::default(), genesis_supply, decided: BTreeMap::new(), signed: BTreeMap::new(), included: BTreeMap::new(), evidence_committed: 0, violations: Vec::new() }
     }
 
     fn fail(&mut self, at_ms: u64, node: Option<usize>, what: String) {
@@ -66,6 +72,11 @@ impl Checker {
 
     pub fn decided_heights(&self) -> u64 {
         self.decided.keys().next_back().copied().unwrap_or(0)
+    }
+
+    /// A block built to fail the proposal check (a Byzantine proposer's).
+    pub fn on_invalid_block(&mut self, block: Hash) {
+        self.refused.insert(block);
     }
 
     /// A message an honest validator signed and sent: no other at the same step.
@@ -106,6 +117,9 @@ impl Checker {
         let block = committed.block.hash();
         let state_root = driver.chain().state_root();
         let minted = committed.outcome.minted.total();
+        if self.refused.contains(&block) {
+            self.fail(at_ms, Some(node), format!("height {height}: committed {}, a block built to fail the proposal check", hex::encode(block)));
+        }
         match self.decided.get(&height) {
             Some(first) if first.block != block => {
                 let what = format!("height {height}: block {} but another node committed {}", hex::encode(block), hex::encode(first.block));
@@ -119,6 +133,9 @@ impl Checker {
             None => {
                 self.decided.insert(height, Decided { block, state_root, minted });
                 for tx in &committed.txs {
+                    if matches!(tx.tx.body, market_runtime::TxBody::Evidence { .. }) {
+                        self.evidence_committed += 1;
+                    }
                     if let Some(earlier) = self.included.insert(tx.hash, height) {
                         self.fail(at_ms, Some(node), format!("transaction {} included at heights {earlier} and {height}", hex::encode(tx.hash)));
                     }
@@ -137,7 +154,7 @@ impl Checker {
             Err(e) => return self.fail(at_ms, Some(node), format!("height {height}: the signing set cannot be read: {e}")),
         };
         if signing.iter().any(|(v, _)| !self.validators.iter().any(|(g, _)| g == v)) {
-            self.fail(at_ms, Some(node), format!("height {height}: a validator outside the genesis set signs"));
+            self.fail(at_ms, Some(node), format!("height {height}: a key the run never made a validator signs"));
         }
         match driver.chain().store().certificate(height) {
             Ok(Some(cert)) => {

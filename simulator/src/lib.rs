@@ -6,6 +6,8 @@
 //! with latency, jitter, loss, duplication and partitions, clocks with skew, crashes. One seed
 //! gives one trace; its hash is the same on every run.
 
+mod administrator;
+mod byzantine;
 pub mod config;
 mod disk;
 mod effects;
@@ -19,6 +21,6 @@ pub mod report;
 mod setup;
 mod world;
 
-pub use config::{Behaviour, Crash, LinkConfig, Partition, SimConfig};
+pub use config::{Behaviour, Crash, LinkConfig, Partition, SimConfig, ValidatorUpdate};
 pub use report::SimReport;
 pub use world::run;

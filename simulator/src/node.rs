@@ -9,6 +9,7 @@ use node_core::genesis::Genesis;
 use node_core::mempool::{Limits, Mempool};
 use node_core::wal::MemWal;
 
+use crate::byzantine::Mischief;
 use crate::config::{Behaviour, SimConfig};
 use crate::disk::Disk;
 
@@ -33,6 +34,8 @@ pub struct SimNode {
     pub behaviour: Option<Behaviour>,
     /// A block sync request is in flight.
     pub syncing: bool,
+    /// A Byzantine node's memory of what it did wrong.
+    pub mischief: Mischief,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -45,7 +48,7 @@ pub enum BootError {
 
 impl SimNode {
     pub fn new(index: usize, key: Keypair, skew_ms: i64, behaviour: Option<Behaviour>) -> Self {
-        Self { index, key, disk: Disk::new(), driver: None, incarnation: 0, skew_ms, behaviour, syncing: false }
+        Self { index, key, disk: Disk::new(), driver: None, incarnation: 0, skew_ms, behaviour, syncing: false, mischief: Mischief::default() }
     }
 
     /// This node's clock at true time `now_ms`.
@@ -67,8 +70,10 @@ impl SimNode {
         let chain = Chain::open(self.disk.store.clone(), genesis.clone())?;
         let next = chain.tip().height.saturating_add(1);
         let pool = Mempool::new(POOL_LIMITS, next, genesis.app_state.administrator);
+        let mut params = config.params.clone();
+        params.planted_bug_ignore_locks |= config.planted_bug_ignore_locks;
         let settings = DriverSettings {
-            params: config.params.clone(),
+            params,
             max_block_txs: MAX_BLOCK_TXS,
             max_message_bytes: MAX_MESSAGE_BYTES,
             bid_wait_ms: 0,

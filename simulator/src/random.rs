@@ -1,13 +1,16 @@
 //! Random scenarios for seed sweeps: every seed draws validators, households, Byzantine
-//! validators within the f < n/3 bound, links, clock skew, partitions and power losses.
+//! validators within the f < n/3 bound, links, clock skew, partitions, power losses and the
+//! consensus timeouts.
 
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use consensus::Params;
+
 use crate::config::{Behaviour, Crash, LinkConfig, Partition, SimConfig};
 
-const BEHAVIOURS: [Behaviour; 3] = [Behaviour::Silent, Behaviour::Equivocator, Behaviour::Amnesia];
+const BEHAVIOURS: [Behaviour; 5] = [Behaviour::Silent, Behaviour::Equivocator, Behaviour::Amnesia, Behaviour::InvalidVoter, Behaviour::Twin];
 
 /// The scenario of `seed`: `validators` nodes, `heights` heights, faults on.
 pub fn scenario(seed: u64, validators: usize, heights: u64, planted_bug: bool) -> SimConfig {
@@ -48,8 +51,26 @@ pub fn scenario(seed: u64, validators: usize, heights: u64, planted_bug: bool) -
         let groups = (0..validators).map(|_| rng.gen_range(0..2u8)).collect();
         config.partitions.push(Partition { from_ms, until_ms: from_ms + rng.gen_range(500..=5_000), groups });
     }
+    config.params = timeouts(&mut rng);
     config.max_time_ms = config.heal_time_ms().max(span).saturating_add(120_000);
     config
+}
+
+/// Timeouts from short (rounds fail while links misbehave, which is where locks matter) to
+/// the defaults; they grow with the round until lost messages, re-sent every
+/// `rebroadcast_ms`, arrive within them.
+fn timeouts(rng: &mut ChaCha8Rng) -> Params {
+    let step = rng.gen_range(50..=500);
+    Params {
+        timeout_propose_ms: rng.gen_range(100..=1_000),
+        timeout_propose_delta_ms: step,
+        timeout_prevote_ms: rng.gen_range(50..=500),
+        timeout_prevote_delta_ms: step,
+        timeout_precommit_ms: rng.gen_range(50..=500),
+        timeout_precommit_delta_ms: step,
+        rebroadcast_ms: rng.gen_range(100..=2_000),
+        ..Params::default()
+    }
 }
 
 fn crash(rng: &mut ChaCha8Rng, node: usize, span: u64) -> Crash {

@@ -17,6 +17,10 @@ pub struct SimReport {
     pub messages: u64,
     /// Simulated time at the end (ms).
     pub sim_time_ms: u64,
+    /// Evidence transactions in decided blocks (double signs reported and punished).
+    pub evidence_committed: u64,
+    /// Blocks Byzantine validators proposed or voted for that every honest node must refuse.
+    pub refused_values: u64,
     pub bids_acked: u64,
     pub bids_settled: u64,
     /// Acknowledged bids whose slot closed without them (possible only under faults).
@@ -43,13 +47,15 @@ impl std::fmt::Display for SimReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "seed {}: {} heights decided (lowest honest tip {}), {} events, {} messages, {} ms simulated; bids {} acknowledged, {} settled, {} missed their slot, refused {:?}; trace {}",
+            "seed {}: {} heights decided (lowest honest tip {}), {} events, {} messages, {} ms simulated; {} evidence committed, {} refused values; bids {} acknowledged, {} settled, {} missed their slot, refused {:?}; trace {}",
             self.seed,
             self.decided,
             self.min_honest_height,
             self.events,
             self.messages,
             self.sim_time_ms,
+            self.evidence_committed,
+            self.refused_values,
             self.bids_acked,
             self.bids_settled,
             self.bids_missed,

@@ -1,5 +1,5 @@
-//! The simulated chain's genesis: validator and household keys drawn from the seed, every
-//! household approved, half of them with PV.
+//! The simulated chain's genesis: administrator, validator and household keys drawn from the
+//! seed, the validators' powers, every household approved, half of them with PV.
 
 use ledger::sign::Keypair;
 use market_runtime::{HouseholdKind, HouseholdSpec};
@@ -14,6 +14,8 @@ pub const GRID_BALANCE: u64 = 1_000_000_000_000_000;
 
 pub struct Setup {
     pub genesis: Genesis,
+    /// The network administrator (named in the genesis): signs validator updates.
+    pub administrator: Keypair,
     pub validators: Vec<Keypair>,
     pub households: Vec<Keypair>,
 }
@@ -40,7 +42,10 @@ pub fn genesis(config: &SimConfig) -> Setup {
     // The grid pays sellers for what the community exports: it must hold enough to.
     genesis.set_balance(grid, GRID_BALANCE);
     for (i, v) in validators.iter().enumerate() {
-        genesis.add_validator(GenesisValidator { address: v.public(), power: 1, moniker: format!("v{i}"), node_id: format!("sim-{i}") });
+        let power = config.power_of(i);
+        if power > 0 {
+            genesis.add_validator(GenesisValidator { address: v.public(), power, moniker: format!("v{i}"), node_id: format!("sim-{i}") });
+        }
     }
     for (i, h) in households.iter().enumerate() {
         let spec = HouseholdSpec {
@@ -54,5 +59,5 @@ pub fn genesis(config: &SimConfig) -> Setup {
         };
         genesis.add_household(h.public(), spec, HOUSEHOLD_BALANCE);
     }
-    Setup { genesis, validators, households }
+    Setup { genesis, administrator, validators, households }
 }

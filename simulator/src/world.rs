@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 use node_core::channel::Channel;
 
-use crate::config::SimConfig;
+use crate::config::{Behaviour, SimConfig};
 use crate::households::Households;
 use crate::invariants::{Checker, Violation};
 use crate::network::Network;
@@ -33,6 +33,8 @@ pub(crate) enum Event {
     PowerLoss { node: usize, torn_wal_bytes: usize, down_ms: u64 },
     Restart { node: usize },
     Bids { slot: u64 },
+    /// The administrator submits `config.validator_updates[update]`.
+    ValidatorUpdate { update: usize },
 }
 
 impl Event {
@@ -47,6 +49,7 @@ impl Event {
             Event::Restart { node } => (6, *node),
             Event::Bids { .. } => (7, usize::MAX),
             Event::SyncTick { node, .. } => (8, *node),
+            Event::ValidatorUpdate { update } => (9, *update),
         }
     }
 }
@@ -89,17 +92,20 @@ impl<'a> World<'a> {
     fn new(config: &'a SimConfig) -> Self {
         let setup = setup::genesis(config);
         let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
-        let nodes = setup
-            .validators
-            .iter()
+        // Twin copies come after the validators, with the key of the validator they copy.
+        let copies = config.twins().into_iter().map(|v| (v, Some(Behaviour::Twin)));
+        let nodes = (0..config.validators)
+            .map(|v| (v, config.behaviour_of(v)))
+            .chain(copies)
             .enumerate()
-            .map(|(i, key)| {
+            .map(|(i, (v, behaviour))| {
                 let skew = config.max_clock_skew_ms as i64;
                 let skew_ms = if skew > 0 { rng.gen_range(-skew..=skew) } else { 0 };
-                SimNode::new(i, key.clone(), skew_ms, config.behaviour_of(i))
+                SimNode::new(i, setup.validators[v].clone(), skew_ms, behaviour)
             })
             .collect();
-        let validators: Vec<([u8; 32], u64)> = setup.genesis.validators.iter().map(|v| (v.address, v.power)).collect();
+        // Every key the run may make a validator (joiners are outside the genesis set).
+        let validators: Vec<([u8; 32], u64)> = setup.validators.iter().enumerate().map(|(i, k)| (k.public(), config.power_of(i))).collect();
         let supply: u128 = setup.genesis.app_state.balances.iter().map(|b| u128::from(b.amount)).sum();
         let households = Households::new(setup.households.clone());
         Self {
@@ -132,6 +138,9 @@ impl<'a> World<'a> {
         for crash in &self.config.crashes {
             let event = Event::PowerLoss { node: crash.node, torn_wal_bytes: crash.torn_wal_bytes, down_ms: crash.down_ms };
             self.schedule(crash.at_ms, event);
+        }
+        for (update, u) in self.config.validator_updates.iter().enumerate() {
+            self.schedule(u.at_ms, Event::ValidatorUpdate { update });
         }
         if self.households.len() > 0 {
             for slot in 1..=self.config.heights {
@@ -173,6 +182,7 @@ impl<'a> World<'a> {
             }
             Event::Restart { node } => self.restart(node),
             Event::Bids { slot } => self.bids(slot),
+            Event::ValidatorUpdate { update } => self.validator_update(update),
         }
     }
 
@@ -224,6 +234,8 @@ impl<'a> World<'a> {
             events: self.events,
             messages: self.messages,
             sim_time_ms: self.now,
+            evidence_committed: self.checker.evidence_committed,
+            refused_values: self.checker.refused.len() as u64,
             bids_acked: self.households.acked.len() as u64,
             bids_settled: settled,
             bids_missed: missed,

@@ -130,8 +130,10 @@ impl<B: Backend, W: WalLog> Driver<B, W> {
     pub fn new(chain: Chain<B>, mempool: Mempool, me: Option<Keypair>, wal: W, settings: DriverSettings) -> Self {
         let chain_id = chain.chain_id().to_string();
         let verifier = LedgerVerifier { chain_id: chain_id.clone() };
-        // Only a key in the validator set signs; any other node follows as an observer.
-        let my_id = me.as_ref().map(|k| k.public()).filter(|id| chain.validators().index_of(id).is_some());
+        // The core signs only at heights whose set holds this key (it looks at every height's
+        // set) and follows as an observer at the others: a key the administrator adds to the
+        // set later must start signing then, without a restart.
+        let my_id = me.as_ref().map(|k| k.public());
         let signer: Box<dyn consensus::Signer> = match &me {
             Some(k) => Box::new(LedgerSigner { keypair: k.clone(), chain_id: chain_id.clone() }),
             None => Box::new(LedgerSigner { keypair: Keypair::from_seed(&[0; 32]), chain_id: chain_id.clone() }),

@@ -1,13 +1,11 @@
-//! `solartrade bench consensus --sim`: commit latency on the deterministic simulated network,
-//! for one or several validator counts: whole nodes (`--whole-node`, the real driver and
-//! execution, `nodes.rs`) or the consensus core alone.
+//! `solartrade bench consensus --sim`: commit latency of whole simulated nodes (the real
+//! driver, mempool, WAL and execution; `nodes.rs`) on the deterministic simulated network, for
+//! one or several validator counts.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::time::Instant;
 
 use anyhow::{bail, Context};
-use consensus::sim::{run_with_progress, NetworkConfig, SimConfig, SimReport};
 use hdrhistogram::Histogram;
 use serde::Serialize;
 
@@ -16,11 +14,8 @@ pub struct Args {
     /// Run on the deterministic simulated network (the only mode so far).
     #[arg(long)]
     pub(super) sim: bool,
-    /// Simulate whole nodes (driver, mempool, execution, WAL, sync) instead of the core alone.
-    #[arg(long)]
-    pub(super) whole_node: bool,
     /// Per-link delays from the geographic matrix (validators over eight cities; see
-    /// `simulator::geo`) instead of --latency-ms (whole nodes only).
+    /// `simulator::geo`) instead of --latency-ms.
     #[arg(long)]
     pub(super) geo: bool,
     /// Validator counts to measure, comma-separated (e.g. 4,16,64,623).
@@ -96,34 +91,21 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         if n == 0 {
             bail!("--validators: a network needs at least one validator");
         }
-        if args.whole_node {
-            let (row, commits) = super::nodes::measure(&args, n)?;
-            if let Some(w) = csv.as_mut() {
-                for c in commits {
-                    w.write_record(&[n.to_string(), c.node.to_string(), c.height.to_string(), String::new(), c.started_ms.to_string(), c.committed_ms.to_string(), c.latency_ms().to_string()])?;
-                }
-            }
-            rows.push(row);
-            continue;
-        }
-        if args.geo {
-            bail!("--geo needs --whole-node");
-        }
-        let report = simulate(&args, n)?;
+        let (row, commits) = super::nodes::measure(&args, n)?;
         if let Some(w) = csv.as_mut() {
-            for d in report.0.decisions.iter().filter(|d| !d.via_sync && d.height <= args.heights) {
+            for c in commits {
                 w.write_record(&[
                     n.to_string(),
-                    d.node.to_string(),
-                    d.height.to_string(),
-                    d.round.to_string(),
-                    d.started_ms.to_string(),
-                    d.decided_ms.to_string(),
-                    (d.decided_ms - d.started_ms).to_string(),
+                    c.node.to_string(),
+                    c.height.to_string(),
+                    c.round.to_string(),
+                    c.started_ms.to_string(),
+                    c.committed_ms.to_string(),
+                    c.latency_ms().to_string(),
                 ])?;
             }
         }
-        rows.push(summarise(&args, n, &report.0, report.1)?);
+        rows.push(row);
     }
     if let Some(mut w) = csv {
         w.flush()?;
@@ -140,43 +122,6 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         bail!("the simulator found safety violations");
     }
     Ok(())
-}
-
-fn simulate(args: &Args, n: usize) -> anyhow::Result<(SimReport, u128)> {
-    let mut config = SimConfig::honest(n, args.heights, args.seed);
-    config.network = NetworkConfig { latency_ms: args.latency_ms, jitter_ms: args.jitter_ms, loss: args.loss, duplicate: 0.0 };
-    let bar = indicatif::ProgressBar::new(args.heights);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{prefix:>14} [{bar:40}] height {pos}/{len} {elapsed_precise}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    bar.set_prefix(format!("{n} validators"));
-    let started = Instant::now();
-    let report = run_with_progress(config, &mut |h| bar.set_position(h.min(args.heights)))
-        .with_context(|| format!("simulating {n} validators"))?;
-    bar.finish_and_clear();
-    Ok((report, started.elapsed().as_millis()))
-}
-
-fn summarise(args: &Args, n: usize, report: &SimReport, wall_ms: u128) -> anyhow::Result<Row> {
-    let mut hist = Histogram::<u64>::new_with_bounds(1, 3_600_000, 3).context("latency histogram")?;
-    let mut sum = 0u64;
-    let mut count = 0u64;
-    // Rounds a height took: the round of its first decision, plus one.
-    let mut rounds: BTreeMap<u64, u32> = BTreeMap::new();
-    for d in report.decisions.iter().filter(|d| !d.via_sync && d.height <= args.heights) {
-        let latency = d.decided_ms - d.started_ms;
-        hist.record(latency.max(1)).context("recording a latency")?;
-        sum += latency;
-        count += 1;
-        let r = rounds.entry(d.height).or_insert(d.round);
-        *r = (*r).min(d.round);
-    }
-    let mean_ms = if count == 0 { 0.0 } else { sum as f64 / count as f64 };
-    // Messages sent until the last validator decided the last height (a few belong to the
-    // height after it, already under way).
-    let run = RunFigures { messages: report.messages_sent, violations: report.violations.len(), all_decided: report.all_decided, simulated_ms: report.end_ms, wall_ms };
-    Ok(Row::new(args, n, &hist, mean_ms, &rounds, &run))
 }
 
 /// What a simulated run gives a row besides its latencies.

@@ -12,7 +12,7 @@ pub struct Args {
 
 #[derive(clap::Subcommand)]
 enum Target {
-    /// Commit latency on a simulated network: whole nodes (--whole-node) or the consensus core.
+    /// Commit latency of whole nodes on the deterministic simulated network (--sim).
     Consensus(consensus::Args),
     /// A fresh node syncing N blocks from a validator (real processes).
     Sync(sync::Args),

@@ -1,4 +1,4 @@
-//! `bench consensus --sim --whole-node`: commit latency of whole simulated nodes (the real
+//! `bench consensus --sim`: commit latency of whole simulated nodes (the real
 //! driver, mempool, WAL and execution) for one validator count.
 
 use std::collections::BTreeMap;
@@ -14,6 +14,7 @@ use super::consensus::{Args, Row, RunFigures};
 pub(super) struct Commit {
     pub node: usize,
     pub height: u64,
+    pub round: u32,
     pub started_ms: u64,
     pub committed_ms: u64,
 }
@@ -50,7 +51,7 @@ pub(super) fn measure(args: &Args, n: usize) -> anyhow::Result<(Row, Vec<Commit>
         let started_ms = deadline.max(last.get(&node).copied().unwrap_or(0));
         last.insert(node, at);
         if height <= args.heights {
-            commits.push(Commit { node, height, started_ms, committed_ms: at });
+            commits.push(Commit { node, height, round, started_ms, committed_ms: at });
             let r = rounds.entry(height).or_insert(round);
             *r = (*r).min(round);
         }

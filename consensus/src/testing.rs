@@ -1,6 +1,7 @@
-//! Cheap, deterministic keys for the simulator: a keyed 64-bit FNV-1a tag stands in for a
-//! signature. Not cryptographic; simulated Byzantine nodes never forge other validators' tags,
-//! which is the property real signatures give.
+//! Cheap, deterministic keys for the core's own tests and benches (feature `test-util`): a
+//! keyed 64-bit FNV-1a tag stands in for a signature, so a test measures or checks the rules,
+//! not ed25519. Not cryptographic: a test that forges another validator's tag breaks the
+//! property real signatures give, so none does.
 
 use crate::signing::{Signer, Verifier};
 use crate::types::{SignDomain, ValidatorId};
@@ -52,7 +53,7 @@ impl Verifier for SimVerifier {
     }
 }
 
-/// The simulator's id of validator `index`: ids sort in index order.
+/// The test id of validator `index`: ids sort in index order.
 pub fn validator_id(index: usize) -> ValidatorId {
     let mut id = [0x5a; 32];
     id[..8].copy_from_slice(&(index as u64).to_be_bytes());
