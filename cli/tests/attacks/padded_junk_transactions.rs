@@ -35,7 +35,7 @@ fn padded_junk_transactions() {
     assert!(junk.iter().all(|t| t.len() == TX_BYTES), "set-up: padding missed {TX_BYTES} bytes");
     let (mut accepted, mut refused) = (0usize, 0usize);
     for chunk in junk.chunks(PER_REQUEST) {
-        let body = node::service::encode_tx_batch(chunk);
+        let body = ledger::batch::encode_tx_batch(chunk);
         match raw_http::request(&s.rpc_addr(0), "POST", "/txs/batch", "application/octet-stream", &body, Duration::from_secs(10)) {
             Ok(reply) if reply.status == 200 => {
                 let v: serde_json::Value = serde_json::from_str(&reply.body).unwrap_or_default();
