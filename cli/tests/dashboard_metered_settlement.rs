@@ -73,6 +73,8 @@ fn a_homes_detail_shows_its_readings_settled_against_its_bids() -> anyhow::Resul
         compared += 1;
     }
     assert!(compared > 0, "no metered row of the page is in the node's history: {shown} against {detail}");
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("dashboard");
+    browser.screenshot(&dir.join("dashboard-metered-home.png"), 1440, 1000, false, true)?;
     assert!(browser.exceptions.is_empty(), "the page threw: {:?}", browser.exceptions);
     Ok(())
 }
