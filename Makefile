@@ -15,8 +15,10 @@ build: deps
 
 DAY ?= 03-21
 MECHANISM ?= sdr
-demo: build ## 4 validators, the paper's 623 homes bidding every 1 s slot on a Doha spring day (DAY=07-15: the paper's summer; MECHANISM=pay-as-clear: a double auction); runs until Ctrl-C
-	$(BIN) testnet local --validators 4 --households 623 --slot-ms 1000 --duration 15 --dir out/demo --keep --day $(DAY) --mechanism $(MECHANISM)
+LOTS ?= 0
+GRID ?=
+demo: build ## 4 validators, the paper's 623 homes bidding every 1 s slot on a Doha spring day (DAY=07-15: the paper's summer; MECHANISM=pay-as-clear: a double auction; LOTS=2 GRID="--loss-ppm 20000": the homes in two lots under one transformer, and the dashboard's grid panel); runs until Ctrl-C
+	$(BIN) testnet local --validators 4 --households 623 --slot-ms 1000 --duration 15 --dir out/demo --keep --day $(DAY) --mechanism $(MECHANISM) --lots $(LOTS) $(GRID)
 
 test: deps browser ## every test, in release mode (one build serves tests and binaries)
 	$(CARGO) test --release --workspace
