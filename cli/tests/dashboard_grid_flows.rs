@@ -52,7 +52,7 @@ fn the_grid_panel_shows_each_lots_flows_and_where_a_limit_bound() -> anyhow::Res
     let mut browser = Browser::launch(&chromium, 1440, 1000)?;
     browser.watch_for_injections()?;
     browser.navigate(&format!("{base}/"))?;
-    browser.wait_for("the page's first render", "document.body.dataset.ready === 'true'", Duration::from_secs(60))?;
+    browser.wait_for("the page's first render", "document.body !== null && document.body.dataset.ready === 'true'", Duration::from_secs(60))?;
 
     // At night the community draws more than the transformer's limit: a slot in which it bound.
     let night = browser.wait_for("a slot with a bound limit on the page", &format!("(() => {{ const v = {PANEL}; return v && v.bound_slots > 0 ? v : null; }})()"), Duration::from_secs(60))?;

@@ -57,7 +57,7 @@ fn a_homes_detail_shows_its_readings_settled_against_its_bids() -> anyhow::Resul
 
     let mut browser = Browser::launch(&chromium, 1440, 1000)?;
     browser.navigate(&format!("{base}/"))?;
-    browser.wait_for("the page's first render", "document.body.dataset.ready === 'true'", Duration::from_secs(60))?;
+    browser.wait_for("the page's first render", "document.body !== null && document.body.dataset.ready === 'true'", Duration::from_secs(60))?;
     browser.eval(&format!("document.querySelector('#tiles .tile[data-address=\"{address}\"]').click()"))?;
     let shown = browser.wait_for("the home's metered settlements", ROWS, Duration::from_secs(20))?;
     let head = shown["head"].as_array().cloned().unwrap_or_default();
