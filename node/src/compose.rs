@@ -23,9 +23,41 @@ pub struct ComposeSpec {
     pub meter_households: usize,
     pub seed: u64,
     pub meter_threads: usize,
-    /// One-way delay, ms, added to every validator-to-validator connection by a relay
-    /// container per validator (`solartrade-delay-proxy` at .(100 + i)); 0 = direct.
-    pub wan_delay_ms: u64,
+    /// The link every validator-to-validator connection goes over, through a relay container
+    /// per validator (`solartrade-delay-proxy` at .(100 + i)); the default is direct.
+    pub wan: WanLink,
+}
+
+/// A WAN link between validators, each way: one-way delay, uniform jitter on top, segments
+/// lost per million (the relay's model: `testnet/src/link.rs`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WanLink {
+    pub delay_ms: u64,
+    #[serde(default)]
+    pub jitter_ms: u64,
+    #[serde(default)]
+    pub loss_ppm: u32,
+}
+
+impl WanLink {
+    /// No relay: the validators dial each other directly.
+    pub fn is_direct(&self) -> bool {
+        *self == WanLink::default()
+    }
+}
+
+impl std::fmt::Display for WanLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ms", self.delay_ms)?;
+        if self.jitter_ms > 0 {
+            write!(f, " ± {} ms jitter", self.jitter_ms)?;
+        }
+        if self.loss_ppm > 0 {
+            write!(f, ", {}% loss", f64::from(self.loss_ppm) / 1e4)?;
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -108,7 +140,7 @@ pub fn compose_yaml(nodes: &[LocalnetNode], spec: &ComposeSpec) -> Result<String
         // SIGTERM lets RocksDB close; give it time before docker escalates to SIGKILL.
         let _ = writeln!(y, "    stop_grace_period: 10s");
         let _ = writeln!(y, "    networks:\n      testnet:\n        ipv4_address: {ip}");
-        if spec.wan_delay_ms > 0 {
+        if !spec.wan.is_direct() {
             let relay = relay_ip(spec.subnet, i)?;
             let _ = writeln!(y, "  wan-{i}:");
             let _ = writeln!(y, "    image: {}", spec.image);
@@ -116,8 +148,8 @@ pub fn compose_yaml(nodes: &[LocalnetNode], spec: &ComposeSpec) -> Result<String
             let _ = writeln!(y, "    entrypoint: [\"/usr/local/bin/solartrade-delay-proxy\"]");
             let _ = writeln!(
                 y,
-                "    command: [\"--listen\", \"0.0.0.0:{0}\", \"--to\", \"{ip}:{0}\", \"--delay-ms\", \"{1}\"]",
-                node.p2p_port, spec.wan_delay_ms
+                "    command: [\"--listen\", \"0.0.0.0:{0}\", \"--to\", \"{ip}:{0}\", \"--delay-ms\", \"{1}\", \"--jitter-ms\", \"{2}\", \"--loss-ppm\", \"{3}\", \"--seed\", \"{4}\"]",
+                node.p2p_port, spec.wan.delay_ms, spec.wan.jitter_ms, spec.wan.loss_ppm, spec.seed.wrapping_add(i as u64)
             );
             let _ = writeln!(y, "    networks:\n      testnet:\n        ipv4_address: {relay}");
         }
@@ -147,7 +179,7 @@ pub fn compose_yaml(nodes: &[LocalnetNode], spec: &ComposeSpec) -> Result<String
 
 /// Re-addresses the homes in `dir` and writes `dir/docker-compose.yml`.
 pub fn write(dir: &Path, nodes: &[LocalnetNode], spec: &ComposeSpec) -> Result<(), ComposeError> {
-    readdress_homes(nodes, spec.subnet, spec.wan_delay_ms > 0)?;
+    readdress_homes(nodes, spec.subnet, !spec.wan.is_direct())?;
     let yaml = compose_yaml(nodes, spec)?;
     let path = dir.join("docker-compose.yml");
     std::fs::write(&path, yaml).map_err(|source| ComposeError::Write { path: path.display().to_string(), source })
@@ -180,7 +212,7 @@ mod tests {
 
     #[test]
     fn compose_file_publishes_rpc_on_loopback_and_points_meter_sim_at_every_validator() {
-        let spec = ComposeSpec { project: "st".into(), image: "solartrade:local".into(), subnet: Ipv4Addr::new(10, 9, 8, 0), meter_households: 623, seed: 1, meter_threads: 4, wan_delay_ms: 0 };
+        let spec = ComposeSpec { project: "st".into(), image: "solartrade:local".into(), subnet: Ipv4Addr::new(10, 9, 8, 0), meter_households: 623, seed: 1, meter_threads: 4, wan: WanLink::default() };
         let y = compose_yaml(&[node(0), node(1)], &spec).unwrap();
         assert!(!y.contains("delay-proxy"));
         assert!(y.contains("\"127.0.0.1:27601:27601\""));
@@ -193,15 +225,15 @@ mod tests {
 
     #[test]
     fn a_wan_delay_puts_a_relay_in_front_of_each_validator() {
-        let spec = ComposeSpec { project: "st".into(), image: "i".into(), subnet: Ipv4Addr::new(10, 9, 8, 0), meter_households: 0, seed: 1, meter_threads: 4, wan_delay_ms: 50 };
+        let spec = ComposeSpec { project: "st".into(), image: "i".into(), subnet: Ipv4Addr::new(10, 9, 8, 0), meter_households: 0, seed: 1, meter_threads: 4, wan: WanLink { delay_ms: 50, jitter_ms: 10, loss_ppm: 10_000 } };
         let y = compose_yaml(&[node(0), node(1)], &spec).unwrap();
         assert!(y.contains("ipv4_address: 10.9.8.101"));
-        assert!(y.contains("\"--to\", \"10.9.8.11:27610\", \"--delay-ms\", \"50\""));
+        assert!(y.contains("\"--to\", \"10.9.8.11:27610\", \"--delay-ms\", \"50\", \"--jitter-ms\", \"10\", \"--loss-ppm\", \"10000\""));
     }
 
     #[test]
     fn no_meter_sim_container_without_households() {
-        let spec = ComposeSpec { project: "st".into(), image: "i".into(), subnet: Ipv4Addr::new(10, 9, 8, 0), meter_households: 0, seed: 1, meter_threads: 4, wan_delay_ms: 0 };
+        let spec = ComposeSpec { project: "st".into(), image: "i".into(), subnet: Ipv4Addr::new(10, 9, 8, 0), meter_households: 0, seed: 1, meter_threads: 4, wan: WanLink::default() };
         let y = compose_yaml(&[node(0)], &spec).unwrap();
         assert!(!y.contains("meter-sim"));
     }

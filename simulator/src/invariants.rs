@@ -1,5 +1,6 @@
 //! What must hold after every step of a simulation: agreement on blocks and state roots,
-//! valid certificates, no double signing by an honest validator, token conservation, every
+//! valid certificates, no double signing by an honest validator, token conservation, the block
+//! reward paid to the last commit's signers, every
 //! acknowledged bid in at most one block, no block built to be refused ever committed. A
 //! broken one is a [`Violation`] with the time and node, and stops the run.
 
@@ -144,6 +145,29 @@ impl Checker {
         }
         self.check_certificate(at_ms, node, height, &block, driver);
         self.check_supply(at_ms, node, height, driver);
+        self.check_reward(at_ms, node, committed);
+    }
+
+    /// The block reward goes to the distinct signers of the block's last commit, the one record
+    /// of the previous height every node holds (not to this node's own certificate's signers,
+    /// nor to the proposer).
+    fn check_reward(&mut self, at_ms: u64, node: usize, committed: &Committed) {
+        let height = committed.block.height();
+        let mut signers: Vec<[u8; 32]> = committed
+            .block
+            .last_commit
+            .iter()
+            .flat_map(|c| &c.signatures)
+            .filter_map(|s| s.validator.as_slice().try_into().ok())
+            .collect();
+        signers.sort_unstable();
+        signers.dedup();
+        let mut rewarded: Vec<[u8; 32]> = committed.outcome.minted.validators.iter().map(|(v, _)| *v).collect();
+        rewarded.sort_unstable();
+        if committed.outcome.minted.block_reward > 0 && rewarded != signers {
+            let what = format!("height {height}: the block reward went to {} validators, the last commit has {} signers", rewarded.len(), signers.len());
+            self.fail(at_ms, Some(node), what);
+        }
     }
 
     /// Checked against the set that signed `height` (evidence removes an equivocator from the

@@ -11,15 +11,17 @@ pub fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Summary {
     pub delay_ms: u64,
+    pub jitter_ms: u64,
+    pub loss_ppm: u32,
     pub samples: usize,
     pub p50_ms: Option<f64>,
     pub p90_ms: Option<f64>,
     pub p99_ms: Option<f64>,
 }
 
-pub fn summarize(delay_ms: u64, mut samples: Vec<f64>) -> Summary {
+pub fn summarize(link: crate::link::Link, mut samples: Vec<f64>) -> Summary {
     samples.sort_by(f64::total_cmp);
-    Summary { delay_ms, samples: samples.len(), p50_ms: percentile(&samples, 50.0), p90_ms: percentile(&samples, 90.0), p99_ms: percentile(&samples, 99.0) }
+    Summary { delay_ms: link.delay_ms, jitter_ms: link.jitter_ms, loss_ppm: link.loss_ppm, samples: samples.len(), p50_ms: percentile(&samples, 50.0), p90_ms: percentile(&samples, 90.0), p99_ms: percentile(&samples, 99.0) }
 }
 
 #[cfg(test)]
@@ -38,7 +40,7 @@ mod tests {
 
     #[test]
     fn summary_sorts_its_samples() {
-        let s = summarize(50, vec![30.0, 10.0, 20.0]);
+        let s = summarize(crate::link::Link { delay_ms: 50, ..Default::default() }, vec![30.0, 10.0, 20.0]);
         assert_eq!((s.samples, s.p50_ms, s.p99_ms), (3, Some(20.0), Some(30.0)));
     }
 }

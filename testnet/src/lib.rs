@@ -4,6 +4,7 @@ pub mod delay_proxy;
 pub mod docker;
 pub mod history;
 pub mod latency;
+pub mod link;
 pub mod manifest;
 pub mod probe;
 pub mod runner;

@@ -32,6 +32,10 @@ fn two() -> u64 {
 pub struct Latency {
     /// One-way netem delay per container, ms; one measuring phase per value.
     pub delays_ms: Vec<u64>,
+    /// Further phases over relayed links with jitter and loss (`{ delay_ms, jitter_ms,
+    /// loss_ppm }`), one measuring phase each; relays only (netem phases take `delays_ms`).
+    #[serde(default)]
+    pub links: Vec<crate::link::Link>,
     pub secs: u64,
 }
 

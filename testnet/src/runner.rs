@@ -4,6 +4,7 @@
 use crate::docker::{Container, Docker, DockerError};
 use crate::history::{latest_height, History};
 use crate::latency::{summarize, Summary};
+use crate::link::Link;
 use crate::manifest::{Manifest, Step};
 use crate::probe::{self, Fate, Probe};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -196,10 +197,10 @@ fn apply(t: &Testnet, step: &Step, bar: &ProgressBar) -> Result<Option<(u64, u64
 
 /// Commit latency of every block committed during `secs` of load (each validator's own
 /// figure for each block: time from the block's slot time to its commit on that node).
-pub fn measure_latency(t: &Testnet, delay: u64, secs: u64, bar: &ProgressBar) -> Vec<f64> {
-    hold(bar, &format!("latency {delay} ms (settling)"), 5);
+pub fn measure_latency(t: &Testnet, link: Link, secs: u64, bar: &ProgressBar) -> Vec<f64> {
+    hold(bar, &format!("latency over {link} (settling)"), 5);
     let h0 = t.max_height();
-    hold(bar, &format!("latency {delay} ms"), secs);
+    hold(bar, &format!("latency over {link}"), secs);
     let h1 = t.max_height();
     let mut samples = Vec::new();
     for height in h0 + 1..=h1 {
@@ -209,13 +210,13 @@ pub fn measure_latency(t: &Testnet, delay: u64, secs: u64, bar: &ProgressBar) ->
             }
         }
     }
-    say(bar, format!("          {delay} ms: blocks {}..={h1}, {} samples", h0 + 1, samples.len()));
+    say(bar, format!("          {link}: blocks {}..={h1}, {} samples", h0 + 1, samples.len()));
     samples
 }
 
-/// A latency phase on a testnet whose validators talk through delay relays (started by
-/// the caller with that delay): no faults, meter-sim bidding.
-pub fn relay_latency_phase(o: &Options, delay: u64, secs: u64) -> Result<Summary, RunError> {
+/// A latency phase on a testnet whose validators talk through relays (started by the caller
+/// over that link): no faults, meter-sim bidding.
+pub fn relay_latency_phase(o: &Options, link: Link, secs: u64) -> Result<Summary, RunError> {
     let t = Testnet::new(o)?;
     let bar = ProgressBar::new(1);
     bar.set_style(ProgressStyle::with_template("[{elapsed_precise}] {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()));
@@ -227,7 +228,7 @@ pub fn relay_latency_phase(o: &Options, delay: u64, secs: u64) -> Result<Summary
         }
         std::thread::sleep(Duration::from_millis(200));
     }
-    let s = summarize(delay, measure_latency(&t, delay, secs, &bar));
+    let s = summarize(link, measure_latency(&t, link, secs, &bar));
     bar.finish_and_clear();
     Ok(s)
 }
@@ -235,8 +236,8 @@ pub fn relay_latency_phase(o: &Options, delay: u64, secs: u64) -> Result<Summary
 pub struct Outcome {
     pub report: Value,
     pub violations: Vec<String>,
-    /// Latency phases that need relays (no netem): the delays still to measure.
-    pub relay_delays: Vec<u64>,
+    /// Latency phases that need relays (no netem, or jitter and loss): the links still to measure.
+    pub relay_links: Vec<Link>,
 }
 
 pub fn run(o: &Options, manifest: &Manifest) -> Result<Outcome, RunError> {
@@ -326,11 +327,12 @@ pub fn run(o: &Options, manifest: &Manifest) -> Result<Outcome, RunError> {
                     t.docker.netem(c, delay, 0, 0.0)?;
                 }
             }
-            let samples = measure_latency(&t, delay, l.secs, &bar);
+            let link = Link { delay_ms: delay, ..Link::default() };
+            let samples = measure_latency(&t, link, l.secs, &bar);
             for c in &t.containers {
                 t.docker.clear_netem(c)?;
             }
-            let s = summarize(delay, samples);
+            let s = summarize(link, samples);
             say(&bar, format!("          commit latency p50 {:?} p90 {:?} p99 {:?} ms (samples {})", s.p50_ms, s.p90_ms, s.p99_ms, s.samples));
             latency.push(s);
         }
@@ -350,9 +352,12 @@ pub fn run(o: &Options, manifest: &Manifest) -> Result<Outcome, RunError> {
         "latency": latency,
         "violations": violations,
     });
-    let relay_delays = match &manifest.latency {
-        Some(l) if !netem => l.delays_ms.iter().copied().filter(|d| *d > 0).collect(),
-        _ => Vec::new(),
+    let relay_links = match &manifest.latency {
+        Some(l) => {
+            let delays = l.delays_ms.iter().filter(|d| !netem && **d > 0).map(|&delay_ms| Link { delay_ms, ..Link::default() });
+            delays.chain(l.links.iter().copied()).collect()
+        }
+        None => Vec::new(),
     };
-    Ok(Outcome { report, violations, relay_delays })
+    Ok(Outcome { report, violations, relay_links })
 }

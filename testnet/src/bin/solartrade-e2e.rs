@@ -5,6 +5,7 @@ use anyhow::Context;
 use clap::Parser;
 use std::path::PathBuf;
 use std::process::Command;
+use testnet::link::Link;
 use testnet::manifest::Manifest;
 use testnet::runner::{run, Options};
 
@@ -42,12 +43,15 @@ struct Args {
 }
 
 fn script(repo: &std::path::Path, name: &str, o: &Options) -> anyhow::Result<()> {
-    script_with_delay(repo, name, o, 0)
+    script_over(repo, name, o, Link::default())
 }
 
-fn script_with_delay(repo: &std::path::Path, name: &str, o: &Options, wan_delay_ms: u64) -> anyhow::Result<()> {
+/// Runs `scripts/<name>`; a testnet it starts dials its validators over `wan`.
+fn script_over(repo: &std::path::Path, name: &str, o: &Options, wan: Link) -> anyhow::Result<()> {
     let status = Command::new("bash")
-        .env("WAN_DELAY_MS", wan_delay_ms.to_string())
+        .env("WAN_DELAY_MS", wan.delay_ms.to_string())
+        .env("WAN_JITTER_MS", wan.jitter_ms.to_string())
+        .env("WAN_LOSS_PPM", wan.loss_ppm.to_string())
         .arg(repo.join("scripts").join(name))
         .env("VALIDATORS", o.validators.to_string())
         .env("HOMES", o.homes.to_string())
@@ -98,14 +102,14 @@ fn run_e2e(a: Args) -> anyhow::Result<()> {
         let _ = script(&repo, "docker-down.sh", &o);
     }
     let mut outcome = outcome?;
-    // Without netem, each delayed latency phase runs on a fresh testnet whose validators
-    // talk through relay containers.
+    // Without netem, and for jitter and loss, each latency phase runs on a fresh testnet
+    // whose validators talk through relay containers.
     let mut relay = Vec::new();
-    for &delay in &outcome.relay_delays {
-        println!("e2e: latency phase {delay} ms one-way between validators, through relay containers");
-        script_with_delay(&repo, "docker-testnet.sh", &o, delay)?;
+    for &link in &outcome.relay_links {
+        println!("e2e: latency phase over {link} one-way between validators, through relay containers");
+        script_over(&repo, "docker-testnet.sh", &o, link)?;
         let secs = manifest.latency.as_ref().map(|l| l.secs).unwrap_or(30);
-        let phase = testnet::runner::relay_latency_phase(&o, delay, secs);
+        let phase = testnet::runner::relay_latency_phase(&o, link, secs);
         let _ = script(&repo, "docker-down.sh", &o);
         let s = phase?;
         println!("          commit latency p50 {:?} p90 {:?} p99 {:?} ms (samples {})", s.p50_ms, s.p90_ms, s.p99_ms, s.samples);

@@ -116,6 +116,13 @@ struct DockerArgs {
     /// One-way delay, ms, between validators (a relay container in front of each).
     #[arg(long, default_value_t = 0)]
     wan_delay_ms: u64,
+    /// Uniform jitter, ms, on top of the delay (the relays keep TCP's order).
+    #[arg(long, default_value_t = 0)]
+    wan_jitter_ms: u64,
+    /// TCP segments lost per million between validators (10000 = 1 %), each resent after a
+    /// retransmission timeout.
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..1_000_000))]
+    wan_loss_ppm: u32,
 }
 
 mod children;
@@ -154,7 +161,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                     meter_households: d.meter_households.unwrap_or(a.households).min(a.households),
                     seed: a.seed,
                     meter_threads: d.meter_threads,
-                    wan_delay_ms: d.wan_delay_ms,
+                    wan: node::compose::WanLink { delay_ms: d.wan_delay_ms, jitter_ms: d.wan_jitter_ms, loss_ppm: d.wan_loss_ppm },
                 };
                 node::compose::write(&a.dir, &nodes, &compose)?;
                 println!("compose file {}", a.dir.join("docker-compose.yml").display());
