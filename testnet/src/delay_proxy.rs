@@ -3,7 +3,6 @@
 //! directions (`link.rs`). The docker testnet dials each validator through one when a link
 //! other than a direct one is asked for.
 
-use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
@@ -74,6 +73,7 @@ pub async fn serve(listen: &str, upstream: &str, link: Link, seed: u64) -> std::
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     #[tokio::test]
     async fn a_round_trip_through_the_relay_takes_twice_the_delay() {
