@@ -95,7 +95,7 @@ impl Administrator {
         let mut r = Reader { bytes };
         let threshold = u32::from(r.u8()?);
         let count = usize::from(r.u8()?);
-        if count < 2 || count > MAX_ADMIN_MEMBERS {
+        if !(2..=MAX_ADMIN_MEMBERS).contains(&count) {
             return None;
         }
         let members = (0..count).map(|_| r.address()).collect::<Option<Vec<_>>>()?;

@@ -59,7 +59,7 @@ pub fn encode(p: &Proposal) -> Vec<u8> {
 pub fn decode(bytes: &[u8]) -> Option<Proposal> {
     let mut r = Reader { bytes };
     let opened_at_slot = r.u64()?;
-    if r.bytes.len() % 32 != 0 || r.bytes.len() / 32 > MAX_ADMIN_MEMBERS {
+    if !r.bytes.len().is_multiple_of(32) || r.bytes.len() / 32 > MAX_ADMIN_MEMBERS {
         return None;
     }
     let approvers: Vec<Address> = r.bytes.chunks_exact(32).filter_map(|c| c.try_into().ok()).collect();
