@@ -56,6 +56,7 @@ fn txs() -> Vec<Vec<u8>> {
         )
         .expect("corpus evidence encodes"),
         tx(&home, 4, TxBody::MeterReport { slot: 7, reading: meter }),
+        tx(&key(1), 3, TxBody::SetAdministrator { threshold: 2, members: vec![key(1).public(), key(4).public(), key(5).public()] }),
     ]
 }
 

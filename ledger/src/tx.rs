@@ -17,6 +17,9 @@ pub type TxError = WireError;
 /// Longest lot identifier (the runtime's `MAX_LOT_LEN`, checked here before the runtime sees it).
 pub const MAX_LOT_LEN: usize = market_runtime::params::MAX_LOT_LEN;
 
+/// Most members of an administrator (the runtime's `MAX_ADMIN_MEMBERS`, checked here first).
+pub const MAX_ADMIN_MEMBERS: usize = market_runtime::MAX_ADMIN_MEMBERS;
+
 /// A transaction whose envelope, chain id and signature have been checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifiedTx {
@@ -190,6 +193,10 @@ fn body_to_wire(body: &TxBody) -> Body {
             power: *power,
             node_key: node_key.map(|k| k.to_vec()).unwrap_or_default(),
         }),
+        TxBody::SetAdministrator { threshold, members } => Body::SetAdministrator(wire::SetAdministrator {
+            threshold: *threshold,
+            members: members.iter().map(|m| m.to_vec()).collect(),
+        }),
         // Refused by encode_tx before we get here; an empty evidence is what it would
         // be without votes, and decode_tx refuses it.
         TxBody::Evidence { .. } => Body::EquivocationEvidence(wire::EquivocationEvidence::default()),
@@ -247,6 +254,15 @@ fn body_from_wire(body: Body, chain_id: &str) -> Result<TxBody, WireError> {
             power: update.power,
             node_key: optional_key(WHAT, &update.node_key)?,
         },
+        Body::SetAdministrator(set) => {
+            // Counted before the keys are copied; the threshold and repeats are the runtime's
+            // to refuse (`AdminSetError` names what is wrong).
+            if set.members.len() > MAX_ADMIN_MEMBERS {
+                return Err(WireError::Oversize { what: "administrator members", len: set.members.len(), max: MAX_ADMIN_MEMBERS });
+            }
+            let members = set.members.iter().map(|m| bytes32(WHAT, "members", m)).collect::<Result<Vec<_>, _>>()?;
+            TxBody::SetAdministrator { threshold: set.threshold, members }
+        }
         Body::EquivocationEvidence(evidence) => {
             let (validator, height, round) = check_evidence(&evidence, chain_id)?;
             TxBody::Evidence { validator, height, round }

@@ -76,6 +76,7 @@ fn store_with_bids_under(n: u32, priced: bool, params: MarketParams) -> MemStore
     balances.push(GenesisBalance { address: grid, amount: u64::MAX / 2 });
     let genesis = AppGenesis {
         administrator: [0xAA; 32],
+        administrator_set: None,
         grid_account: grid,
         params,
         balances,

@@ -87,7 +87,7 @@ fn sim_flows_equal_execute_block_with_the_same_lots() {
     let mut balances: Vec<GenesisBalance> = (0..N).map(|h| GenesisBalance { address: addr(h), amount: 1_000_000_000_000 }).collect();
     balances.push(GenesisBalance { address: grid, amount: 1_000_000_000_000 });
     let households = (0..N).map(|h| GenesisHousehold { address: addr(h), spec: spec(h) }).collect();
-    let genesis = AppGenesis { administrator: [0xAA; 32], grid_account: grid, params: settings.params.clone(), balances, households, validators: vec![], market_open: true };
+    let genesis = AppGenesis { administrator: [0xAA; 32], administrator_set: None, grid_account: grid, params: settings.params.clone(), balances, households, validators: vec![], market_open: true };
     let mut store = MemStore::new();
     init_genesis(&mut store, &genesis).expect("genesis");
     for slot in &run.slots {

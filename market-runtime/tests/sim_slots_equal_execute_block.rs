@@ -34,6 +34,7 @@ fn sim_slots_equal_execute_block_on_the_same_bids() {
     balances.push(GenesisBalance { address: grid, amount: 1_000_000_000_000 });
     let genesis = AppGenesis {
         administrator: [0xAA; 32],
+        administrator_set: None,
         grid_account: grid,
         params: params.clone(),
         balances,

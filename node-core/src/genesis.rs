@@ -52,6 +52,7 @@ impl Genesis {
             validators: Vec::new(),
             app_state: AppGenesis {
                 administrator,
+                administrator_set: None,
                 grid_account,
                 params: market_runtime::MarketParams::default(),
                 balances: Vec::new(),

@@ -305,6 +305,7 @@ mod tests {
         let (a, b, grid) = ([1u8; 32], [2u8; 32], [0xEE; 32]);
         let genesis = AppGenesis {
             administrator: [0xAA; 32],
+            administrator_set: None,
             grid_account: grid,
             params: MarketParams::default(),
             balances: [a, b, grid].iter().map(|&address| GenesisBalance { address, amount: 1_000_000_000_000 }).collect(),

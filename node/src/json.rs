@@ -29,6 +29,9 @@ pub fn tx_body(body: &TxBody) -> Value {
         TxBody::ValidatorUpdate { validator, power, .. } => json!({ "validator": hex32(validator), "power": power }),
         TxBody::Evidence { validator, height, round } => json!({ "validator": hex32(validator), "height": height, "round": round }),
         TxBody::MeterReport { slot, reading } => json!({ "slot": slot, "reading": meter_reading(reading) }),
+        TxBody::SetAdministrator { threshold, members } => {
+            json!({ "threshold": threshold, "members": members.iter().map(|m| hex32(m)).collect::<Vec<String>>() })
+        }
     }
 }
 

@@ -50,6 +50,17 @@ enum Body {
     OpenMarket,
     /// Close the market (administrator).
     CloseMarket,
+    /// Replace the administrator with THRESHOLD of MEMBERS (administrator). Under a k-of-n
+    /// administrator each member sends this same command with its own key: each is an
+    /// approval, and it executes with the k-th distinct member's (docs/operator.md).
+    SetAdmin {
+        /// How many distinct members must approve each admin action (1..=number of members).
+        #[arg(long, default_value_t = 1)]
+        threshold: u32,
+        /// The members' hex addresses (at most 16), the lead first: its account receives slashes.
+        #[arg(required = true)]
+        members: Vec<String>,
+    },
     /// Bid to buy or sell energy in a slot.
     Bid {
         #[arg(long)]
@@ -102,6 +113,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Body::Reject { household, reason } => TxBody::RejectHousehold { household: addr(&household)?, reason },
         Body::OpenMarket => TxBody::OpenMarket,
         Body::CloseMarket => TxBody::CloseMarket,
+        Body::SetAdmin { threshold, members } => {
+            let members = members.iter().map(|m| addr(m)).collect::<anyhow::Result<Vec<_>>>()?;
+            TxBody::SetAdministrator { threshold, members }
+        }
         Body::Bid { slot, side, quantity_wh, generation_wh, load_wh, battery_soc_wh, battery_capacity_wh, limit_price } => {
             let side = match side.as_str() {
                 "buy" => Side::Buy,

@@ -2,6 +2,7 @@
 
 use thiserror::Error;
 
+use super::admin::AdminSetError;
 use super::grid::TopologyError;
 use super::types::{Address, Side};
 
@@ -30,8 +31,14 @@ pub enum TxError {
     NonceTooFarAhead { sender: Address, expected: u64, got: u64, max_ahead: u64 },
     #[error("{} has used every nonce (next would pass u64::MAX)", short(.sender))]
     NonceExhausted { sender: Address },
-    #[error("{} is not the network administrator", short(.sender))]
+    #[error("{} is not the network administrator nor one of its members", short(.sender))]
     NotAdministrator { sender: Address },
+    #[error("{} already approved this admin action; an approval counts once", short(.member))]
+    AlreadyApproved { member: Address },
+    #[error("{max} admin proposals are open and none has expired; approve or let one expire first")]
+    TooManyAdminProposals { max: usize },
+    #[error("invalid administrator: {0}")]
+    InvalidAdministrator(#[from] AdminSetError),
     #[error("{} is already registered as a household", short(.household))]
     AlreadyRegistered { household: Address },
     #[error("invalid household spec: {reason}")]
@@ -129,6 +136,10 @@ pub enum GenesisError {
     Duplicate { list: &'static str, address: Address },
     #[error("genesis household {}: {reason}", short(.address))]
     InvalidHousehold { address: Address, reason: String },
+    #[error("invalid genesis administrator: {0}")]
+    Administrator(#[from] AdminSetError),
+    #[error("genesis administrator {} is not among the administrator_set's members", short(.administrator))]
+    AdministratorNotAMember { administrator: Address },
     #[error("{count} genesis validators, the limit is {max}")]
     TooManyValidators { count: usize, max: usize },
     #[error("genesis validators have total power {total}, the cap is {max}")]

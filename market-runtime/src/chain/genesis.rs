@@ -1,5 +1,6 @@
 //! Loading the application genesis into an empty store.
 
+use super::admin::Administrator;
 use super::codec;
 use super::error::GenesisError;
 use super::keys;
@@ -22,6 +23,7 @@ pub fn init_genesis(store: &mut impl StateStore, genesis: &AppGenesis) -> Result
     if total_power > u128::from(MAX_TOTAL_POWER) {
         return Err(GenesisError::TotalPowerAboveCap { total: total_power, max: MAX_TOTAL_POWER });
     }
+    let administrator = genesis_administrator(genesis)?;
     check_unique("balances", genesis.balances.iter().map(|b| b.address))?;
     check_unique("households", genesis.households.iter().map(|h| h.address))?;
     check_unique("validators", genesis.validators.iter().map(|v| v.address))?;
@@ -32,7 +34,7 @@ pub fn init_genesis(store: &mut impl StateStore, genesis: &AppGenesis) -> Result
         }
     }
 
-    store.put(keys::ADMIN, genesis.administrator.to_vec());
+    store.put(keys::ADMIN, administrator.encode());
     store.put(keys::GRID, genesis.grid_account.to_vec());
     store.put(keys::PARAMS, codec::encode_params(p));
     store.put(keys::OPEN, vec![genesis.market_open as u8]);
@@ -59,4 +61,18 @@ fn check_unique(list: &'static str, addrs: impl Iterator<Item = Address>) -> Res
         Some(w) => Err(GenesisError::Duplicate { list, address: w[0] }),
         None => Ok(()),
     }
+}
+
+/// The administrator a genesis names: `administrator` alone, or `administrator_set` with
+/// `administrator` (which must be a member) moved to the front as the lead.
+fn genesis_administrator(genesis: &AppGenesis) -> Result<Administrator, GenesisError> {
+    let Some(set) = &genesis.administrator_set else { return Ok(Administrator::single(genesis.administrator)) };
+    // Bounds first, so the reordering below never copies an oversized list.
+    Administrator::new(set.threshold, &set.members)?;
+    let lead = genesis.administrator;
+    if !set.members.contains(&lead) {
+        return Err(GenesisError::AdministratorNotAMember { administrator: lead });
+    }
+    let members: Vec<Address> = std::iter::once(lead).chain(set.members.iter().copied().filter(|m| *m != lead)).collect();
+    Ok(Administrator::new(set.threshold, &members)?)
 }

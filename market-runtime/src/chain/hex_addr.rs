@@ -60,3 +60,26 @@ pub mod option {
         }
     }
 }
+
+/// The same for a list of addresses.
+pub mod vec {
+    use serde::ser::SerializeSeq;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::{from_hex, to_hex, Address};
+
+    pub fn serialize<S: Serializer>(addrs: &[Address], s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(addrs.len()))?;
+        for a in addrs {
+            seq.serialize_element(&to_hex(a))?;
+        }
+        seq.end()
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Address>, D::Error> {
+        Vec::<String>::deserialize(d)?
+            .iter()
+            .map(|text| from_hex(text).ok_or_else(|| serde::de::Error::custom(format!("not a 32-byte hex address: {text:?}"))))
+            .collect()
+    }
+}

@@ -2,7 +2,8 @@
 //!
 //! | key | value (see `codec`) |
 //! |---|---|
-//! | `meta/admin` | administrator address (32 bytes) |
+//! | `meta/admin` | the administrator (`admin`): a single key as its 32 bytes; a k-of-n rule as threshold (u8), count (u8), members (32 bytes each) |
+//! | `adm/<action id>` | an open proposal of a k-of-n administrator (`admin_approvals`): opened-at slot (u64 LE), approvers (32 bytes each, ascending) |
 //! | `meta/grid` | grid account address (32 bytes) |
 //! | `meta/params` | `MarketParams` |
 //! | `meta/open` | 1 byte: market open (1) or closed (0) |
@@ -40,6 +41,7 @@ pub const BID_PREFIX: &[u8] = b"bid/";
 pub const VALIDATOR_PREFIX: &[u8] = b"val/";
 pub const PENDING_PREFIX: &[u8] = b"pend/";
 pub const PENDING_COUNT: &[u8] = b"meta/pending";
+pub const ADMIN_PROPOSAL_PREFIX: &[u8] = b"adm/";
 
 fn join(prefix: &[u8], parts: &[&[u8]]) -> Vec<u8> {
     let len = prefix.len() + parts.iter().map(|p| p.len() + 1).sum::<usize>();
@@ -99,6 +101,11 @@ pub fn settlements(slot: u64) -> Vec<u8> {
 /// One key per pending registration, so the queue's oldest can be found without reading `hh/`.
 pub fn pending(addr: &Address) -> Vec<u8> {
     join(PENDING_PREFIX, &[addr])
+}
+
+/// One key per open admin proposal, named by the action's id (`AdminAction::id`).
+pub fn admin_proposal(id: &[u8; 32]) -> Vec<u8> {
+    join(ADMIN_PROPOSAL_PREFIX, &[id])
 }
 
 pub fn validator(addr: &Address) -> Vec<u8> {

@@ -33,6 +33,9 @@
 //!
 //! Nothing is created or lost except by the mint (block reward, solar reward).
 
+pub mod admin;
+pub mod admin_action;
+pub mod admin_approvals;
 pub mod apportion;
 pub mod auction;
 pub mod auction_settlement;
@@ -59,13 +62,15 @@ pub mod tx;
 pub mod types;
 pub mod validators;
 
+pub use admin::{AdminSetError, Administrator, MAX_ADMIN_MEMBERS};
+pub use admin_approvals::{ADMIN_PROPOSAL_TTL_SLOTS, MAX_ADMIN_PROPOSALS};
 pub use block::execute_block;
 pub use error::{GenesisError, TxError};
 pub use genesis::init_genesis;
 pub use grid::{Feeder, GridFlows, Topology, Transformer};
 pub use outcome::{BlockContext, BlockOutcome, MeteredSettlement, MeteredSource, Minted, Settlement, SlotClearing, WindowClose};
-pub use params::{AppGenesis, GenesisBalance, GenesisHousehold, GenesisValidator, MarketParams, Mechanism, MeteringParams, MissingReading};
-pub use query::{account, allowed_node_keys, household, households, meter_reading, metered_settlement, metered_settlements, signing_validators, slot_clearing, validators, window_close};
+pub use params::{AdministratorSet, AppGenesis, GenesisBalance, GenesisHousehold, GenesisValidator, MarketParams, Mechanism, MeteringParams, MissingReading};
+pub use query::{account, admin_proposals, administrator, allowed_node_keys, household, households, meter_reading, metered_settlement, metered_settlements, signing_validators, slot_clearing, validators, window_close};
 pub use ratio::Ratio;
 pub use store::{MemStore, StateStore};
 pub use tx::{check_tx, check_tx_admission};

@@ -290,12 +290,26 @@ pub struct GenesisValidator {
     pub power: u64,
 }
 
+/// A k-of-n administrator in genesis.json: `threshold` of `members` approve each admin action.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdministratorSet {
+    pub threshold: u32,
+    #[serde(with = "super::hex_addr::vec")]
+    pub members: Vec<Address>,
+}
+
 /// The `app_state` of genesis.json.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppGenesis {
-    /// The network administrator (NA): approves households, opens and closes the market.
+    /// The network administrator (NA): approves households, opens and closes the market, sets
+    /// the validators. With `administrator_set`, the set's lead member (its account receives
+    /// slashes); without it, the one key that rules alone (1-of-1).
     #[serde(with = "super::hex_addr")]
     pub administrator: Address,
+    /// A k-of-n administrator (`chain::admin`); `administrator` must be one of its members.
+    /// Absent: `administrator` alone, with the stored bytes of chains made before k-of-n.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub administrator_set: Option<AdministratorSet>,
     /// The utility grid's account: receives import payments, pays feed-in.
     #[serde(with = "super::hex_addr")]
     pub grid_account: Address,

@@ -96,6 +96,16 @@ pub fn last_cleared_slot(store: &impl StateStore) -> Result<Option<u64>, TxError
     state::last_cleared(store)
 }
 
+/// The administrator in force: its threshold and members, the lead first.
+pub fn administrator(store: &impl StateStore) -> Result<super::admin::Administrator, TxError> {
+    state::administrator(store)
+}
+
+/// A k-of-n administrator's open proposals: (action id, proposal), in id order.
+pub fn admin_proposals(store: &impl StateStore) -> Result<Vec<([u8; 32], super::admin_approvals::Proposal)>, TxError> {
+    super::admin_approvals::open_proposals(store)
+}
+
 /// Whether the NA has the market open.
 pub fn market_open(store: &impl StateStore) -> bool {
     state::market_open(store)

@@ -1,5 +1,6 @@
 //! Typed reads of the stored state, and a write plan that check and execution share.
 
+use super::admin::Administrator;
 use super::codec;
 use super::error::TxError;
 use super::keys;
@@ -24,8 +25,9 @@ pub fn address_at(store: &impl StateStore, key: &[u8]) -> Result<Address, TxErro
     raw.as_slice().try_into().map_err(|_| corrupt(key))
 }
 
-pub fn administrator(store: &impl StateStore) -> Result<Address, TxError> {
-    address_at(store, keys::ADMIN)
+pub fn administrator(store: &impl StateStore) -> Result<Administrator, TxError> {
+    let raw = store.get(keys::ADMIN).ok_or_else(|| corrupt(keys::ADMIN))?;
+    Administrator::decode(&raw).ok_or_else(|| corrupt(keys::ADMIN))
 }
 
 pub fn grid_account(store: &impl StateStore) -> Result<Address, TxError> {

@@ -1,13 +1,14 @@
-//! Transaction admission and application: registry, market open/close, bids, transfers,
-//! validator updates, evidence and meter reports (`metering`). `check_tx`, `check_tx_admission` and execution share
+//! Transaction admission and application: registry, admin actions (`admin_action`: approvals,
+//! market open/close, validator updates, administrator rotation), bids, transfers, evidence and meter reports (`metering`). `check_tx`, `check_tx_admission` and execution share
 //! `plan`, so the mempool admits exactly what a block would accept against the same state.
 
+use super::admin_action::{self, AdminAction};
 use super::codec::{self, BidRecord};
 use super::error::TxError;
 use super::keys;
 use super::meter::{check_reading, LatestReading};
 use super::metering;
-use super::params::{MarketParams, MAX_REASON_LEN, MAX_SIDE_WH};
+use super::params::{MarketParams, MAX_SIDE_WH};
 use super::registration;
 use super::state::{self, Plan};
 use super::store::StateStore;
@@ -67,25 +68,14 @@ fn plan(store: &impl StateStore, tx: &Tx, rule: NonceRule) -> Result<Plan, TxErr
     sender.nonce = tx.nonce.checked_add(1).ok_or(TxError::NonceExhausted { sender: tx.sender })?;
     match &tx.body {
         TxBody::RegisterHousehold(spec) => registration::register(store, &mut plan, tx.sender, spec)?,
-        TxBody::ApproveHousehold { household } => {
-            require_admin(store, &tx.sender)?;
-            registration::decide(store, &mut plan, household, HouseholdStatus::Approved)?
-        }
+        TxBody::ApproveHousehold { household } => admin_action::plan(store, &mut plan, tx.sender, AdminAction::ApproveHousehold { household })?,
         TxBody::RejectHousehold { household, reason } => {
-            require_admin(store, &tx.sender)?;
-            if reason.len() > MAX_REASON_LEN {
-                return Err(TxError::ReasonTooLong { len: reason.len(), max: MAX_REASON_LEN });
-            }
-            registration::decide(store, &mut plan, household, HouseholdStatus::Rejected { reason: reason.clone() })?
+            admin_action::plan(store, &mut plan, tx.sender, AdminAction::RejectHousehold { household, reason })?
         }
-        TxBody::OpenMarket | TxBody::CloseMarket => {
-            require_admin(store, &tx.sender)?;
-            let open = matches!(tx.body, TxBody::OpenMarket);
-            match (state::market_open(store), open) {
-                (true, true) => return Err(TxError::MarketAlreadyOpen),
-                (false, false) => return Err(TxError::MarketAlreadyClosed),
-                _ => plan.put(keys::OPEN.to_vec(), vec![open as u8]),
-            }
+        TxBody::OpenMarket => admin_action::plan(store, &mut plan, tx.sender, AdminAction::OpenMarket)?,
+        TxBody::CloseMarket => admin_action::plan(store, &mut plan, tx.sender, AdminAction::CloseMarket)?,
+        TxBody::SetAdministrator { threshold, members } => {
+            admin_action::plan(store, &mut plan, tx.sender, AdminAction::SetAdministrator { threshold: *threshold, members })?
         }
         TxBody::Bid { slot, side, quantity_wh, meter, limit_price } => {
             let order = Order { slot: *slot, side: *side, quantity_wh: *quantity_wh, limit_price: *limit_price };
@@ -93,8 +83,8 @@ fn plan(store: &impl StateStore, tx: &Tx, rule: NonceRule) -> Result<Plan, TxErr
         }
         TxBody::Transfer { to, amount } => transfer(store, &mut plan, tx.sender, to, *amount)?,
         TxBody::ValidatorUpdate { validator, power, node_key } => {
-            require_admin(store, &tx.sender)?;
-            validators::plan_update(store, &mut plan, validator, *power, *node_key)?
+            let action = AdminAction::ValidatorUpdate { validator, power: *power, node_key: *node_key };
+            admin_action::plan(store, &mut plan, tx.sender, action)?
         }
         TxBody::Evidence { validator, height, round } => {
             validators::plan_evidence(store, &mut plan, &tx.sender, validator, *height, *round)?
@@ -105,13 +95,6 @@ fn plan(store: &impl StateStore, tx: &Tx, rule: NonceRule) -> Result<Plan, TxErr
         }
     }
     Ok(plan)
-}
-
-fn require_admin(store: &impl StateStore, sender: &Address) -> Result<(), TxError> {
-    if state::administrator(store)? != *sender {
-        return Err(TxError::NotAdministrator { sender: *sender });
-    }
-    Ok(())
 }
 
 /// The most a household may bid on `side` in one slot (Wh): PV plus battery discharge power

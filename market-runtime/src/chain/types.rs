@@ -51,6 +51,11 @@ pub enum TxBody {
     /// key): the deviation between what it was allocated and what it metered is settled at
     /// the imbalance prices (`chain::metering`). Accepted only under a genesis with `metering`.
     MeterReport { slot: u64, reading: MeterReading },
+    /// Replaces the administrator with `threshold` of `members` (1 <= threshold <= members <=
+    /// `MAX_ADMIN_MEMBERS`, no repeats; the first member is the lead, whose account receives
+    /// slashes). An admin action like the others: it executes when the current administrator's
+    /// rule has approved it (`chain::admin_approvals`).
+    SetAdministrator { threshold: u32, members: Vec<Address> },
 }
 
 impl TxBody {
@@ -67,6 +72,7 @@ impl TxBody {
             TxBody::ValidatorUpdate { .. } => "validator_update",
             TxBody::Evidence { .. } => "evidence",
             TxBody::MeterReport { .. } => "meter_report",
+            TxBody::SetAdministrator { .. } => "set_administrator",
         }
     }
 }

@@ -3,8 +3,8 @@
 //! Slashing: evidence of double signing (verified by consensus before it reaches a tx) against
 //! validator V at (height, round) removes V from the set (power 0, so it neither proposes nor
 //! votes from the next height on) and moves `MarketParams::slash_amount` micro-tokens, or V's
-//! whole available balance if smaller, from V's account to the administrator's account (the
-//! community fund). Nothing is burned, so conservation holds. The same (V, height, round) can
+//! whole available balance if smaller, from V's account to the administrator's lead member's
+//! account (the community fund; `admin`). Nothing is burned, so conservation holds. The same (V, height, round) can
 //! be punished once only. If V is the last validator it keeps its place (and its power) and
 //! is slashed in money only: an empty set halts the chain for good.
 //!
@@ -124,7 +124,8 @@ pub fn plan_evidence(
     round: u32,
 ) -> Result<(), TxError> {
     let admin = state::administrator(store)?;
-    if *sender != admin && state::validator_power(store, sender)?.is_none() {
+    // Evidence is a proof checked by consensus, not a decision: any one member may report it.
+    if !admin.is_member(sender) && state::validator_power(store, sender)?.is_none() {
         return Err(TxError::NotAuthorizedForEvidence { sender: *sender });
     }
     if state::validator_power(store, validator)?.is_none() {
@@ -138,8 +139,9 @@ pub fn plan_evidence(
     let offender = plan.account(store, validator)?;
     let taken = slash.min(offender.available());
     offender.balance = offender.balance.saturating_sub(taken);
-    let fund = plan.account(store, &admin)?;
-    fund.balance = fund.balance.checked_add(taken).ok_or(TxError::BalanceOverflow { account: admin })?;
+    let lead = *admin.lead().ok_or_else(|| TxError::CorruptState { key: keys::display(keys::ADMIN) })?;
+    let fund = plan.account(store, &lead)?;
+    fund.balance = fund.balance.checked_add(taken).ok_or(TxError::BalanceOverflow { account: lead })?;
     // The last validator stays (slashed in money only): an empty set would halt the chain for
     // good, while a set of one can still commit the administrator's update that replaces it.
     if store.scan_prefix(keys::VALIDATOR_PREFIX).len() > 1 {

@@ -38,6 +38,7 @@ pub fn genesis(n: u32, balance: u64, mechanism: Mechanism) -> AppGenesis {
     balances.push(GenesisBalance { address: GRID, amount: 1_000_000_000_000_000 });
     AppGenesis {
         administrator: ADMIN,
+        administrator_set: None,
         grid_account: GRID,
         params: params(mechanism),
         balances,
@@ -153,4 +154,31 @@ pub fn run_block_conserving(store: &mut MemStore, slot: u64, txs: &[Tx]) -> Bloc
 
 pub fn balance(store: &MemStore, addr: &Address) -> u64 {
     account(store, addr).expect("account reads").balance
+}
+
+/// Members of the 2-of-3 administrator of `council_genesis`: the utility (the lead), the
+/// community board and a deputy.
+pub const UTILITY: Address = [0xA1; 32];
+pub const BOARD: Address = [0xA2; 32];
+pub const DEPUTY: Address = [0xA3; 32];
+/// A household that registers after genesis and waits for the administrator.
+pub const NEWCOMER: Address = [0x55; 32];
+
+/// `genesis(1, ..)` ruled by `threshold` of (UTILITY, BOARD, DEPUTY), UTILITY the lead.
+pub fn council_genesis(threshold: u32) -> AppGenesis {
+    let mut g = genesis(1, 1_000_000, Mechanism::Sdr);
+    g.administrator = UTILITY;
+    g.administrator_set = Some(AdministratorSet { threshold, members: vec![UTILITY, BOARD, DEPUTY] });
+    g
+}
+
+/// `g`'s store with NEWCOMER registered and pending.
+pub fn with_newcomer(g: &AppGenesis) -> MemStore {
+    let mut s = store_with(g);
+    run_one(&mut s, tx(NEWCOMER, 0, TxBody::RegisterHousehold(spec()))).expect("the newcomer registers");
+    s
+}
+
+pub fn status_of(s: &MemStore, addr: &Address) -> HouseholdStatus {
+    household(s, addr).expect("the store reads").expect("the household is registered").status
 }

@@ -42,6 +42,10 @@ impl<B: Backend, W: WalLog> Driver<B, W> {
         let evicted = self.mempool.after_block(&included, height + 1, |addr| {
             market_runtime::account(state, addr).map(|a| a.nonce).unwrap_or(0)
         });
+        // An unreadable record would refuse every admin tx anyway; the pool keeps its last rule.
+        if let Ok(admin) = market_runtime::administrator(state) {
+            self.mempool.set_administrators(&admin.members);
+        }
         let time_ms = block.header.as_ref().map_or(now_ms, |h| h.time_ms);
         let latency_ms = now_ms.saturating_sub(time_ms) as f64;
         Ok(Committed { block, outcome, txs, round, latency_ms, synced, evicted })

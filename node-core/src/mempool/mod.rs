@@ -78,7 +78,9 @@ struct Entry {
 #[derive(Debug)]
 pub struct Mempool {
     limits: Limits,
-    admin: Address,
+    /// The administrator's members (`market_runtime::Administrator`), whose transactions come
+    /// first: the genesis key until `set_administrators` follows the committed state.
+    admins: Vec<Address>,
     txs: HashMap<Hash, Entry>,
     /// In address order, so that what iterates it (reaping, re-gossip) is the same on every node and every run.
     by_account: BTreeMap<Address, BTreeMap<u64, Hash>>,
@@ -95,7 +97,7 @@ impl Mempool {
     pub fn new(limits: Limits, next_slot: u64, admin: Address) -> Self {
         Mempool {
             limits,
-            admin,
+            admins: vec![admin],
             txs: HashMap::new(),
             by_account: BTreeMap::new(),
             by_class: Default::default(),
@@ -103,6 +105,12 @@ impl Mempool {
             seq: 0,
             next_slot,
         }
+    }
+
+    /// Follows a rotated or k-of-n administrator: its members' later transactions come first
+    /// (those already pooled keep their class). At most `MAX_ADMIN_MEMBERS` keys are kept.
+    pub fn set_administrators(&mut self, members: &[Address]) {
+        self.admins = members.iter().take(market_runtime::MAX_ADMIN_MEMBERS).copied().collect();
     }
 
     pub fn limits(&self) -> Limits {
@@ -150,7 +158,7 @@ impl Mempool {
     fn class_of(&self, tx: &PoolTx) -> Class {
         match tx.tx.body {
             TxBody::Evidence { .. } => 0,
-            _ if tx.tx.sender == self.admin => 0,
+            _ if self.admins.contains(&tx.tx.sender) => 0,
             TxBody::Bid { slot, .. } if slot == self.next_slot => 1,
             _ => 2,
         }

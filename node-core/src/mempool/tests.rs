@@ -124,3 +124,17 @@ fn after_a_block_included_used_and_stale_transactions_leave_and_next_bids_move_u
     assert_eq!(pool.insert(bid(6, 0, 2)).unwrap().len(), 1, "the promoted slot-2 bid class lets a new one in");
     assert!(pool.contains(&bid(4, 0, 2).hash), "the slot-2 bid admitted earlier was promoted, not evicted");
 }
+
+#[test]
+fn members_of_a_rotated_administrator_come_first_and_the_old_key_no_longer_does() {
+    let mut pool = Mempool::new(Limits { max_txs: 100, ..limits() }, 1, ADMIN);
+    pool.set_administrators(&[[7; 32], [8; 32]]);
+    for sender in 1..5 {
+        pool.insert(bid(sender, 0, 1)).unwrap();
+    }
+    pool.insert(tx(0xad, 0, TxBody::CloseMarket, 150)).unwrap();
+    pool.insert(tx(8, 0, TxBody::CloseMarket, 150)).unwrap();
+    let reaped = pool.reap(1, 100, 2 * (150 + TX_FRAMING_BYTES));
+    assert_eq!(reaped[0].tx.sender, [8; 32]);
+    assert!(reaped.iter().all(|t| t.tx.sender != ADMIN), "the old key is an ordinary sender now");
+}
