@@ -42,8 +42,7 @@ impl Node {
         let mut bad_block = false;
         for synced in response.blocks {
             let decoded = ledger::block::decode_block(&synced.block, &chain_id)
-                .map_err(|e| e.to_string())
-                .and_then(|b| ledger::certificate::decode_certificate(&synced.certificate).map(|c| (b, c)).map_err(|e| e.to_string()));
+                .and_then(|b| ledger::certificate::decode_certificate(&synced.certificate).map(|c| (b, c)));
             let (block, cert) = match decoded {
                 Ok(pair) => pair,
                 Err(error) => {
