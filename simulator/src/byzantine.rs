@@ -20,6 +20,8 @@ pub(crate) enum Outgoing {
     All(Vec<u8>),
     /// One version to even-numbered peers, another to odd-numbered ones.
     Split { even: Vec<u8>, odd: Vec<u8> },
+    /// Several messages, each to every peer, in order.
+    Burst(Vec<Vec<u8>>),
 }
 
 /// What a Byzantine validator remembers between its messages.
@@ -70,6 +72,7 @@ impl Mischief {
                 // Not a proposal this node can re-encode: it sends nothing rather than a valid block.
                 None => Outgoing::Nothing,
             },
+            (Behaviour::Hostile, own) => Outgoing::Burst(crate::hostile::burst(signer, own, bytes)),
             _ => Outgoing::All(bytes),
         }
     }

@@ -19,6 +19,10 @@ pub enum Behaviour {
     /// appended after the validators, so a partition between the copies makes the key sign
     /// conflicting messages.
     Twin,
+    /// A hostile peer of the hostile-input issue on the consensus channel: besides each of its
+    /// honest messages it sends a bit-flipped copy, a truncated copy, a padded copy, random
+    /// bytes, and (for a vote) a validly signed vote a million heights ahead.
+    Hostile,
 }
 
 /// Links between nodes in different groups drop every message from `from_ms` until `until_ms`.

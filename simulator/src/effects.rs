@@ -100,6 +100,11 @@ impl World<'_> {
                 self.publish(node, Some(0), channel, even);
                 self.publish(node, Some(1), channel, odd);
             }
+            Outgoing::Burst(all) => {
+                for bytes in all {
+                    self.publish(node, None, channel, bytes);
+                }
+            }
         }
     }
 

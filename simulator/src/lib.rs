@@ -12,6 +12,7 @@ pub mod config;
 mod disk;
 mod effects;
 pub mod geo;
+mod hostile;
 mod households;
 pub mod invariants;
 mod network;
