@@ -4,7 +4,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use crate::certificate::CommitCertificate;
 use crate::evidence::Evidence;
 use crate::io::{Input, Message, Output, SignedStep, Timeout, TimeoutStep};
 use crate::params::Params;
@@ -15,6 +14,8 @@ use crate::types::{Height, Round, SignDomain, Step, ValidatorId, ValueId};
 use crate::validator_set::ValidatorSet;
 use crate::vote::{SignedVote, Vote, VoteType};
 use crate::vote_tally::Added;
+
+mod rules;
 
 /// Rounds whose own messages a rebroadcast re-sends (the current one and those before it).
 const REBROADCAST_ROUNDS: Round = 10;
@@ -214,64 +215,6 @@ impl Consensus {
         }
     }
 
-    /// The rules a new message at `round` can trigger, in the order the algorithm needs.
-    fn after_message(&mut self, set: &ValidatorSet, round: Round, vote_type: VoteType, out: &mut Vec<Output>) {
-        if vote_type == VoteType::Precommit && self.try_decide(set, round, out) {
-            return;
-        }
-        self.note_past_polka(set, round);
-        self.try_round_skip(set, round, out);
-        self.check_rules(set, out);
-    }
-
-    /// A polka for a valid proposal seen late, in a round we already left, still raises the
-    /// valid value (line 36 only looks at the current round). Without it, a validator that
-    /// locked in a round the others missed the end of waits for its own turn to propose,
-    /// which with little power can take many rounds. Safe: whoever re-proposes the value
-    /// names that round, and acceptors check the polka themselves (line 28).
-    fn note_past_polka(&mut self, set: &ValidatorSet, round: Round) {
-        if round >= self.round || self.valid.is_some_and(|(_, r)| r >= round) {
-            return;
-        }
-        let Some(rs) = self.rounds.get(&round) else { return };
-        if let Some(Some(value)) = rs.prevotes.quorum_value(set) {
-            if rs.valid_proposal_for(&value) {
-                self.valid = Some((value, round));
-            }
-        }
-    }
-
-    fn try_decide(&mut self, set: &ValidatorSet, round: Round, out: &mut Vec<Output>) -> bool {
-        if self.step == RoundStep::Decided {
-            return false;
-        }
-        let Some(rs) = self.rounds.get(&round) else { return false };
-        // A decision needs only the certificate, not the proposal: more than two thirds
-        // precommitted, so honest validators checked the value; a host that lacks the block
-        // fetches it by its hash.
-        let Some(Some(value)) = rs.precommits.quorum_value(set) else { return false };
-        let signatures = rs
-            .precommits
-            .votes_for(Some(value))
-            .map(|v| (v.vote.validator, v.signature.clone()))
-            .collect();
-        let certificate = CommitCertificate { height: self.height, round, value, signatures };
-        self.step = RoundStep::Decided;
-        out.push(Output::Decide { height: self.height, round, value, certificate });
-        true
-    }
-
-    /// Round skip (line 55): f+1 power already in a higher round means at least one honest
-    /// validator is there, so waiting for our timeouts is pointless.
-    fn try_round_skip(&mut self, set: &ValidatorSet, round: Round, out: &mut Vec<Output>) {
-        if round <= self.round || self.step == RoundStep::Decided {
-            return;
-        }
-        if self.rounds.get(&round).is_some_and(|rs| set.is_one_third(rs.senders_power)) {
-            self.start_round(round, out);
-        }
-    }
-
     fn start_round(&mut self, round: Round, out: &mut Vec<Output>) {
         let Some(set) = self.set() else { return };
         self.round = round;
@@ -448,104 +391,6 @@ impl Consensus {
         out.push(Output::Broadcast(Message::Vote(signed)));
         if vote_type == VoteType::Precommit {
             self.try_decide(set, self.round, out);
-        }
-    }
-
-    /// Applies the rules of the current round until none fires.
-    fn check_rules(&mut self, set: &ValidatorSet, out: &mut Vec<Output>) {
-        while self.step != RoundStep::Decided && self.apply_one_rule(set, out) {}
-    }
-
-    fn apply_one_rule(&mut self, set: &ValidatorSet, out: &mut Vec<Output>) -> bool {
-        let round = self.round;
-        let height = self.height;
-        let ignore_locks = self.params.planted_bug_ignore_locks;
-        let Some(rs) = self.rounds.get(&round) else { return false };
-        match self.step {
-            RoundStep::Propose => {
-                // Lines 22 and 28: prevote on the round's proposal.
-                let mut choice = None;
-                for (signed, valid) in &rs.proposals {
-                    let p = &signed.proposal;
-                    let acceptable = match p.pol_round {
-                        None => ignore_locks || self.locked.is_none_or(|(v, _)| v == p.value),
-                        Some(pol) => {
-                            let polka = self
-                                .rounds
-                                .get(&pol)
-                                .is_some_and(|prs| set.is_quorum(prs.prevotes.power_for(Some(p.value))));
-                            if !polka {
-                                continue;
-                            }
-                            ignore_locks || self.locked.is_none_or(|(v, r)| r <= pol || v == p.value)
-                        }
-                    };
-                    choice = Some((*valid && acceptable).then_some(p.value));
-                    break;
-                }
-                let Some(value) = choice else { return false };
-                self.vote(set, VoteType::Prevote, value, out);
-                self.step = RoundStep::Prevote;
-                true
-            }
-            RoundStep::Prevote | RoundStep::Precommit => {
-                // Line 36: a polka for a valid proposal locks (in prevote) and sets the valid value.
-                if !rs.polka_handled {
-                    if let Some(Some(value)) = rs.prevotes.quorum_value(set) {
-                        if rs.valid_proposal_for(&value) {
-                            let was_prevote = self.step == RoundStep::Prevote;
-                            if let Some(rs) = self.rounds.get_mut(&round) {
-                                rs.polka_handled = true;
-                            }
-                            self.valid = Some((value, round));
-                            if was_prevote {
-                                self.locked = Some((value, round));
-                                self.vote(set, VoteType::Precommit, Some(value), out);
-                                if self.step != RoundStep::Decided {
-                                    self.step = RoundStep::Precommit;
-                                }
-                            }
-                            return true;
-                        }
-                    }
-                }
-                let Some(rs) = self.rounds.get(&round) else { return false };
-                if self.step == RoundStep::Prevote {
-                    // Line 44: +2/3 prevoted nil.
-                    if set.is_quorum(rs.prevotes.power_for(None)) {
-                        self.vote(set, VoteType::Precommit, None, out);
-                        if self.step != RoundStep::Decided {
-                            self.step = RoundStep::Precommit;
-                        }
-                        return true;
-                    }
-                    // Line 34: +2/3 prevotes of any kind start the prevote timer.
-                    if !rs.prevote_timeout_scheduled && set.is_quorum(rs.prevotes.power_any()) {
-                        if let Some(rs) = self.rounds.get_mut(&round) {
-                            rs.prevote_timeout_scheduled = true;
-                        }
-                        out.push(Output::ScheduleTimeout {
-                            timeout: Timeout { height, round, step: TimeoutStep::Prevote },
-                            after_ms: self.params.prevote_timeout(round),
-                        });
-                        return true;
-                    }
-                }
-                let Some(rs) = self.rounds.get(&round) else { return false };
-                // Line 47: +2/3 precommits of any kind start the precommit timer.
-                if !rs.precommit_timeout_scheduled && set.is_quorum(rs.precommits.power_any()) {
-                    if let Some(rs) = self.rounds.get_mut(&round) {
-                        rs.precommit_timeout_scheduled = true;
-                    }
-                    out.push(Output::ScheduleTimeout {
-                        timeout: Timeout { height, round, step: TimeoutStep::Precommit },
-                        after_ms: self.params.precommit_timeout(round),
-                    });
-                    return true;
-                }
-                false
-            }
-            RoundStep::Decided => false,
         }
     }
 }

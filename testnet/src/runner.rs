@@ -6,13 +6,16 @@ use crate::history::{latest_height, History};
 use crate::latency::{summarize, Summary};
 use crate::link::Link;
 use crate::manifest::{Manifest, Step};
-use crate::probe::{self, Fate, Probe};
 use indicatif::{ProgressBar, ProgressStyle};
 use node::client::Client;
 use serde_json::{json, Value};
 use std::net::Ipv4Addr;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
+
+mod steps;
+
+use steps::{Record, Run};
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -246,99 +249,27 @@ pub fn run(o: &Options, manifest: &Manifest) -> Result<Outcome, RunError> {
     bar.set_style(ProgressStyle::with_template("[{elapsed_precise}] step {pos}/{len} {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()));
     bar.enable_steady_tick(Duration::from_millis(500));
     let started = Instant::now();
-    let first = Instant::now();
-    while t.max_height() < 2 {
-        if first.elapsed() > Duration::from_secs(60) {
-            return Err(RunError::NoFirstBlock(60));
-        }
-        bar.set_message("waiting for the first blocks");
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    wait_for_first_blocks(&t, &bar)?;
     let netem = t.docker.netem_available(&t.containers[0])?;
     if !netem {
         say(&bar, "netem: this kernel has no sch_netem qdisc; WAN emulation steps and delayed latency phases are skipped".into());
     }
-    let mut skipped = Vec::new();
-    let mut history = History::new(o.validators);
-    let mut violations = Vec::new();
-    let mut probes: Vec<Probe> = Vec::new();
-    let mut reports = Vec::new();
-    hold(&bar, "quiet", manifest.quiet_s);
+    let run = Run { t: &t, o, manifest, bar, started, netem };
+    let mut rec = Record { history: History::new(o.validators), violations: Vec::new(), probes: Vec::new(), reports: Vec::new(), skipped: Vec::new() };
+    hold(&run.bar, "quiet", manifest.quiet_s);
     for (i, step) in manifest.steps.iter().enumerate() {
-        let what = describe(step);
-        if matches!(step, Step::Netem { .. }) && !netem {
-            say(&bar, format!("[{:>5.0} s] step {}: {what}: SKIPPED (no netem in this kernel)", started.elapsed().as_secs_f64(), i + 1));
-            skipped.push(what);
-            bar.inc(1);
-            continue;
-        }
-        say(&bar, format!("[{:>5.0} s] step {}: {what}", started.elapsed().as_secs_f64(), i + 1));
-        // The probe goes to a validator the step leaves alone, so its acknowledgement is
-        // not lost with a killed process's memory.
-        let via = step.node().map(|n| (n + 1) % o.validators).unwrap_or(0);
-        let index = o.homes + (i % o.probes.max(1));
-        match probe::submit(&t.nodes[via].1, via, o.seed, index, i + 1) {
-            Ok(p) => probes.push(p),
-            Err(e) => violations.push(format!("step {}: the probe bid was not acknowledged by {}: {e}", i + 1, t.nodes[via].0)),
-        }
-        let during = apply(&t, step, &bar)?;
-        let healed_at = t.max_height();
-        let recovered = t.wait_recovered(healed_at, Duration::from_secs(manifest.recover_s), &bar);
-        for (j, r) in recovered.iter().enumerate() {
-            if r.is_none() {
-                violations.push(format!("step {} ({what}): validator-{j} did not commit above height {healed_at} within {} s", i + 1, manifest.recover_s));
-            }
-        }
-        if let Some((h0, h1)) = during {
-            if !step.keeps_quorum() && h1 > h0 {
-                violations.push(format!("step {} ({what}): the chain grew from {h0} to {h1} while split (no half has a quorum)", i + 1));
-            }
-        }
-        history.verify(&t.nodes, &mut violations);
-        say(&bar, format!("          recovered in {:?} s; verified heights {:?}; violations so far {}", recovered, history.verified(), violations.len()));
-        reports.push(StepReport { step: what, recovered_s: recovered, heights_during: during });
-        bar.inc(1);
-        hold(&bar, "quiet", manifest.quiet_s);
+        run.step(i, step, &mut rec)?;
     }
     // Let the last probes' slots clear before judging them.
-    hold(&bar, "settling", 5);
-    history.verify(&t.nodes, &mut violations);
-    let mut fates = Vec::new();
-    for p in &probes {
-        let f = probe::fate(p, &history, &t.nodes[p.via].1);
-        if let Fate::Violation(why) = &f {
-            violations.push(format!("step {}: {why}", p.step));
-        }
-        fates.push(json!({"step": p.step, "via": p.via, "slot": p.slot, "hash": p.hash, "fate": format!("{f:?}")}));
+    hold(&run.bar, "settling", 5);
+    rec.history.verify(&t.nodes, &mut rec.violations);
+    let fates = run.judge_probes(&mut rec);
+    for (height, accused) in &rec.history.evidence {
+        rec.violations.push(format!("evidence against validator {accused} at height {height}, but every validator is honest"));
     }
-    for (height, accused) in &history.evidence {
-        violations.push(format!("evidence against validator {accused} at height {height}, but every validator is honest"));
-    }
-    let mut latency: Vec<Summary> = Vec::new();
-    if let Some(l) = &manifest.latency {
-        for &delay in &l.delays_ms {
-            if delay > 0 && !netem {
-                say(&bar, format!("latency phase {delay} ms: no netem in this kernel; measured through relay containers instead (see solartrade-e2e)"));
-                continue;
-            }
-            say(&bar, format!("[{:>5.0} s] latency phase: {delay} ms one-way delay on every container for {} s", started.elapsed().as_secs_f64(), l.secs));
-            for c in &t.containers {
-                if delay > 0 {
-                    t.docker.netem(c, delay, 0, 0.0)?;
-                }
-            }
-            let link = Link { delay_ms: delay, ..Link::default() };
-            let samples = measure_latency(&t, link, l.secs, &bar);
-            for c in &t.containers {
-                t.docker.clear_netem(c)?;
-            }
-            let s = summarize(link, samples);
-            say(&bar, format!("          commit latency p50 {:?} p90 {:?} p99 {:?} ms (samples {})", s.p50_ms, s.p90_ms, s.p99_ms, s.samples));
-            latency.push(s);
-        }
-        history.verify(&t.nodes, &mut violations);
-    }
-    bar.finish_and_clear();
+    let latency = run.latency_phases(&mut rec)?;
+    run.bar.finish_and_clear();
+    let Record { history, violations, reports, skipped, .. } = rec;
     let report = json!({
         "manifest": manifest.name,
         "validators": o.validators,
@@ -352,12 +283,17 @@ pub fn run(o: &Options, manifest: &Manifest) -> Result<Outcome, RunError> {
         "latency": latency,
         "violations": violations,
     });
-    let relay_links = match &manifest.latency {
-        Some(l) => {
-            let delays = l.delays_ms.iter().filter(|d| !netem && **d > 0).map(|&delay_ms| Link { delay_ms, ..Link::default() });
-            delays.chain(l.links.iter().copied()).collect()
+    Ok(Outcome { report, violations, relay_links: run.relay_links() })
+}
+
+fn wait_for_first_blocks(t: &Testnet, bar: &ProgressBar) -> Result<(), RunError> {
+    let first = Instant::now();
+    while t.max_height() < 2 {
+        if first.elapsed() > Duration::from_secs(60) {
+            return Err(RunError::NoFirstBlock(60));
         }
-        None => Vec::new(),
-    };
-    Ok(Outcome { report, violations, relay_links })
+        bar.set_message("waiting for the first blocks");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    Ok(())
 }

@@ -7,7 +7,7 @@ use super::metering;
 use super::metering_close;
 use super::outcome::{BlockContext, BlockOutcome, MeteredSettlement, Minted, Settlement, SlotClearing};
 use super::params::MarketParams;
-use super::settlement::{self, BidLine};
+use super::settlement::{self, BidLine, Settled};
 use super::state;
 use super::store::StateStore;
 use super::tx::{apply_tx, reservation};
@@ -81,7 +81,27 @@ fn read_account(store: &impl StateStore, key: &[u8]) -> Account {
     store.get(key).and_then(|raw| codec::decode_account(&raw)).unwrap_or_default()
 }
 
+/// Clears and settles `slot`: pays every bid's owner, then the grid, then records the slot as
+/// cleared. The write order is part of the state transition, so it stays fixed.
 fn clear_slot(store: &mut impl StateStore, slot: u64, params: &MarketParams, grid: &Address) -> SlotClearing {
+    let (lines, owners) = slot_bid_lines(store, slot, params);
+    let settled = settlement::settle(params, &lines);
+    let settlements = pay_households(store, params, &lines, &settled.lines, &owners);
+    pay_grid(store, params, grid, &lines, &settled);
+    let clearing = slot_clearing(slot, params, &settled, settlements);
+    let parts = settled.lines.iter().map(|l| SettledPart { p2p_wh: l.p2p_wh, grid_wh: l.grid_wh, amount: l.amount, solar_reward: l.solar_reward });
+    store.put(&keys::settlements(slot), codec::encode_settlements(parts));
+    store.put(&keys::slot(slot), codec::encode_clearing(&clearing));
+    store.delete(&keys::side_totals(slot));
+    store.put(keys::CLEARED, codec::encode_u64(slot));
+    if params.metering.is_some() && !lines.is_empty() {
+        metering_close::open_window(store, slot, lines.len() as u64);
+    }
+    clearing
+}
+
+/// The slot's stored bids in key order, with their owners alongside.
+fn slot_bid_lines(store: &impl StateStore, slot: u64, params: &MarketParams) -> (Vec<BidLine>, Vec<Address>) {
     let entries = store.scan_prefix(&keys::slot_bids(slot));
     let mut lines = Vec::with_capacity(entries.len());
     let mut owners = Vec::with_capacity(entries.len());
@@ -98,13 +118,22 @@ fn clear_slot(store: &mut impl StateStore, slot: u64, params: &MarketParams, gri
             owners.push(owner);
         }
     }
-    let settled = settlement::settle(params, &lines);
+    (lines, owners)
+}
 
+/// Credits or debits each bid's owner with its settled line, in bid order.
+fn pay_households(
+    store: &mut impl StateStore,
+    params: &MarketParams,
+    lines: &[BidLine],
+    settled: &[settlement::Line],
+    owners: &[Address],
+) -> Vec<Settlement> {
     let mut settlements = Vec::with_capacity(lines.len());
     // One key buffer for the whole loop: only the address part changes.
     let mut acct_key = keys::account(&[0; 32]);
     let prefix_len = keys::ACCOUNT_PREFIX.len();
-    for ((bid, line), owner) in lines.iter().zip(&settled.lines).zip(&owners) {
+    for ((bid, line), owner) in lines.iter().zip(settled).zip(owners) {
         acct_key.truncate(prefix_len);
         acct_key.extend_from_slice(owner);
         store.update(&acct_key, &mut |old| {
@@ -133,7 +162,11 @@ fn clear_slot(store: &mut impl StateStore, slot: u64, params: &MarketParams, gri
             solar_reward: line.solar_reward,
         });
     }
+    settlements
+}
 
+/// Releases the sellers' reservations held on the grid account and books its net flow.
+fn pay_grid(store: &mut impl StateStore, params: &MarketParams, grid: &Address, lines: &[BidLine], settled: &Settled) {
     let grid_key = keys::account(grid);
     let mut grid_acct = read_account(store, &grid_key);
     let sell_reserved = lines
@@ -143,8 +176,10 @@ fn clear_slot(store: &mut impl StateStore, slot: u64, params: &MarketParams, gri
     grid_acct.reserved = grid_acct.reserved.saturating_sub(sell_reserved);
     grid_acct.balance = grid_acct.balance.saturating_add(settled.grid_received).saturating_sub(settled.grid_paid);
     store.put(&grid_key, codec::encode_account(&grid_acct));
+}
 
-    let clearing = SlotClearing {
+fn slot_clearing(slot: u64, params: &MarketParams, settled: &Settled, settlements: Vec<Settlement>) -> SlotClearing {
+    SlotClearing {
         slot,
         mechanism: params.mechanism,
         tsp_wh: settled.tsp_wh,
@@ -163,16 +198,7 @@ fn clear_slot(store: &mut impl StateStore, slot: u64, params: &MarketParams, gri
         grid_paid: settled.grid_paid,
         settlements,
         flows: settled.flows.clone(),
-    };
-    let parts = settled.lines.iter().map(|l| SettledPart { p2p_wh: l.p2p_wh, grid_wh: l.grid_wh, amount: l.amount, solar_reward: l.solar_reward });
-    store.put(&keys::settlements(slot), codec::encode_settlements(parts));
-    store.put(&keys::slot(slot), codec::encode_clearing(&clearing));
-    store.delete(&keys::side_totals(slot));
-    store.put(keys::CLEARED, codec::encode_u64(slot));
-    if params.metering.is_some() && !lines.is_empty() {
-        metering_close::open_window(store, slot, lines.len() as u64);
     }
-    clearing
 }
 
 /// Releases the reservations of bids for uncleared slots before `slot` and deletes them.

@@ -28,17 +28,6 @@ pub fn clear(mechanism: Mechanism, lb: u64, ls: u64, tsp: u64, tbp: u64) -> Pric
     let (lb, ls, g, d) = (lb as u128, ls as u128, tsp as u128, tbp as u128);
     let sdr = Ratio::new(g, d);
     let matched = tsp.min(tbp);
-    let shortfall = tbp - matched;
-    let surplus = tsp - matched;
-    let trading = |sell: Ratio, buy: Ratio, buyers_total: Ratio| Prices {
-        sdr,
-        sell,
-        buy,
-        buyers_total,
-        p2p_wh: matched,
-        grid_import_wh: shortfall,
-        grid_export_wh: surplus,
-    };
     // Every buyer pays Lb and every seller gets Ls, all through the grid.
     let grid_only = Prices {
         sdr,
@@ -49,65 +38,97 @@ pub fn clear(mechanism: Mechanism, lb: u64, ls: u64, tsp: u64, tbp: u64) -> Pric
         grid_import_wh: tbp,
         grid_export_wh: tsp,
     };
-    match mechanism {
-        Mechanism::NoTrading => grid_only,
-        Mechanism::Sdr => {
-            if d == 0 || g > d {
-                // SDR > 1 (or no buyers): everything trades at the feed-in price.
-                trading(Ratio::new(ls, 1), Ratio::new(ls, 1), Ratio::new(d * ls, 1))
-            } else {
-                // Psell = Ls*Lb / ((Lb-Ls)*SDR + Ls), multiplied through by TBP.
-                let sell_den = (lb - ls) * g + ls * d;
-                let sell = Ratio::new(ls * lb * d, sell_den);
-                // Pbuy = Psell*SDR + Lb*(1-SDR) = (Psell*TSP + Lb*(TBP-TSP)) / TBP.
-                let total_num = sell.num * g + lb * (d - g) * sell_den;
-                let buyers_total = Ratio::new(total_num, sell_den);
-                let buy = Ratio::new(total_num, sell_den * d);
-                trading(sell, buy, buyers_total)
-            }
-        }
-        Mechanism::Mmr => {
-            // Pmid = (Lb + Ls) / 2, kept exact as a half.
-            let mid2 = lb + ls;
-            if g < d {
-                // Buyers pay G*Pmid + (D-G)*Lb.
-                let total = Ratio::new(g * mid2 + 2 * (d - g) * lb, 2);
-                trading(Ratio::new(mid2, 2), Ratio::new(total.num, 2 * d), total)
-            } else if g > d {
-                // Sellers get (D*Pmid + (G-D)*Ls) / G each per kWh; buyers pay Pmid.
-                let sell = Ratio::new(d * mid2 + 2 * (g - d) * ls, 2 * g);
-                trading(sell, Ratio::new(mid2, 2), Ratio::new(d * mid2, 2))
-            } else {
-                trading(Ratio::new(mid2, 2), Ratio::new(mid2, 2), Ratio::new(d * mid2, 2))
-            }
-        }
-        Mechanism::BillSharing => {
-            // Buyers share the community's import bill by net demand; sellers share the export revenue.
-            let bill = (d - d.min(g)) * lb;
-            let revenue = (g - g.min(d)) * ls;
-            let buy = if d == 0 { Ratio::new(0, 1) } else { Ratio::new(bill, d) };
-            let sell = if g == 0 { Ratio::new(0, 1) } else { Ratio::new(revenue, g) };
-            trading(sell, buy, Ratio::new(bill, 1))
-        }
+    let trade = match mechanism {
+        Mechanism::NoTrading => return grid_only,
+        Mechanism::Sdr => sdr_trade(lb, ls, g, d),
+        Mechanism::Mmr => mmr_trade(lb, ls, g, d),
+        Mechanism::BillSharing => bill_sharing_trade(lb, ls, g, d),
         // The auctions read limit prices, which totals do not carry: this is their result when
         // every bid is a price-taker (buyers at Lb, sellers at Ls), what `settlement::settle`
         // gives for bids without prices. Nothing trades locally when a side is empty.
-        Mechanism::PayAsClear | Mechanism::PayAsBid if matched == 0 => grid_only,
-        Mechanism::PayAsClear => {
-            // The uniform price that clears Lb bids against Ls asks: Lb while buyers are left
-            // over, Ls while sellers are, the middle of [Ls, Lb] when the sides are equal.
-            let twice = match g.cmp(&d) {
-                std::cmp::Ordering::Less => 2 * lb,
-                std::cmp::Ordering::Greater => 2 * ls,
-                std::cmp::Ordering::Equal => lb + ls,
-            };
-            let m = matched as u128;
-            let total = Ratio::new(m * twice + 2 * (d - m) * lb, 2);
-            trading(Ratio::new(twice, 2), Ratio::new(twice, 2), total)
-        }
+        Mechanism::PayAsClear | Mechanism::PayAsBid if matched == 0 => return grid_only,
+        Mechanism::PayAsClear => pay_as_clear_trade(lb, ls, g, d, matched as u128),
         // Every matched buyer bid Lb, so all pay Lb and sellers receive Lb for local energy.
-        Mechanism::PayAsBid => trading(Ratio::new(lb, 1), Ratio::new(lb, 1), Ratio::new(d * lb, 1)),
+        Mechanism::PayAsBid => Trade::new(Ratio::new(lb, 1), Ratio::new(lb, 1), Ratio::new(d * lb, 1)),
+    };
+    Prices {
+        sdr,
+        sell: trade.sell,
+        buy: trade.buy,
+        buyers_total: trade.buyers_total,
+        p2p_wh: matched,
+        grid_import_wh: tbp - matched,
+        grid_export_wh: tsp - matched,
     }
+}
+
+/// The prices of a slot where the community trades locally; the energy split follows from the totals.
+struct Trade {
+    sell: Ratio,
+    buy: Ratio,
+    buyers_total: Ratio,
+}
+
+impl Trade {
+    fn new(sell: Ratio, buy: Ratio, buyers_total: Ratio) -> Self {
+        Self { sell, buy, buyers_total }
+    }
+}
+
+/// SDR pricing over supply `g` and demand `d` (Wh) with grid prices `lb` and `ls`.
+fn sdr_trade(lb: u128, ls: u128, g: u128, d: u128) -> Trade {
+    if d == 0 || g > d {
+        // SDR > 1 (or no buyers): everything trades at the feed-in price.
+        return Trade::new(Ratio::new(ls, 1), Ratio::new(ls, 1), Ratio::new(d * ls, 1));
+    }
+    // Psell = Ls*Lb / ((Lb-Ls)*SDR + Ls), multiplied through by TBP.
+    let sell_den = (lb - ls) * g + ls * d;
+    let sell = Ratio::new(ls * lb * d, sell_den);
+    // Pbuy = Psell*SDR + Lb*(1-SDR) = (Psell*TSP + Lb*(TBP-TSP)) / TBP.
+    let total_num = sell.num * g + lb * (d - g) * sell_den;
+    let buyers_total = Ratio::new(total_num, sell_den);
+    let buy = Ratio::new(total_num, sell_den * d);
+    Trade::new(sell, buy, buyers_total)
+}
+
+/// Mid-market-rate pricing over supply `g` and demand `d` (Wh).
+fn mmr_trade(lb: u128, ls: u128, g: u128, d: u128) -> Trade {
+    // Pmid = (Lb + Ls) / 2, kept exact as a half.
+    let mid2 = lb + ls;
+    if g < d {
+        // Buyers pay G*Pmid + (D-G)*Lb.
+        let total = Ratio::new(g * mid2 + 2 * (d - g) * lb, 2);
+        Trade::new(Ratio::new(mid2, 2), Ratio::new(total.num, 2 * d), total)
+    } else if g > d {
+        // Sellers get (D*Pmid + (G-D)*Ls) / G each per kWh; buyers pay Pmid.
+        let sell = Ratio::new(d * mid2 + 2 * (g - d) * ls, 2 * g);
+        Trade::new(sell, Ratio::new(mid2, 2), Ratio::new(d * mid2, 2))
+    } else {
+        Trade::new(Ratio::new(mid2, 2), Ratio::new(mid2, 2), Ratio::new(d * mid2, 2))
+    }
+}
+
+/// Bill sharing over supply `g` and demand `d` (Wh).
+fn bill_sharing_trade(lb: u128, ls: u128, g: u128, d: u128) -> Trade {
+    // Buyers share the community's import bill by net demand; sellers share the export revenue.
+    let bill = (d - d.min(g)) * lb;
+    let revenue = (g - g.min(d)) * ls;
+    let buy = if d == 0 { Ratio::new(0, 1) } else { Ratio::new(bill, d) };
+    let sell = if g == 0 { Ratio::new(0, 1) } else { Ratio::new(revenue, g) };
+    Trade::new(sell, buy, Ratio::new(bill, 1))
+}
+
+/// The uniform-price auction's result when every bid is a price-taker; `m` > 0 is the matched energy.
+fn pay_as_clear_trade(lb: u128, ls: u128, g: u128, d: u128, m: u128) -> Trade {
+    // The uniform price that clears Lb bids against Ls asks: Lb while buyers are left
+    // over, Ls while sellers are, the middle of [Ls, Lb] when the sides are equal.
+    let twice = match g.cmp(&d) {
+        std::cmp::Ordering::Less => 2 * lb,
+        std::cmp::Ordering::Greater => 2 * ls,
+        std::cmp::Ordering::Equal => lb + ls,
+    };
+    let total = Ratio::new(m * twice + 2 * (d - m) * lb, 2);
+    Trade::new(Ratio::new(twice, 2), Ratio::new(twice, 2), total)
 }
 
 /// The grid's net receipt in milli-µ: imports paid at Lb minus exports paid at Ls (negative: the grid pays).

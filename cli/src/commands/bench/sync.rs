@@ -4,7 +4,8 @@
 use crate::commands::testnet::{start_node, Children};
 use indicatif::{ProgressBar, ProgressStyle};
 use node::client::Client;
-use node::localnet::LocalnetSpec;
+use node::localnet::{LocalnetNode, LocalnetSpec};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 #[derive(clap::Args)]
@@ -64,25 +65,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     };
     let (_, nodes) = node::localnet::generate(&spec)?;
     let validator = &nodes[0];
-    // The fresh node: the validator's genesis, its own node key, no validator key.
     let fresh = dir.join("fresh");
-    copy_dir(&validator.home.join("config"), &fresh.join("config"))?;
-    std::fs::remove_file(fresh.join("config/validator_key.json"))?;
-    let node_key = ledger::sign::Keypair::generate();
-    node_key.save(&fresh.join("config/node_key.json"))?;
-    let fresh_id = node::localnet::node_id_of(&node_key)?;
-    let mut vconfig = node::config::Config::load(&validator.home.join("config/config.toml"))?;
-    vconfig.p2p.allowed_peers.push(fresh_id);
-    vconfig.save(&validator.home.join("config/config.toml"))?;
     let p = args.base_port + 10;
-    let mut fconfig = vconfig.clone();
-    fconfig.moniker = "fresh".into();
-    fconfig.p2p.allowed_peers.clear();
-    fconfig.p2p.listen = format!("/ip4/127.0.0.1/tcp/{p}");
-    fconfig.p2p.persistent_peers = vec![format!("/ip4/127.0.0.1/tcp/{}/p2p/{}", validator.p2p_port, validator.node_id)];
-    fconfig.rpc.listen = format!("127.0.0.1:{}", p + 1);
-    fconfig.metrics.listen = format!("127.0.0.1:{}", p + 2);
-    fconfig.save(&fresh.join("config/config.toml"))?;
+    prepare_fresh_node(validator, &fresh, p)?;
 
     let mut children = Children(vec![("validator".into(), start_node(&exe, &validator.home)?)]);
     let vclient = Client::new(&format!("127.0.0.1:{}", validator.rpc_port));
@@ -103,6 +88,32 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let same = vclient.get(&format!("/blocks/{}", args.blocks))?["hash"] == fclient.get(&format!("/blocks/{}", args.blocks))?["hash"];
     drop(children);
     let _ = std::fs::remove_dir_all(&dir);
+    print_report(&args, produce_s, sync_s, same)
+}
+
+/// Makes `fresh` the home of a node with the validator's genesis, its own node key and no
+/// validator key, listening from port `p`, and lets the validator accept it as a peer.
+fn prepare_fresh_node(validator: &LocalnetNode, fresh: &Path, p: u16) -> anyhow::Result<()> {
+    copy_dir(&validator.home.join("config"), &fresh.join("config"))?;
+    std::fs::remove_file(fresh.join("config/validator_key.json"))?;
+    let node_key = ledger::sign::Keypair::generate();
+    node_key.save(&fresh.join("config/node_key.json"))?;
+    let fresh_id = node::localnet::node_id_of(&node_key)?;
+    let mut vconfig = node::config::Config::load(&validator.home.join("config/config.toml"))?;
+    vconfig.p2p.allowed_peers.push(fresh_id);
+    vconfig.save(&validator.home.join("config/config.toml"))?;
+    let mut fconfig = vconfig.clone();
+    fconfig.moniker = "fresh".into();
+    fconfig.p2p.allowed_peers.clear();
+    fconfig.p2p.listen = format!("/ip4/127.0.0.1/tcp/{p}");
+    fconfig.p2p.persistent_peers = vec![format!("/ip4/127.0.0.1/tcp/{}/p2p/{}", validator.p2p_port, validator.node_id)];
+    fconfig.rpc.listen = format!("127.0.0.1:{}", p + 1);
+    fconfig.metrics.listen = format!("127.0.0.1:{}", p + 2);
+    fconfig.save(&fresh.join("config/config.toml"))?;
+    Ok(())
+}
+
+fn print_report(args: &Args, produce_s: f64, sync_s: f64, same: bool) -> anyhow::Result<()> {
     let report = serde_json::json!({
         "blocks": args.blocks,
         "produce_seconds": (produce_s * 100.0).round() / 100.0,
