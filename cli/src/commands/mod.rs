@@ -1,6 +1,7 @@
 //! One module per CLI verb; each owns its arguments and its `run`.
 
 pub mod bench;
+pub mod debug;
 pub mod genesis;
 pub mod grid_args;
 pub mod household_args;
