@@ -2,6 +2,7 @@
 //! batch, over a key-value [`Backend`] (RocksDB on nodes, memory in the simulator).
 
 mod backend;
+pub mod format;
 mod memory;
 #[cfg(feature = "store")]
 mod rocks;
@@ -59,6 +60,12 @@ pub enum StoreError {
     GenesisDone,
     #[error("a read of the state failed earlier during execution: {0}")]
     ReadFailed(String),
+    #[error(
+        "the data directory {path} was written by {written_by} in storage format {found}; this binary ({}) reads storage format {}: run a release that reads format {found}, or move the directory aside and sync the chain again (docs/operator.md, \"Upgrades\")",
+        format::RELEASE,
+        format::FORMAT
+    )]
+    Format { path: String, found: u32, written_by: String },
 }
 
 impl StoreError {
@@ -118,7 +125,9 @@ impl<B: Backend> std::fmt::Debug for ChainStore<B> {
 impl ChainStore<RocksBackend> {
     /// Opens (or creates) the RocksDB store at `path`.
     pub fn open(path: &std::path::Path) -> Result<Self, StoreError> {
-        Ok(Self::with_backend(RocksBackend::open(path)?))
+        let db = RocksBackend::open(path)?;
+        format::check(&db)?;
+        Ok(Self::with_backend(db))
     }
 
     /// Where the database lives.
