@@ -70,6 +70,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                     bar.set_message("FAILURES");
                 }
                 bar.inc(1);
+                log_progress(&bar, started);
             });
         }
     });
@@ -99,6 +100,16 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 }
 
 /// A line above the progress bar, or on stdout when there is no terminal to draw it on.
+/// Off a terminal the bar is hidden, so a sweep run into a log says how far it is every 5 %.
+fn log_progress(bar: &indicatif::ProgressBar, started: Instant) {
+    let (done, total) = (bar.position(), bar.length().unwrap_or(0));
+    let step = (total / 20).max(1);
+    if bar.is_hidden() && done % step == 0 {
+        let seconds = started.elapsed().as_secs_f64();
+        println!("{done}/{total} seeds in {seconds:.0} s ({:.1} seeds/s){}", done as f64 / seconds.max(1e-9), if bar.message().is_empty() { "" } else { ", FAILURES above" });
+    }
+}
+
 fn say(bar: &indicatif::ProgressBar, line: &str) {
     if bar.is_hidden() {
         println!("{line}");
