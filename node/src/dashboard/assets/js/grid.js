@@ -3,19 +3,11 @@
 // limit bound, and the last slots' energy between lots, losses, curtailment and unserved demand.
 
 import { kwh } from './format.js';
-import { renderChart } from './svgchart.js';
+import { renderChart, el as svg } from './svgchart.js';
 import { COLORS } from './palette.js';
 import { el, fact } from './dom.js';
 
-const NS = 'http://www.w3.org/2000/svg';
 const BOUND_COLOR = '#C00000';
-
-function svg(name, attrs, text) {
-  const node = document.createElementNS(NS, name);
-  for (const [k, v] of Object.entries(attrs || {})) if (v !== null && v !== undefined) node.setAttribute(k, String(v));
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function limitText(importWh, exportWh) {
   const one = (wh) => (wh === undefined || wh === null ? 'none' : kwh(wh));

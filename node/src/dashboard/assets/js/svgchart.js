@@ -2,9 +2,10 @@
 
 const NS = 'http://www.w3.org/2000/svg';
 
-function el(name, attrs = {}, text) {
+// An SVG element; null and undefined attributes are left out (the grid diagram uses it too).
+export function el(name, attrs = {}, text) {
   const node = document.createElementNS(NS, name);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  for (const [k, v] of Object.entries(attrs || {})) if (v !== null && v !== undefined) node.setAttribute(k, String(v));
   if (text !== undefined) node.textContent = text;
   return node;
 }
