@@ -8,11 +8,13 @@ mod consensus;
 mod observe;
 mod p2p;
 mod rpc;
+mod storage;
 pub use agent::{AgentConfig, ProfileSource};
 pub use consensus::{ConsensusConfig, MempoolConfig};
 pub use observe::{LogConfig, LogFormat, MetricsConfig};
 pub use p2p::P2pConfig;
 pub use rpc::RpcConfig;
+pub use storage::StorageConfig;
 
 pub const DEFAULT_P2P_PORT: u16 = 36656;
 pub const DEFAULT_RPC_PORT: u16 = 36657;
@@ -29,6 +31,7 @@ pub struct Config {
     pub consensus: ConsensusConfig,
     pub log: LogConfig,
     pub agent: AgentConfig,
+    pub storage: StorageConfig,
 }
 
 impl Default for Config {
@@ -42,6 +45,7 @@ impl Default for Config {
             consensus: ConsensusConfig::default(),
             log: LogConfig::default(),
             agent: AgentConfig::default(),
+            storage: StorageConfig::default(),
         }
     }
 }
@@ -78,6 +82,7 @@ impl Config {
         self.metrics.validate()?;
         self.mempool.validate()?;
         self.consensus.validate()?;
+        self.storage.validate()?;
         self.agent.validate()
     }
 
@@ -91,6 +96,7 @@ impl Config {
             self.consensus.documented_toml(),
             self.log.documented_toml(),
             self.agent.documented_toml(),
+            self.storage.documented_toml(),
         ];
         format!(
             "# solartrade node configuration. Every setting shows its default when `solartrade init` wrote it.\n\n\

@@ -87,6 +87,8 @@ pub struct LocalnetSpec {
     /// Lots as feeders under one transformer (`MarketParams::topology`); the households are
     /// split into the lots in contiguous blocks, as `sim --lots` splits them.
     pub topology: Option<market_runtime::Topology>,
+    /// Slots a cleared slot's records stay in the state (`MarketParams::retention_slots`).
+    pub retention_slots: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -136,6 +138,7 @@ pub fn generate(spec: &LocalnetSpec) -> Result<(Genesis, Vec<LocalnetNode>), Loc
     genesis.app_state.params.mechanism = spec.mechanism;
     genesis.app_state.params.metering = spec.metering.then(market_runtime::MeteringParams::default);
     genesis.app_state.params.topology = spec.topology.clone();
+    genesis.app_state.params.retention_slots = spec.retention_slots;
     genesis.set_balance(genesis.app_state.grid_account, GRID_BALANCE);
     // The administrator can fund households that register during a testnet.
     genesis.set_balance(admin.public(), GRID_BALANCE);

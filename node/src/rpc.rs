@@ -49,6 +49,11 @@ impl RpcError {
     fn not_found(message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, "not-found", message)
     }
+    /// Data this node had but removed under the chain's retention or its own pruning: asking
+    /// again will not help, another node (or the blocks) may still hold it.
+    fn pruned(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::GONE, "pruned", message)
+    }
     fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, code, message)
     }
@@ -157,6 +162,12 @@ async fn block(State(s): State<AppState>, Path(which): Path<String>) -> RpcResul
     } else {
         which.parse::<u64>().map_err(|_| RpcError::bad_request("bad-height", format!("{which:?} is neither a height nor \"latest\"")))?
     };
+    let base = s.store.blocks_base().map_err(|e| RpcError::internal(e.to_string()))?;
+    if height < base && height >= 1 {
+        return Err(RpcError::pruned(format!(
+            "block {height} was pruned from this node, which keeps blocks from height {base} ([storage] retain_blocks); ask a node that keeps every block"
+        )));
+    }
     let block = s
         .store
         .block(height)

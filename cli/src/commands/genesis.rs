@@ -85,6 +85,10 @@ struct MarketArgs {
     /// Starting balance of the grid account, micro-tokens.
     #[arg(long)]
     grid_balance: Option<u64>,
+    /// Slots a cleared slot's bids, settlements and clearing stay in the state (24..=87600);
+    /// absent: forever. They stay in the blocks either way.
+    #[arg(long)]
+    retention_slots: Option<u64>,
 }
 
 fn parse_addr(text: &str) -> anyhow::Result<[u8; 32]> {
@@ -174,6 +178,9 @@ fn set_market(path: &Path, m: MarketArgs) -> anyhow::Result<()> {
     }
     if let Some(v) = m.max_future_slots {
         p.max_future_slots = v;
+    }
+    if let Some(v) = m.retention_slots {
+        p.retention_slots = Some(v);
     }
     if let Some(v) = m.open {
         g.app_state.market_open = v;

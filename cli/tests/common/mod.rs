@@ -54,6 +54,7 @@ impl Net {
             mechanism: market_runtime::Mechanism::default(),
             metering: false,
             topology: None,
+            retention_slots: None,
         };
         let (_, nodes) = node::localnet::generate(&spec).expect("generate homes");
         let mut net = Net { dir, children: nodes.iter().map(|_| None).collect(), nodes, chain_id: spec.chain_id, seed: spec.seed };

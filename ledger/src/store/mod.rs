@@ -4,6 +4,7 @@
 mod backend;
 pub mod format;
 mod memory;
+mod prune;
 #[cfg(feature = "store")]
 mod rocks;
 
@@ -14,6 +15,7 @@ use thiserror::Error;
 
 pub use backend::{Backend, Column};
 pub use memory::MemBackend;
+pub use prune::MAX_PRUNE_PER_CALL;
 #[cfg(feature = "store")]
 pub use rocks::RocksBackend;
 

@@ -7,6 +7,7 @@ use super::metering;
 use super::metering_close;
 use super::outcome::{BlockContext, BlockOutcome, MeteredSettlement, Minted, Settlement, SlotClearing};
 use super::params::MarketParams;
+use super::retention;
 use super::settlement::{self, BidLine, Settled};
 use super::state;
 use super::store::StateStore;
@@ -37,6 +38,7 @@ pub fn execute_block(store: &mut impl StateStore, ctx: &BlockContext, txs: &[Tx]
         minted: Minted::default(),
         metered: Vec::new(),
         window_closed: None,
+        pruned_records: 0,
     };
     // State written by init_genesis is always present; if it is not, nothing can be cleared or minted.
     let (Ok(params), Ok(grid)) = (state::params(store), state::grid_account(store)) else {
@@ -58,6 +60,9 @@ pub fn execute_block(store: &mut impl StateStore, ctx: &BlockContext, txs: &[Tx]
                 outcome.window_closed = step.closed;
             }
         }
+    }
+    if !already_cleared {
+        outcome.pruned_records = retention::prune(store, &params, ctx.slot).records;
     }
     mint_block_reward(store, ctx, &params, &mut outcome.minted);
     outcome

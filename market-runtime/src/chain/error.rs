@@ -132,6 +132,10 @@ pub enum GenesisError {
     /// curtailed or unserved: the two are not reconciled yet, so a genesis may not ask for both.
     #[error("a genesis may not have both a grid topology and metering yet: metered settlement takes the whole bid as allocated, but a topology may curtail part of it")]
     MeteringWithTopology,
+    #[error("retention_slots is {value}; it must be in {min}..={max}")]
+    RetentionOutOfRange { value: u64, min: u64, max: u64 },
+    #[error("retention_slots is {retention}, not more than the metering window of {window} slots: a slot's bids must stay until its metered settlement closes")]
+    RetentionWithinMeteringWindow { retention: u64, window: u64 },
     #[error("{} appears twice in {list}", short(.address))]
     Duplicate { list: &'static str, address: Address },
     #[error("genesis household {}: {reason}", short(.address))]

@@ -7,7 +7,8 @@
 //! | `meta/grid` | grid account address (32 bytes) |
 //! | `meta/params` | `MarketParams` |
 //! | `meta/open` | 1 byte: market open (1) or closed (0) |
-//! | `meta/cleared` | u64 BE: last cleared slot (absent: none yet) |
+//! | `meta/cleared` | u64 LE: last cleared slot (absent: none yet) |
+//! | `meta/kept_from` | u64 LE: under a genesis `retention_slots`, the lowest slot whose `bid/`, `stl/`, `slot/`, `mrep/` and `mclose/` records may still be in the state (`retention`) |
 //! | `acct/<addr>` | `Account`: balance, reserved, nonce (3 x u64 LE) |
 //! | `hh/<addr>` | `Household`, then the node key (32 bytes) if the household gave one |
 //! | `meter/<addr>` | the household's latest meter reading: slot, then 4 x u64 LE (see `codec`) |
@@ -34,6 +35,7 @@ pub const GRID: &[u8] = b"meta/grid";
 pub const PARAMS: &[u8] = b"meta/params";
 pub const OPEN: &[u8] = b"meta/open";
 pub const CLEARED: &[u8] = b"meta/cleared";
+pub const KEPT_FROM: &[u8] = b"meta/kept_from";
 pub const SIGNING_SET: &[u8] = b"meta/signing_set";
 pub const ACCOUNT_PREFIX: &[u8] = b"acct/";
 pub const HOUSEHOLD_PREFIX: &[u8] = b"hh/";

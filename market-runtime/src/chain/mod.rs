@@ -55,6 +55,7 @@ pub mod params;
 pub mod query;
 pub mod ratio;
 pub mod registration;
+pub mod retention;
 pub mod settlement;
 pub mod state;
 pub mod store;

@@ -162,4 +162,11 @@ pub struct BlockOutcome {
     pub metered: Vec<MeteredSettlement>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window_closed: Option<WindowClose>,
+    /// Records of old slots this block removed under the genesis's retention (`retention`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub pruned_records: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }

@@ -119,6 +119,11 @@ pub struct MarketParams {
     /// metering existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metering: Option<MeteringParams>,
+    /// How many slots a cleared slot's bids, settlements and clearing stay in the state
+    /// (`chain::retention`); they stay in the blocks. Absent: kept forever, with the stored
+    /// bytes of chains made before retention.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention_slots: Option<u64>,
 }
 
 /// Longest metering window a genesis may set, in slots: a window is the open-window list's
@@ -241,11 +246,34 @@ impl MarketParams {
                 return Err(GenesisError::MeteringWithTopology);
             }
         }
-        match &self.metering {
-            Some(metering) => metering.check(self),
+        if let Some(metering) = &self.metering {
+            metering.check(self)?;
+        }
+        match self.retention_slots {
+            Some(retention) => check_retention(retention, self.metering.as_ref()),
             None => Ok(()),
         }
     }
+}
+
+/// Fewest slots a genesis may keep: a day of one-hour slots, so a household has a day to
+/// fetch and verify its settlement before it leaves the state.
+pub const MIN_RETENTION_SLOTS: u64 = 24;
+/// Most slots a genesis may keep: ten years of one-hour slots (`chain::retention` scans the
+/// kept slots' summaries once per block).
+pub const MAX_RETENTION_SLOTS: u64 = 87_600;
+
+fn check_retention(retention: u64, metering: Option<&MeteringParams>) -> Result<(), GenesisError> {
+    if !(MIN_RETENTION_SLOTS..=MAX_RETENTION_SLOTS).contains(&retention) {
+        return Err(GenesisError::RetentionOutOfRange { value: retention, min: MIN_RETENTION_SLOTS, max: MAX_RETENTION_SLOTS });
+    }
+    // A slot's metered settlement needs its bids until its window closes.
+    if let Some(m) = metering {
+        if retention <= m.metering_window_slots {
+            return Err(GenesisError::RetentionWithinMeteringWindow { retention, window: m.metering_window_slots });
+        }
+    }
+    Ok(())
 }
 
 impl Default for MarketParams {
@@ -264,6 +292,7 @@ impl Default for MarketParams {
             pending_registration_ttl_slots: DEFAULT_PENDING_TTL_SLOTS,
             topology: None,
             metering: None,
+            retention_slots: None,
         }
     }
 }

@@ -69,7 +69,7 @@ pub(super) async fn slot(State(s): State<AppState>, Path(which): Path<String>) -
     };
     let clearing = market_runtime::slot_clearing(&s.state(), slot)
         .map_err(|e| RpcError::internal(e.to_string()))?
-        .ok_or_else(|| RpcError::not_found(format!("slot {slot} has not cleared")))?;
+        .ok_or_else(|| slot_missing(&s, slot))?;
     // One block per slot: the block at height `slot` cleared it.
     let mut out = json::slot(&clearing, Some(slot), None, true);
     if let Some(flows) = &clearing.flows {
@@ -109,4 +109,15 @@ pub(super) async fn slots(State(s): State<AppState>, Query(q): Query<LastQuery>)
     }
     out.reverse();
     Ok(Json(json!({ "slots": out })))
+}
+
+/// Why a slot has no clearing: pruned under the genesis's retention, or not cleared (yet).
+fn slot_missing(s: &AppState, slot: u64) -> RpcError {
+    let retention = s.genesis.app_state.params.retention_slots;
+    match (retention, market_runtime::retention::kept_from(&s.state())) {
+        (Some(retention), Some(kept_from)) if slot < kept_from => RpcError::pruned(format!(
+            "slot {slot} was pruned: this chain keeps a cleared slot's records in its state for {retention} slots, and the oldest kept is slot {kept_from}; its bids are still in the block that cleared it"
+        )),
+        _ => RpcError::not_found(format!("slot {slot} has not cleared")),
+    }
 }

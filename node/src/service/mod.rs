@@ -100,6 +100,8 @@ struct Node {
     warm_up_started: bool,
     allowlist: Allowlist,
     validators_hash: [u8; 32],
+    /// `[storage] retain_blocks`: 0 keeps every block.
+    retain_blocks: u64,
 }
 
 impl Node {
@@ -121,6 +123,7 @@ impl Node {
             warm_up_started: false,
             allowlist,
             validators_hash,
+            retain_blocks: 0,
         }
     }
 
@@ -221,6 +224,19 @@ impl Node {
             let _ = self.shared.events.send(NodeEvent::Clearing(crate::json::slot(clearing, Some(height), Some(c.outcome.minted.total()), false)));
         }
         tracing::debug!(height, txs = c.txs.len(), round = c.round, latency_ms = c.latency_ms, synced = c.synced, "committed");
+        self.prune_blocks(height);
+    }
+
+    /// Removes the blocks that fell out of `[storage] retain_blocks` after a commit at `height`.
+    /// A failure only delays pruning to the next commit: the chain does not depend on it.
+    fn prune_blocks(&self, height: u64) {
+        if self.retain_blocks == 0 {
+            return;
+        }
+        let Some(keep_from) = height.checked_sub(self.retain_blocks).map(|h| h.saturating_add(1)) else { return };
+        if let Err(e) = self.driver.chain().store().prune_blocks_below(keep_from) {
+            tracing::warn!(height, keep_from, error = %e, "pruning old blocks failed; retrying after the next commit");
+        }
     }
 
     fn publish_status(&self) {

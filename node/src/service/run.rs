@@ -87,6 +87,7 @@ pub async fn run(opts: NodeOptions) -> anyhow::Result<()> {
     }
     let start_effects = driver.start(now_ms()).map_err(stop_reason)?;
     let mut node = Node::new(driver, network, shared, sync_server, tx_gossip, allowlist);
+    node.retain_blocks = config.storage.retain_blocks;
     node.arm(Instant::now() + Duration::from_millis(500), TimerKind::SyncTick);
     node.run_effects(start_effects);
     event_loop(node, Inputs { submissions: submit_rx, sync_ready, tx_checked }).await

@@ -2,6 +2,7 @@
 
 mod consensus;
 mod nodes;
+mod storage;
 mod sync;
 
 #[derive(clap::Args)]
@@ -16,11 +17,14 @@ enum Target {
     Consensus(consensus::Args),
     /// A fresh node syncing N blocks from a validator (real processes).
     Sync(sync::Args),
+    /// A node's memory and disk over a long chain, with and without pruning.
+    Storage(storage::Args),
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
     match args.target {
         Target::Consensus(args) => consensus::run(args),
         Target::Sync(args) => sync::run(args),
+        Target::Storage(args) => storage::run(args),
     }
 }

@@ -62,6 +62,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         mechanism: market_runtime::Mechanism::default(),
         metering: false,
         topology: None,
+        retention_slots: None,
     };
     let (_, nodes) = node::localnet::generate(&spec)?;
     let validator = &nodes[0];

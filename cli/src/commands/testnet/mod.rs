@@ -64,6 +64,10 @@ pub struct LocalArgs {
     /// bids forecasts and sends each cleared slot's meter reading (`meter-sim --meter-reports`).
     #[arg(long)]
     pub metering: bool,
+    /// Slots a cleared slot's bids, settlements and clearing stay in the state (genesis
+    /// `retention_slots`, 24..=87600); absent: forever.
+    #[arg(long)]
+    pub retention_slots: Option<u64>,
     /// Site and day of the households' simulated weather, sun and load (meter-sim's flags).
     #[command(flatten)]
     pub season: crate::commands::season_args::SeasonArgs,
@@ -150,6 +154,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 mechanism: market_runtime::Mechanism::default(),
                 metering: false,
                 topology: None,
+                retention_slots: None,
             };
             let (_, nodes) = node::localnet::generate(&spec)?;
             if a.docker.docker {
@@ -251,6 +256,7 @@ fn start_localnet(a: &LocalArgs, exe: &Path, dir: &Path) -> anyhow::Result<(Vec<
         mechanism: a.mechanism,
         metering: a.metering,
         topology,
+        retention_slots: a.retention_slots,
     };
     let (_, nodes) = node::localnet::generate(&spec)?;
     let mut children = Children(Vec::new());

@@ -33,6 +33,7 @@ pub(super) fn mechanism_from(code: u8) -> Option<Mechanism> {
 /// Tags of the optional sections after the market parameters' nine values.
 const SECTION_TOPOLOGY: u8 = 1;
 const SECTION_METERING: u8 = 2;
+const SECTION_RETENTION: u8 = 3;
 
 pub fn encode_params(p: &MarketParams) -> Vec<u8> {
     let mut out = Vec::with_capacity(1 + 9 * 8);
@@ -66,6 +67,10 @@ pub fn encode_params(p: &MarketParams) -> Vec<u8> {
             MissingReading::AsAllocated => 0,
             MissingReading::WorstPlausible => 1,
         });
+    }
+    if let Some(retention) = p.retention_slots {
+        out.push(SECTION_RETENTION);
+        out.extend_from_slice(&retention.to_le_bytes());
     }
     out
 }
@@ -101,6 +106,7 @@ pub fn decode_params(bytes: &[u8]) -> Option<MarketParams> {
         pending_registration_ttl_slots: if legacy { DEFAULT_PENDING_TTL_SLOTS } else { r.u64()? },
         topology: None,
         metering: None,
+        retention_slots: None,
     };
     let mut p = p;
     // Whatever follows the nine values is tagged sections, each at most once, in tag order.
@@ -114,6 +120,7 @@ pub fn decode_params(bytes: &[u8]) -> Option<MarketParams> {
         match tag {
             SECTION_TOPOLOGY => p.topology = Some(decode_topology(&mut r)?),
             SECTION_METERING => p.metering = Some(decode_metering(&mut r)?),
+            SECTION_RETENTION => p.retention_slots = Some(r.u64()?),
             _ => return None,
         }
     }
