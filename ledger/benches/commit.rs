@@ -34,6 +34,7 @@ fn next_block(store: &ChainStore<RocksBackend>, db: &StateDb<RocksBackend>, txs:
         validators_hash: vec![0; 32],
         // The bench times the commit, which does not look at the previous commit.
         last_commit_hash: vec![0; 32],
+        protocol_version: 0,
     };
     let block = Block { header: Some(header), txs: txs.to_vec(), last_commit: None };
     let hash = block.hash();

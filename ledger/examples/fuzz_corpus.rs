@@ -83,6 +83,7 @@ fn block(height: u64, prev: Hash, txs: Vec<Vec<u8>>) -> Block {
         proposer: key(1).public().to_vec(),
         validators_hash: validators_hash(&validators).to_vec(),
         last_commit_hash: last_commit_hash(last_commit.as_ref()).to_vec(),
+        protocol_version: 0,
     };
     Block { header: Some(header), txs, last_commit }
 }

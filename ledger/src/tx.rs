@@ -197,6 +197,9 @@ fn body_to_wire(body: &TxBody) -> Body {
             threshold: *threshold,
             members: members.iter().map(|m| m.to_vec()).collect(),
         }),
+        TxBody::ScheduleUpgrade { version, height } => {
+            Body::ScheduleUpgrade(wire::ScheduleUpgrade { version: *version, height: *height })
+        }
         // Refused by encode_tx before we get here; an empty evidence is what it would
         // be without votes, and decode_tx refuses it.
         TxBody::Evidence { .. } => Body::EquivocationEvidence(wire::EquivocationEvidence::default()),
@@ -263,6 +266,7 @@ fn body_from_wire(body: Body, chain_id: &str) -> Result<TxBody, WireError> {
             let members = set.members.iter().map(|m| bytes32(WHAT, "members", m)).collect::<Result<Vec<_>, _>>()?;
             TxBody::SetAdministrator { threshold: set.threshold, members }
         }
+        Body::ScheduleUpgrade(up) => TxBody::ScheduleUpgrade { version: up.version, height: up.height },
         Body::EquivocationEvidence(evidence) => {
             let (validator, height, round) = check_evidence(&evidence, chain_id)?;
             TxBody::Evidence { validator, height, round }

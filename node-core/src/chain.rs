@@ -1,6 +1,7 @@
 //! The node's view of the chain: the store and state, block building, checking a proposed
 //! block, executing and committing a decided one.
 
+use crate::protocol::UpgradeRequired;
 use crate::genesis::Genesis;
 use consensus::{SignedStep, Step, ValidatorSet};
 use ledger::block::{last_commit_hash, txs_root, validators_hash};
@@ -44,6 +45,8 @@ pub enum BlockCheckError {
     Tx { index: usize, why: String },
     #[error("last commit does not commit height {height}: {why}")]
     LastCommit { height: u64, why: String },
+    #[error("{0}")]
+    Protocol(UpgradeRequired),
 }
 
 /// Summary of the latest committed block, what /status shows.
@@ -151,6 +154,7 @@ impl<B: Backend> Chain<B> {
             proposer: proposer.to_vec(),
             validators_hash: validators_hash(self.validators.validators()).to_vec(),
             last_commit_hash: last_commit_hash(last_commit.as_ref()).to_vec(),
+            protocol_version: market_runtime::upgrade::version_at(&self.state, height),
         };
         Block { header: Some(header), txs, last_commit }
     }
@@ -215,7 +219,18 @@ impl<B: Backend> Chain<B> {
         expect("proposer", builder_ok, expected, hex::encode(&header.proposer))?;
         let vhash = validators_hash(self.validators.validators());
         expect("validators_hash", header.validators_hash == vhash, hex::encode(vhash), hex::encode(&header.validators_hash))?;
-        expect("time_ms", header.time_ms >= self.tip.time_ms, format!(">= {}", self.tip.time_ms), header.time_ms.to_string())
+        expect("time_ms", header.time_ms >= self.tip.time_ms, format!(">= {}", self.tip.time_ms), header.time_ms.to_string())?;
+        if let Some(required) = self.upgrade_required() {
+            return Err(BlockCheckError::Protocol(required));
+        }
+        let version = market_runtime::upgrade::version_at(&self.state, height);
+        expect("protocol_version", header.protocol_version == version, version.to_string(), header.protocol_version.to_string())
+    }
+
+    /// `Some` when the next block must be made under a protocol this release does not run:
+    /// the node must stop rather than propose, vote on or execute it.
+    pub fn upgrade_required(&self) -> Option<UpgradeRequired> {
+        crate::protocol::upgrade_required(&self.state, self.tip.height.saturating_add(1))
     }
 
     /// The block's last commit must be a valid certificate for our tip, signed by more than

@@ -8,6 +8,7 @@ pub mod driver;
 pub mod evidence;
 pub mod genesis;
 pub mod mempool;
+pub mod protocol;
 pub mod verdict;
 pub mod wal;
 pub mod wal_record;

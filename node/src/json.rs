@@ -29,6 +29,7 @@ pub fn tx_body(body: &TxBody) -> Value {
         TxBody::ValidatorUpdate { validator, power, .. } => json!({ "validator": hex32(validator), "power": power }),
         TxBody::Evidence { validator, height, round } => json!({ "validator": hex32(validator), "height": height, "round": round }),
         TxBody::MeterReport { slot, reading } => json!({ "slot": slot, "reading": meter_reading(reading) }),
+        TxBody::ScheduleUpgrade { version, height } => json!({ "version": version, "height": height }),
         TxBody::SetAdministrator { threshold, members } => {
             json!({ "threshold": threshold, "members": members.iter().map(|m| hex32(m)).collect::<Vec<String>>() })
         }
@@ -81,7 +82,7 @@ pub fn block(block: &Block, cert: Option<&CommitCertificate>, chain_id: &str, la
             "chain_id": h.chain_id, "height": h.height, "slot": h.slot, "time_ms": h.time_ms,
             "prev_hash": hex32(&h.prev_hash), "txs_root": hex32(&h.txs_root), "state_root": hex32(&h.state_root),
             "proposer": hex32(&h.proposer), "validators_hash": hex32(&h.validators_hash),
-            "last_commit_hash": hex32(&h.last_commit_hash),
+            "last_commit_hash": hex32(&h.last_commit_hash), "protocol_version": h.protocol_version,
         },
         "last_commit": last_commit,
         "txs": txs,

@@ -140,7 +140,11 @@ fn parse_addr(text: &str) -> Result<[u8; 32], RpcError> {
 async fn status(State(s): State<AppState>) -> RpcResult {
     let st = s.status.read().map_err(|_| RpcError::internal("status lock poisoned"))?.clone();
     let market = &s.genesis.app_state.params;
+    let state = s.state();
+    let upgrade = market_runtime::upgrade::scheduled(&state).map(|u| json!({ "version": u.version, "height": u.height }));
     Ok(Json(json!({
+        "release": ledger::store::format::RELEASE, "protocol_version": market_runtime::upgrade::active_version(&state),
+        "protocol_versions_supported": node_core::protocol::PROTOCOL_VERSION, "upgrade": upgrade,
         "chain_id": s.genesis.chain_id, "node_id": s.node_id, "moniker": s.moniker, "validator": s.validator,
         "latest_height": st.latest_height, "latest_slot": st.latest_slot, "latest_block_hash": st.latest_block_hash,
         "latest_state_root": st.latest_state_root, "latest_block_time_ms": st.latest_block_time_ms,

@@ -61,6 +61,15 @@ enum Body {
         #[arg(required = true)]
         members: Vec<String>,
     },
+    /// Schedule the upgrade to protocol VERSION (the active one + 1) at block HEIGHT (at least
+    /// 10 blocks ahead); HEIGHT 0 cancels a scheduled upgrade (administrator). Nodes whose
+    /// release does not run VERSION stop before HEIGHT and say so (docs/operator.md, "Upgrades").
+    ScheduleUpgrade {
+        #[arg(long)]
+        version: u32,
+        #[arg(long)]
+        height: u64,
+    },
     /// Bid to buy or sell energy in a slot.
     Bid {
         #[arg(long)]
@@ -113,6 +122,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Body::Reject { household, reason } => TxBody::RejectHousehold { household: addr(&household)?, reason },
         Body::OpenMarket => TxBody::OpenMarket,
         Body::CloseMarket => TxBody::CloseMarket,
+        Body::ScheduleUpgrade { version, height } => TxBody::ScheduleUpgrade { version, height },
         Body::SetAdmin { threshold, members } => {
             let members = members.iter().map(|m| addr(m)).collect::<anyhow::Result<Vec<_>>>()?;
             TxBody::SetAdministrator { threshold, members }

@@ -47,6 +47,7 @@ pub fn block(height: u64, prev: Hash, txs: Vec<Vec<u8>>, state_root: Hash) -> Bl
         proposer: keys[0].public().to_vec(),
         validators_hash: validators_hash(&validator_set(&keys)).to_vec(),
         last_commit_hash: last_commit_hash(last_commit.as_ref()).to_vec(),
+        protocol_version: 0,
     };
     Block { header: Some(header), txs, last_commit }
 }

@@ -15,6 +15,7 @@ use super::registration;
 use super::state::{self, Plan};
 use super::store::StateStore;
 use super::types::{Address, HouseholdStatus};
+use super::upgrade;
 use super::validators;
 
 /// One admin action, borrowed from the transaction that carries it.
@@ -26,6 +27,7 @@ pub enum AdminAction<'a> {
     CloseMarket,
     ValidatorUpdate { validator: &'a Address, power: u64, node_key: Option<Address> },
     SetAdministrator { threshold: u32, members: &'a [Address] },
+    ScheduleUpgrade { version: u32, height: u64 },
 }
 
 /// Plans `sender`'s approval of `action`, and the action itself if this approval completes it.
@@ -63,6 +65,7 @@ fn execute(store: &impl StateStore, plan: &mut Plan, action: &AdminAction<'_>) -
             }
         }
         AdminAction::ValidatorUpdate { validator, power, node_key } => validators::plan_update(store, plan, validator, power, node_key),
+        AdminAction::ScheduleUpgrade { version, height } => upgrade::plan_schedule(store, plan, version, height),
         AdminAction::SetAdministrator { threshold, members } => {
             let next = Administrator::new(threshold, members)?;
             plan.put(keys::ADMIN.to_vec(), next.encode());
@@ -104,6 +107,11 @@ impl AdminAction<'_> {
                         h.update(key);
                     }
                 }
+            }
+            AdminAction::ScheduleUpgrade { version, height } => {
+                h.update([7]);
+                h.update(version.to_le_bytes());
+                h.update(height.to_le_bytes());
             }
             AdminAction::SetAdministrator { threshold, members } => {
                 h.update([6]);

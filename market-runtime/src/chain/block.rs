@@ -8,6 +8,7 @@ use super::metering_close;
 use super::outcome::{BlockContext, BlockOutcome, MeteredSettlement, Minted, Settlement, SlotClearing};
 use super::params::MarketParams;
 use super::retention;
+use super::upgrade;
 use super::settlement::{self, BidLine, Settled};
 use super::state;
 use super::store::StateStore;
@@ -22,6 +23,7 @@ use super::validators;
 /// Bids for slots before `ctx.slot` that were never cleared (the chain skipped them) expire here:
 /// their reservations are released and the bids deleted, so no balance stays locked forever.
 pub fn execute_block(store: &mut impl StateStore, ctx: &BlockContext, txs: &[Tx]) -> BlockOutcome {
+    upgrade::activate(store, ctx.height);
     let changes_registry =
         txs.iter().any(|tx| matches!(tx.body, TxBody::ValidatorUpdate { .. } | TxBody::Evidence { .. }));
     // A registry that cannot be read refuses every validator tx below as well, so there is

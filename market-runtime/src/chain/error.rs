@@ -37,6 +37,12 @@ pub enum TxError {
     AlreadyApproved { member: Address },
     #[error("{max} admin proposals are open and none has expired; approve or let one expire first")]
     TooManyAdminProposals { max: usize },
+    #[error("upgrade to protocol {version} refused: the chain runs protocol {active}, and an upgrade goes to the next version only")]
+    UpgradeVersion { version: u32, active: u32 },
+    #[error("upgrade at height {height} is too soon: the earliest is {earliest} ({notice} blocks of notice for the operators)")]
+    UpgradeTooSoon { height: u64, earliest: u64, notice: u64 },
+    #[error("no upgrade is scheduled, so there is none to cancel")]
+    NoUpgradeScheduled,
     #[error("invalid administrator: {0}")]
     InvalidAdministrator(#[from] AdminSetError),
     #[error("{} is already registered as a household", short(.household))]

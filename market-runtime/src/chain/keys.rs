@@ -8,6 +8,8 @@
 //! | `meta/params` | `MarketParams` |
 //! | `meta/open` | 1 byte: market open (1) or closed (0) |
 //! | `meta/cleared` | u64 LE: last cleared slot (absent: none yet) |
+//! | `meta/protocol` | u32 LE: the active protocol version (absent: 0, the genesis protocol) (`upgrade`) |
+//! | `meta/upgrade` | a scheduled upgrade: version (u32 LE), height (u64 LE) (`upgrade`) |
 //! | `meta/kept_from` | u64 LE: under a genesis `retention_slots`, the lowest slot whose `bid/`, `stl/`, `slot/`, `mrep/` and `mclose/` records may still be in the state (`retention`) |
 //! | `acct/<addr>` | `Account`: balance, reserved, nonce (3 x u64 LE) |
 //! | `hh/<addr>` | `Household`, then the node key (32 bytes) if the household gave one |
@@ -36,6 +38,8 @@ pub const PARAMS: &[u8] = b"meta/params";
 pub const OPEN: &[u8] = b"meta/open";
 pub const CLEARED: &[u8] = b"meta/cleared";
 pub const KEPT_FROM: &[u8] = b"meta/kept_from";
+pub const PROTOCOL: &[u8] = b"meta/protocol";
+pub const UPGRADE: &[u8] = b"meta/upgrade";
 pub const SIGNING_SET: &[u8] = b"meta/signing_set";
 pub const ACCOUNT_PREFIX: &[u8] = b"acct/";
 pub const HOUSEHOLD_PREFIX: &[u8] = b"hh/";

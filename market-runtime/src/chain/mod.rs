@@ -61,6 +61,7 @@ pub mod state;
 pub mod store;
 pub mod tx;
 pub mod types;
+pub mod upgrade;
 pub mod validators;
 
 pub use admin::{AdminSetError, Administrator, MAX_ADMIN_MEMBERS};

@@ -74,6 +74,9 @@ fn plan(store: &impl StateStore, tx: &Tx, rule: NonceRule) -> Result<Plan, TxErr
         }
         TxBody::OpenMarket => admin_action::plan(store, &mut plan, tx.sender, AdminAction::OpenMarket)?,
         TxBody::CloseMarket => admin_action::plan(store, &mut plan, tx.sender, AdminAction::CloseMarket)?,
+        TxBody::ScheduleUpgrade { version, height } => {
+            admin_action::plan(store, &mut plan, tx.sender, AdminAction::ScheduleUpgrade { version: *version, height: *height })?
+        }
         TxBody::SetAdministrator { threshold, members } => {
             admin_action::plan(store, &mut plan, tx.sender, AdminAction::SetAdministrator { threshold: *threshold, members })?
         }

@@ -56,6 +56,9 @@ pub enum TxBody {
     /// slashes). An admin action like the others: it executes when the current administrator's
     /// rule has approved it (`chain::admin_approvals`).
     SetAdministrator { threshold: u32, members: Vec<Address> },
+    /// Schedules the protocol upgrade to `version` at block `height` (`chain::upgrade`); an
+    /// admin action. `height = 0` cancels a scheduled upgrade that has not started.
+    ScheduleUpgrade { version: u32, height: u64 },
 }
 
 impl TxBody {
@@ -73,6 +76,7 @@ impl TxBody {
             TxBody::Evidence { .. } => "evidence",
             TxBody::MeterReport { .. } => "meter_report",
             TxBody::SetAdministrator { .. } => "set_administrator",
+            TxBody::ScheduleUpgrade { .. } => "schedule_upgrade",
         }
     }
 }

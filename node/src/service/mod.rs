@@ -102,6 +102,8 @@ struct Node {
     validators_hash: [u8; 32],
     /// `[storage] retain_blocks`: 0 keeps every block.
     retain_blocks: u64,
+    /// Set when the next height needs a protocol this release does not run; the loop stops.
+    halt: Option<node_core::protocol::UpgradeRequired>,
 }
 
 impl Node {
@@ -124,6 +126,7 @@ impl Node {
             allowlist,
             validators_hash,
             retain_blocks: 0,
+            halt: None,
         }
     }
 
@@ -136,6 +139,11 @@ impl Node {
 
     fn run_effects(&mut self, effects: Vec<Effect>) {
         for effect in effects {
+            // Past a commit that leaves the chain at a protocol this release does not run,
+            // nothing more leaves this node: no proposal, no vote for the next height.
+            if self.halt.is_some() {
+                break;
+            }
             match effect {
                 // Consensus messages need no retry here: timeouts and rebroadcasts re-send them.
                 Effect::Publish(channel, data) => {
@@ -225,6 +233,10 @@ impl Node {
         }
         tracing::debug!(height, txs = c.txs.len(), round = c.round, latency_ms = c.latency_ms, synced = c.synced, "committed");
         self.prune_blocks(height);
+        self.halt = self.driver.chain().upgrade_required();
+        if let Some(required) = &self.halt {
+            tracing::error!(height, "{required}");
+        }
     }
 
     /// Removes the blocks that fell out of `[storage] retain_blocks` after a commit at `height`.

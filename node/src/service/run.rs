@@ -46,6 +46,9 @@ pub async fn run(opts: NodeOptions) -> anyhow::Result<()> {
     std::fs::create_dir_all(home.data_dir()).with_context(|| format!("cannot create {}", home.data_dir().display()))?;
     let chain = crate::chain::open(&home.chain_db(), genesis.clone()).context("cannot open the chain store")?;
     let tip = chain.tip().height;
+    if let Some(required) = chain.upgrade_required() {
+        return Err(anyhow::Error::new(required));
+    }
     let history = crate::history::History::rebuild(chain.store(), &CommittedState(chain.store().clone()), &genesis.chain_id)
         .context("cannot rebuild the households' recent history")?;
     let mut driver = open_driver(chain, &home, &config, validator_key)?;
@@ -181,6 +184,9 @@ async fn event_loop(mut node: Node, mut inputs: Inputs) -> anyhow::Result<()> {
             Some(ready) = inputs.sync_ready.recv() => node.network.respond(ready.channel, ready.response),
             Some(checked) = inputs.tx_checked.recv() => node.on_tx_checked(checked),
             Some(sub) = inputs.submissions.recv() => node.on_submission(sub),
+        }
+        if let Some(required) = node.halt.take() {
+            return Err(anyhow::Error::new(required));
         }
     }
 }

@@ -114,6 +114,7 @@ pub fn block(chain_id: &str, height: u64, prev_hash: [u8; 32], time_ms: u64, pro
         proposer: proposer.to_vec(),
         validators_hash: [0; 32].to_vec(),
         last_commit_hash: ledger::block::last_commit_hash(last_commit.as_ref()).to_vec(),
+        protocol_version: 0,
     };
     Block { header: Some(header), txs, last_commit }
 }
