@@ -52,4 +52,7 @@ pub trait Backend: Send + Sync + 'static {
     fn for_each_from(&self, column: Column, start: &[u8], visit: &mut dyn FnMut(&[u8], &[u8]) -> bool) -> Result<(), StoreError>;
     /// Where the data lives, for messages.
     fn describe(&self) -> String;
+    /// Reclaims the space of deleted keys in `column` below `end` now, rather than when the
+    /// engine's own compaction reaches them (an engine without compaction does nothing).
+    fn compact_below(&self, _column: Column, _end: &[u8]) {}
 }

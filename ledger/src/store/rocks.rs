@@ -81,6 +81,12 @@ impl Backend for RocksBackend {
         Ok(())
     }
 
+    fn compact_below(&self, column: Column, end: &[u8]) {
+        if let Ok(cf) = self.cf(column) {
+            self.db.compact_range_cf(cf, None::<&[u8]>, Some(end));
+        }
+    }
+
     fn describe(&self) -> String {
         self.path.display().to_string()
     }

@@ -21,6 +21,7 @@ use crate::wal::Wal;
 /// The driver over RocksDB and the WAL file.
 pub(crate) type NodeDriver = Driver<ledger::store::RocksBackend, Wal>;
 use anyhow::Context;
+use ledger::store::MAX_PRUNE_PER_CALL;
 use consensus::Timeout;
 use libp2p::gossipsub::MessageId;
 use libp2p::PeerId;
@@ -246,8 +247,19 @@ impl Node {
             return;
         }
         let Some(keep_from) = height.checked_sub(self.retain_blocks).map(|h| h.saturating_add(1)) else { return };
-        if let Err(e) = self.driver.chain().store().prune_blocks_below(keep_from) {
-            tracing::warn!(height, keep_from, error = %e, "pruning old blocks failed; retrying after the next commit");
+        let store = self.driver.chain().store();
+        let before = store.blocks_base().unwrap_or(1);
+        match store.prune_blocks_below(keep_from) {
+            Ok(after) if after / MAX_PRUNE_PER_CALL != before / MAX_PRUNE_PER_CALL => {
+                let store = store.clone();
+                tokio::task::spawn_blocking(move || {
+                    if let Err(e) = store.compact_pruned() {
+                        tracing::warn!(error = %e, "compacting pruned blocks failed; the engine reclaims the space later");
+                    }
+                });
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(height, keep_from, error = %e, "pruning old blocks failed; retrying after the next commit"),
         }
     }
 

@@ -144,7 +144,12 @@ fn measure(args: &Args, out: &Path) -> anyhow::Result<Vec<Sample>> {
         commit(&mut chain, &validator, &genesis.chain_id, genesis.genesis_time_ms + height * 1_000, txs)?;
         if args.retain_blocks > 0 {
             if let Some(below) = height.checked_sub(args.retain_blocks) {
-                chain.store().prune_blocks_below(below + 1)?;
+                // As the node does: prune every block, compact every 1,000 pruned heights.
+                let before = chain.store().blocks_base()?;
+                let after = chain.store().prune_blocks_below(below + 1)?;
+                if after / ledger::store::MAX_PRUNE_PER_CALL != before / ledger::store::MAX_PRUNE_PER_CALL {
+                    chain.store().compact_pruned()?;
+                }
             }
         }
         if height % args.sample_every == 0 || height == args.blocks {
