@@ -77,6 +77,15 @@ pub struct ValidatorUpdate {
     pub power: u64,
 }
 
+/// The network administrator schedules the protocol upgrade to `version` at block `height`
+/// with a real `ScheduleUpgrade` transaction at `at_ms`, submitted to a node that is up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UpgradeSchedule {
+    pub at_ms: u64,
+    pub version: u32,
+    pub height: u64,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct SimConfig {
     pub seed: u64,
@@ -85,6 +94,7 @@ pub struct SimConfig {
     /// outside the genesis set, to join by a [`ValidatorUpdate`].
     pub powers: Vec<u64>,
     pub validator_updates: Vec<ValidatorUpdate>,
+    pub upgrades: Vec<UpgradeSchedule>,
     /// Households registered and approved in the genesis; each bids for every slot.
     pub households: usize,
     /// Heights every honest node must commit.
@@ -116,6 +126,7 @@ impl SimConfig {
             validators,
             powers: Vec::new(),
             validator_updates: Vec::new(),
+            upgrades: Vec::new(),
             households,
             heights,
             slot_ms: 1_000,

@@ -53,6 +53,8 @@ impl World<'_> {
                 Effect::Committed(committed) => {
                     let height = committed.block.height();
                     self.commits.push((node, height, committed.round, self.now));
+                    let version = committed.block.header.as_ref().map_or(0, |h| h.protocol_version);
+                    self.protocol_versions.insert(height, version);
                     if let Some(driver) = self.nodes[node].driver.as_ref() {
                         self.checker.on_commit(self.now, node, &committed, driver);
                     }

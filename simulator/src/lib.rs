@@ -22,6 +22,6 @@ pub mod report;
 mod setup;
 mod world;
 
-pub use config::{Behaviour, Crash, LinkConfig, Partition, SimConfig, ValidatorUpdate};
+pub use config::{Behaviour, Crash, LinkConfig, Partition, SimConfig, UpgradeSchedule, ValidatorUpdate};
 pub use report::SimReport;
 pub use world::run;

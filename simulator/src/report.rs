@@ -31,6 +31,9 @@ pub struct SimReport {
     pub first_commit_ms: Vec<(u64, u64)>,
     /// Every commit by every node: (node, height, round, simulated ms), in order.
     pub commits: Vec<(usize, u64, u32, u64)>,
+    /// The protocol version each committed height's header carries (the nodes agree on the
+    /// blocks, which the checker enforces, so one entry per height).
+    pub protocol_versions: std::collections::BTreeMap<u64, u32>,
 }
 
 impl SimReport {

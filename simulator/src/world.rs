@@ -35,6 +35,8 @@ pub(crate) enum Event {
     Bids { slot: u64 },
     /// The administrator submits `config.validator_updates[update]`.
     ValidatorUpdate { update: usize },
+    /// The administrator submits `config.upgrades[upgrade]`.
+    ScheduleUpgrade { upgrade: usize },
 }
 
 impl Event {
@@ -50,6 +52,7 @@ impl Event {
             Event::Bids { .. } => (7, usize::MAX),
             Event::SyncTick { node, .. } => (8, *node),
             Event::ValidatorUpdate { update } => (9, *update),
+            Event::ScheduleUpgrade { upgrade } => (10, *upgrade),
         }
     }
 }
@@ -70,6 +73,8 @@ pub(crate) struct World<'a> {
     pub messages: u64,
     /// Every commit: (node, height, time).
     pub commits: Vec<(usize, u64, u32, u64)>,
+    /// The protocol version of each committed height's header.
+    pub protocol_versions: BTreeMap<u64, u32>,
 }
 
 /// Runs one simulation to its end and reports it.
@@ -123,6 +128,7 @@ impl<'a> World<'a> {
             events: 0,
             messages: 0,
             commits: Vec::new(),
+            protocol_versions: BTreeMap::new(),
         }
     }
 
@@ -141,6 +147,9 @@ impl<'a> World<'a> {
         }
         for (update, u) in self.config.validator_updates.iter().enumerate() {
             self.schedule(u.at_ms, Event::ValidatorUpdate { update });
+        }
+        for (upgrade, u) in self.config.upgrades.iter().enumerate() {
+            self.schedule(u.at_ms, Event::ScheduleUpgrade { upgrade });
         }
         if self.households.len() > 0 {
             for slot in 1..=self.config.heights {
@@ -183,6 +192,7 @@ impl<'a> World<'a> {
             Event::Restart { node } => self.restart(node),
             Event::Bids { slot } => self.bids(slot),
             Event::ValidatorUpdate { update } => self.validator_update(update),
+            Event::ScheduleUpgrade { upgrade } => self.schedule_upgrade(upgrade),
         }
     }
 
@@ -242,6 +252,7 @@ impl<'a> World<'a> {
             bids_refused: self.households.refused.clone(),
             first_commit_ms: first_commit_ms.into_iter().collect(),
             commits: std::mem::take(&mut self.commits),
+            protocol_versions: std::mem::take(&mut self.protocol_versions),
         }
     }
 }
