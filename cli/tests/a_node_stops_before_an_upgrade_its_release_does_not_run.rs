@@ -17,6 +17,18 @@ fn schedule(net: &Net, version: u32, height: u64) {
     client.submit(&ledger::tx::encode_tx(&admin, &net.chain_id, &tx).unwrap()).expect("the schedule is admitted");
 }
 
+/// Waits for node 0's process to end and returns how it ended.
+fn wait_exit(net: &mut Net, timeout: Duration) -> std::process::ExitStatus {
+    let started = Instant::now();
+    loop {
+        if let Some(exit) = net.children[0].as_mut().unwrap().try_wait().unwrap() {
+            return exit;
+        }
+        assert!(started.elapsed() < timeout, "the node did not stop; log tail:\n{}", net.log_tail(0));
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 fn protocol_of(net: &Net, height: u64) -> u64 {
     net.client(0).get(&format!("/blocks/{height}")).unwrap()["header"]["protocol_version"].as_u64().unwrap()
 }
@@ -42,14 +54,7 @@ fn a_node_stops_before_an_upgrade_its_release_does_not_run() {
         assert!(started.elapsed() < Duration::from_secs(10), "/status never showed the scheduled upgrade");
         std::thread::sleep(Duration::from_millis(20));
     }
-    let started = Instant::now();
-    let exit = loop {
-        if let Some(exit) = net.children[0].as_mut().unwrap().try_wait().unwrap() {
-            break exit;
-        }
-        assert!(started.elapsed() < Duration::from_secs(60), "the node did not stop; log tail:\n{}", net.log_tail(0));
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let exit = wait_exit(&mut net, Duration::from_secs(60));
     assert!(!exit.success(), "stopping for an upgrade is not a clean exit: {exit:?}");
     let expected = format!("runs protocol 2 from height {second}, and this release (solartrade {}) runs protocols up to 1: stopping before height {second}", env!("CARGO_PKG_VERSION"));
     assert!(net.log(0).contains(&expected), "log lacks {expected:?}:\n{}", net.log_tail(0));
@@ -58,14 +63,7 @@ fn a_node_stops_before_an_upgrade_its_release_does_not_run() {
 
     // The store ends at the block before the upgrade: a restart opens it and refuses at once.
     net.start(0);
-    let started = Instant::now();
-    let exit = loop {
-        if let Some(exit) = net.children[0].as_mut().unwrap().try_wait().unwrap() {
-            break exit;
-        }
-        assert!(started.elapsed() < Duration::from_secs(20), "the restarted node did not refuse; log tail:\n{}", net.log_tail(0));
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let exit = wait_exit(&mut net, Duration::from_secs(20));
     assert!(!exit.success());
     assert!(net.log(0).matches(&expected).count() > said, "the restart says the same:\n{}", net.log_tail(0));
     let chain = node::chain::open(&node::home::Home::new(&net.nodes[0].home).chain_db(), node::genesis::Genesis::load(&node::home::Home::new(&net.nodes[0].home).genesis_file()).unwrap()).unwrap();
