@@ -36,7 +36,7 @@ fn protocol_of(net: &Net, height: u64) -> u64 {
 #[test]
 fn a_node_stops_before_an_upgrade_its_release_does_not_run() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let mut net = Net::new(1, 0, 100, 27_500, &[0]);
+    let mut net = Net::new(1, 0, 100, 28_200, &[0]);
     let now = net.wait_height(0, 3, Duration::from_secs(30));
     let first = now + 15;
     schedule(&net, 1, first);

@@ -21,7 +21,7 @@ fn pruned(result: Result<serde_json::Value, ClientError>) -> String {
 #[test]
 fn a_pruning_node_answers_old_heights_and_slots_as_pruned_and_keeps_going() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let mut net = Net::new(1, 0, 0, 27_400, &[]);
+    let mut net = Net::new(1, 0, 0, 28_100, &[]);
     let home = node::home::Home::new(&net.nodes[0].home);
     let mut genesis = node::genesis::Genesis::load(&home.genesis_file()).unwrap();
     genesis.app_state.params.retention_slots = Some(RETENTION_SLOTS);

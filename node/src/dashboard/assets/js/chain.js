@@ -14,6 +14,17 @@ function txCount(block) {
   return Number(block.txs) || 0;
 }
 
+// A scheduled protocol upgrade, and whether this node's release runs it (docs/operator.md, "Upgrades").
+function upgradeFacts(s, height) {
+  const u = s.upgrade;
+  if (!u) return [];
+  const left = Number(u.height) - Number(height);
+  const when = left > 0 ? `in ${integer(left)} blocks` : 'now';
+  const runs = Number(u.version) <= Number(s.protocol_versions_supported);
+  const note = runs ? 'this release runs it' : `this release runs up to ${s.protocol_versions_supported}: install one that runs ${u.version}`;
+  return [fact('upgrade', `to protocol ${u.version} at height ${integer(u.height)} (${when}); ${note}`, { id: 'chain-upgrade' })];
+}
+
 export class ChainPanel {
   constructor({ now, latency, validators, blocks }) {
     this.nowEl = now;
@@ -74,6 +85,8 @@ export class ChainPanel {
       fact('peers', integer(s.peers)),
       fact('mempool', `${integer(s.mempool_size)} txs`),
       fact('this node', `${s.moniker || '—'}${s.validator ? ' (validator)' : ''}${s.catching_up ? ', catching up' : ''}`),
+      fact('protocol', s.protocol_version === undefined ? '—' : `${s.protocol_version} (${s.release || 'release unknown'})`),
+      ...upgradeFacts(s, head ? head.height : s.latest_height),
     );
   }
 
