@@ -7,6 +7,9 @@ use rocksdb::{ColumnFamily, ColumnFamilyDescriptor, Direction, IteratorMode, Opt
 use super::backend::{Backend, Column};
 use super::StoreError;
 
+/// Disk the write-ahead logs may take before the oldest is freed by flushing (see `open`).
+const MAX_TOTAL_WAL_BYTES: u64 = 256 * 1024 * 1024;
+
 pub struct RocksBackend {
     db: DB,
     path: PathBuf,
@@ -20,6 +23,11 @@ impl RocksBackend {
         options.create_missing_column_families(true);
         // One large write per block: a bigger memtable means fewer flushes in a run.
         options.set_write_buffer_size(64 * 1024 * 1024);
+        // A write-ahead log file is kept until every column family it holds writes of has been
+        // flushed, and the small ones (meta, index, signer) fill their memtables only after
+        // weeks: measured, 74 logs of 80 MB (5.9 GB) piled up over 14,000 blocks of 623 bids.
+        // Past this total, RocksDB flushes the families that hold the oldest log.
+        options.set_max_total_wal_size(MAX_TOTAL_WAL_BYTES);
         let descriptors = Column::ALL.iter().map(|c| ColumnFamilyDescriptor::new(c.name(), Options::default()));
         let db = DB::open_cf_descriptors(&options, path, descriptors)
             .map_err(|source| StoreError::Rocks { path: path.to_path_buf(), source })?;
