@@ -1,11 +1,15 @@
 //! A household's bill, verified: its account and its settlements in the last cleared slots, each value proven against a certificate-verified header.
+//!
+//! Everything is asked first and checked after: the node proves the state after its latest
+//! block H, which only header H+1 commits to, so asking first lets one wait for block H+1
+//! cover every answer given at H.
 
 use ledger::Address;
 use market_runtime::codec::{decode_account, decode_u64};
 use market_runtime::{keys, Account};
 
 use crate::error::LightError;
-use crate::proofs::{display_key, prove, MAX_KEYS_PER_REQUEST};
+use crate::proofs::{ask, check, display_key, Claimed, MAX_KEYS_PER_REQUEST};
 use crate::settlement::{check_slot, SlotVerdict};
 use crate::source::Source;
 use crate::verifier::Verifier;
@@ -13,6 +17,10 @@ use crate::verifier::Verifier;
 /// Most bidders of one slot the light client proves (each costs a proof of about 1 KB):
 /// a community of thousands of homes, not a benchmark of a million.
 pub const MAX_BIDDERS_PER_SLOT: usize = 20_000;
+
+/// Most slots one verification checks: the node's answers for all of them are held until
+/// checked (up to a proof per bidder per slot).
+pub const MAX_SLOTS: u64 = 48;
 
 /// What was verified.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,10 +38,30 @@ pub struct Bill {
     pub headers_checked: usize,
 }
 
+/// One slot's questions: the node's list of bidders and its answers for the slot's keys.
+struct SlotClaims {
+    slot: u64,
+    bidders: Vec<Address>,
+    answers: Vec<Claimed>,
+}
+
 /// Verifies `address`'s account and its settlements in the last `slots` cleared slots.
 pub fn verify_bill<S: Source>(verifier: &mut Verifier, source: &mut S, address: &Address, slots: u64) -> Result<Bill, LightError> {
+    if slots > MAX_SLOTS {
+        return Err(LightError::TooManySlots { asked: slots, max: MAX_SLOTS });
+    }
     let account_key = keys::account(address);
-    let proven = prove(verifier, source, &[account_key.clone(), keys::CLEARED.to_vec()])?;
+    let account_claim = ask(source, vec![account_key.clone(), keys::CLEARED.to_vec()])?;
+    // The claimed last slot only chooses what to ask; its proof is checked below.
+    let claimed_cleared = account_claim.claimed_value(1).and_then(decode_u64);
+    let mut claims = Vec::new();
+    if let Some(newest) = claimed_cleared.filter(|_| slots > 0) {
+        let oldest = newest.saturating_sub(slots - 1).max(1);
+        for slot in (oldest..=newest).rev() {
+            claims.push(ask_slot(source, slot)?);
+        }
+    }
+    let proven = check(verifier, source, account_claim)?;
     let state_height = proven.height;
     let account = match proven.values.first().and_then(Option::as_deref) {
         None => None,
@@ -47,32 +75,37 @@ pub fn verify_bill<S: Source>(verifier: &mut Verifier, source: &mut S, address: 
         None => None,
         Some(raw) => Some(decode_u64(raw).ok_or(LightError::ClearedUndecodable { height: state_height, len: raw.len() })?),
     };
-    let mut verdicts = Vec::new();
-    if let Some(newest) = last_cleared.filter(|_| slots > 0) {
-        let oldest = newest.saturating_sub(slots - 1).max(1);
-        for slot in (oldest..=newest).rev() {
-            verdicts.push(verify_slot(verifier, source, address, slot)?);
-        }
+    let mut verdicts = Vec::with_capacity(claims.len());
+    for claim in claims {
+        verdicts.push(check_slot_claims(verifier, source, address, claim)?);
     }
     let headers_checked = verifier.headers_fetched();
     Ok(Bill { address: *address, account, state_height, last_cleared, slots: verdicts, headers_checked })
 }
 
-/// The household's verdict in `slot`: the node's list of bidders, then proofs of the slot's
-/// settlements and of every listed bid, in requests of at most [`MAX_KEYS_PER_REQUEST`] keys.
-fn verify_slot<S: Source>(verifier: &mut Verifier, source: &mut S, address: &Address, slot: u64) -> Result<SlotVerdict, LightError> {
+/// Asks for `slot`'s bidders, then for its settlements and every listed bid, in requests of at
+/// most [`MAX_KEYS_PER_REQUEST`] keys.
+fn ask_slot<S: Source>(source: &mut S, slot: u64) -> Result<SlotClaims, LightError> {
     let bidders = list_bidders(source, slot)?;
     let mut keys_asked: Vec<Vec<u8>> = Vec::with_capacity(bidders.len() + 1);
     keys_asked.push(keys::settlements(slot));
     keys_asked.extend(bidders.iter().map(|bidder| keys::bid(slot, bidder)));
-    let mut values = Vec::with_capacity(keys_asked.len());
+    let mut answers = Vec::new();
     for chunk in keys_asked.chunks(MAX_KEYS_PER_REQUEST) {
-        values.extend(prove(verifier, source, chunk)?.values);
+        answers.push(ask(source, chunk.to_vec())?);
+    }
+    Ok(SlotClaims { slot, bidders, answers })
+}
+
+fn check_slot_claims<S: Source>(verifier: &mut Verifier, source: &mut S, address: &Address, claims: SlotClaims) -> Result<SlotVerdict, LightError> {
+    let mut values = Vec::with_capacity(claims.bidders.len() + 1);
+    for answer in claims.answers {
+        values.extend(check(verifier, source, answer)?.values);
     }
     let mut values = values.into_iter();
     let settlements = values.next().flatten();
     let bids: Vec<Option<Vec<u8>>> = values.collect();
-    check_slot(slot, address, settlements.as_deref(), &bidders, &bids)
+    check_slot(claims.slot, address, settlements.as_deref(), &claims.bidders, &bids)
 }
 
 /// The node's list of `slot`'s bidders, page by page. Untrusted: [`check_slot`] proves it.

@@ -60,6 +60,8 @@ pub enum LightError {
     BiddersNotAscending { slot: u64, index: usize },
     #[error("the node listed {listed} bidders of slot {slot}, but the slot's proven settlements have {settled} entries")]
     BidderCountMismatch { slot: u64, listed: usize, settled: usize },
+    #[error("{asked} slots asked for, at most {max} are checked at once")]
+    TooManySlots { asked: u64, max: u64 },
     #[error("slot {slot} has more than {max} bidders, more than the light client verifies")]
     TooManyBidders { slot: u64, max: usize },
 }

@@ -16,7 +16,7 @@ mod settlement;
 mod source;
 mod verifier;
 
-pub use bill::{verify_bill, Bill, MAX_BIDDERS_PER_SLOT};
+pub use bill::{verify_bill, Bill, MAX_BIDDERS_PER_SLOT, MAX_SLOTS};
 pub use error::LightError;
 pub use header::CheckedHeader;
 pub use proofs::MAX_KEYS_PER_REQUEST;

@@ -4,7 +4,7 @@ use market_runtime::keys;
 use market_runtime::keys::{ACCOUNT_PREFIX, BID_PREFIX};
 
 use crate::error::LightError;
-use crate::source::Source;
+use crate::source::{ProvenBatch, Source};
 use crate::verifier::Verifier;
 
 /// Most keys in one proof request; the node refuses more (docs/interfaces.md).
@@ -17,11 +17,31 @@ pub(crate) struct Proven {
     pub values: Vec<Option<Vec<u8>>>,
 }
 
-/// Asks the node for `keys` (at most [`MAX_KEYS_PER_REQUEST`]) and checks every value and
-/// proof against the state root of the header after the state's height, which it verifies.
-pub(crate) fn prove<S: Source>(verifier: &mut Verifier, source: &mut S, keys: &[Vec<u8>]) -> Result<Proven, LightError> {
+/// The node's answer for some keys, not checked yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Claimed {
+    pub keys: Vec<Vec<u8>>,
+    pub batch: ProvenBatch,
+}
+
+impl Claimed {
+    /// What the node claims `keys[index]` holds, before any check: only to decide what to ask next.
+    pub fn claimed_value(&self, index: usize) -> Option<&[u8]> {
+        self.batch.entries.get(index).and_then(|entry| entry.value.as_deref())
+    }
+}
+
+/// Asks the node for `keys` (at most [`MAX_KEYS_PER_REQUEST`]); [`check`] decides what it proves.
+pub(crate) fn ask<S: Source>(source: &mut S, keys: Vec<Vec<u8>>) -> Result<Claimed, LightError> {
     debug_assert!(keys.len() <= MAX_KEYS_PER_REQUEST, "callers chunk their keys");
-    let batch = source.prove(keys).map_err(|e| LightError::source(format!("proofs of {} keys", keys.len()), e))?;
+    let batch = source.prove(&keys).map_err(|e| LightError::source(format!("proofs of {} keys", keys.len()), e))?;
+    Ok(Claimed { keys, batch })
+}
+
+/// Checks every value and proof of a claim against the state root of the header after the
+/// state's height, which it verifies first.
+pub(crate) fn check<S: Source>(verifier: &mut Verifier, source: &mut S, claimed: Claimed) -> Result<Proven, LightError> {
+    let Claimed { keys, batch } = claimed;
     if batch.entries.len() != keys.len() {
         return Err(LightError::WrongProofCount { asked: keys.len(), got: batch.entries.len() });
     }
@@ -29,7 +49,7 @@ pub(crate) fn prove<S: Source>(verifier: &mut Verifier, source: &mut S, keys: &[
     let header_height = height.checked_add(1).ok_or(LightError::HeightExhausted { height })?;
     let root = verifier.verify(source, header_height)?.state_root();
     let mut values = Vec::with_capacity(keys.len());
-    for (index, (entry, key)) in batch.entries.into_iter().zip(keys).enumerate() {
+    for (index, (entry, key)) in batch.entries.into_iter().zip(&keys).enumerate() {
         if &entry.key != key {
             return Err(LightError::WrongProofKey { index, asked: display_key(key), got: display_key(&entry.key) });
         }
