@@ -8,6 +8,7 @@
 //! adjacent heights whose sets overlap by a third or less cannot be bridged: that is refused
 //! by name ([`LightError::TooLittleTrust`]).
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
 use ledger::hash::to_hex;
@@ -101,12 +102,12 @@ impl Verifier {
             let Some(&trusted_height) = self.trusted.range(..next).next_back().map(|(height, _)| height) else {
                 return Err(LightError::NotAfterTrusted { target: next, trusted: lowest });
             };
-            if !candidates.contains_key(&next) {
+            if let Entry::Vacant(slot) = candidates.entry(next) {
                 fetched_here += 1;
                 if fetched_here > MAX_HEADERS_FETCHED {
                     return Err(LightError::TooManyHeaders { target, max: MAX_HEADERS_FETCHED });
                 }
-                candidates.insert(next, self.fetch(source, next)?);
+                slot.insert(self.fetch(source, next)?);
             }
             let (Some(candidate), Some(trusted_set)) = (candidates.get(&next), self.trusted.get(&trusted_height)) else {
                 continue;

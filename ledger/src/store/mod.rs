@@ -7,6 +7,7 @@ mod memory;
 #[cfg(feature = "store")]
 mod rocks;
 mod validator_sets;
+pub use validator_sets::SetRecord;
 
 use std::collections::BTreeMap;
 

@@ -12,6 +12,9 @@ const PREFIX: &[u8] = b"valset/";
 /// One validator in a record: its id and its power (8 bytes big-endian), as `validators_hash` hashes it.
 const ENTRY_BYTES: usize = 40;
 
+/// A recorded set: the height from which it votes, and its validators with their power.
+pub type SetRecord = (u64, Vec<(Address, u64)>);
+
 fn key(height: u64) -> Vec<u8> {
     let mut key = PREFIX.to_vec();
     key.extend_from_slice(&(u64::MAX - height).to_be_bytes());
@@ -31,7 +34,7 @@ impl<B: Backend> ChainStore<B> {
 
     /// The set that voted on `height` and the height from which it did; `None` when nothing
     /// was recorded at or below `height` (a data directory older than the record).
-    pub fn validator_set_at(&self, height: u64) -> Result<Option<(u64, Vec<(Address, u64)>)>, StoreError> {
+    pub fn validator_set_at(&self, height: u64) -> Result<Option<SetRecord>, StoreError> {
         let mut found: Option<(Vec<u8>, Vec<u8>)> = None;
         self.db.for_each_from(CF_META, &key(height), &mut |k, v| {
             if k.starts_with(PREFIX) {
