@@ -37,6 +37,8 @@ enum Command {
     Bench(commands::bench::Args),
     /// Sign bids for many simulated households and submit them to a node.
     MeterSim(commands::meter_sim::Args),
+    /// Verify what a node says against headers the validators signed: `verify account`.
+    Verify(commands::verify::Args),
     /// Operator tools: `debug dump` collects a node's state for a bug report.
     Debug(commands::debug::Args),
 }
@@ -55,6 +57,7 @@ fn main() -> std::process::ExitCode {
         Command::Testnet(args) => commands::testnet::run(args),
         Command::Bench(args) => commands::bench::run(args),
         Command::MeterSim(args) => commands::meter_sim::run(args),
+        Command::Verify(args) => commands::verify::run(args),
         Command::Debug(args) => commands::debug::run(args),
     };
     match result {

@@ -75,6 +75,16 @@ fn validator_set(store: &impl StateStore, height: u64) -> Result<ValidatorSet, C
     ValidatorSet::new(list).map_err(|e| ChainError::Validators { height, why: e.to_string() })
 }
 
+/// Records `set` as the set of `height` on unless the record in force there already says so
+/// (light clients ask a node which set voted on a past height; docs/interfaces.md).
+fn record_set_change<B: Backend>(store: &ChainStore<B>, height: u64, set: &ValidatorSet) -> Result<(), StoreError> {
+    let recorded = store.validator_set_at(height)?;
+    if recorded.as_ref().map(|(_, s)| s.as_slice()) != Some(set.validators()) {
+        store.record_validator_set(height, set.validators())?;
+    }
+    Ok(())
+}
+
 impl<B: Backend> Chain<B> {
     /// Opens the chain in `store`, writing the genesis state on first start.
     pub fn open(store: Arc<ChainStore<B>>, genesis: Genesis) -> Result<Self, ChainError> {
@@ -109,6 +119,9 @@ impl<B: Backend> Chain<B> {
             tip = Tip { height, hash: block_hash_of(&header), time_ms: header.time_ms, slot: header.slot };
         }
         let validators = validator_set(&state, tip.height + 1)?;
+        // Repairs a record lost to a crash between a commit and its record (or starts the
+        // history of a data directory older than it, from the next height).
+        record_set_change(&store, tip.height + 1, &validators)?;
         Ok(Chain { genesis, store, state, tip, validators, last_commit })
     }
 
@@ -135,6 +148,11 @@ impl<B: Backend> Chain<B> {
 
     pub fn chain_id(&self) -> &str {
         &self.genesis.chain_id
+    }
+
+    /// The state for proofs ([`crate::light_proofs`]), only between commits.
+    pub(crate) fn state_mut(&mut self) -> &mut StateDb<B> {
+        &mut self.state
     }
 
     /// A block for the next height holding `txs` (already checked signed envelopes) and the
@@ -279,7 +297,14 @@ impl<B: Backend> Chain<B> {
         }
         self.tip = Tip { height, hash: block.hash(), time_ms: header.time_ms, slot: header.slot };
         self.last_commit = Some(cert.clone());
-        self.validators = validator_set(&self.state, height + 1)?;
+        let next = validator_set(&self.state, height + 1)?;
+        if next != self.validators {
+            // After the commit: a failed record must not undo it, and `open` repairs it.
+            if let Err(error) = record_set_change(&self.store, height + 1, &next) {
+                tracing::error!(%error, height = height + 1, "the validator set change was not recorded; it will be at the next start");
+            }
+        }
+        self.validators = next;
         Ok((outcome, verified))
     }
 

@@ -7,6 +7,7 @@ pub mod consensus_wire;
 pub mod driver;
 pub mod evidence;
 pub mod genesis;
+pub mod light_proofs;
 pub mod mempool;
 pub mod protocol;
 pub mod verdict;

@@ -2,6 +2,7 @@
 
 mod events;
 mod guard;
+pub mod light;
 mod market;
 mod refusal;
 mod server;
@@ -98,6 +99,12 @@ pub fn router(shared: Arc<Shared>, config: &RpcConfig) -> Router {
         setting: "max_batch_body_bytes",
         timeout,
     };
+    let proofs_body = guard::BodyRule {
+        route: "POST /light/proofs",
+        limit_bytes: config.max_batch_body_bytes,
+        setting: "max_batch_body_bytes",
+        timeout,
+    };
     let api = Router::new()
         .route("/health", get(|| async { Json(json!({ "ok": true })) }))
         .route("/status", get(status))
@@ -117,6 +124,15 @@ pub fn router(shared: Arc<Shared>, config: &RpcConfig) -> Router {
                 .layer(from_fn_with_state(batch_body, guard::read_body)),
         )
         .route("/txs/{hash}", get(tx_status))
+        .route("/light/headers/{height}", get(light::header))
+        .route("/light/validators/{height}", get(light::validators))
+        .route(
+            "/light/proofs",
+            post(light::proofs)
+                .layer(DefaultBodyLimit::max(config.max_batch_body_bytes))
+                .layer(from_fn_with_state(proofs_body, guard::read_body)),
+        )
+        .route("/light/slots/{slot}/bidders", get(light::bidders))
         .route("/events", get(events::events))
         .with_state(state);
     let app = api

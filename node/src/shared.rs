@@ -78,6 +78,12 @@ pub struct Submission {
     pub reply: oneshot::Sender<Vec<Result<(), node_core::admission::AdmissionError>>>,
 }
 
+/// Keys to prove in the committed state, answered by the node task, which owns the state tree.
+pub struct ProofRequest {
+    pub keys: Vec<Vec<u8>>,
+    pub reply: oneshot::Sender<Result<node_core::light_proofs::Proven, node_core::light_proofs::ProveError>>,
+}
+
 pub struct Shared {
     pub genesis: Arc<Genesis>,
     pub node_id: String,
@@ -92,6 +98,8 @@ pub struct Shared {
     /// Each household's last slots (readings, bids, settlements), for `/households/{addr}`.
     pub history: Mutex<History>,
     pub submit: mpsc::Sender<Submission>,
+    /// Proof requests for the node task (bounded: a full queue is answered 503).
+    pub prove: mpsc::Sender<ProofRequest>,
     /// How far ahead of an account's next nonce a transaction may be admitted.
     pub max_nonce_ahead: u64,
     pub metrics: Metrics,

@@ -144,6 +144,7 @@ impl Checker {
             }
         }
         self.check_certificate(at_ms, node, height, &block, driver);
+        self.check_set_record(at_ms, node, committed, driver);
         self.check_supply(at_ms, node, height, driver);
         self.check_reward(at_ms, node, committed);
     }
@@ -187,6 +188,24 @@ impl Checker {
                 }
             }
             other => self.fail(at_ms, Some(node), format!("height {height}: no certificate stored with the block ({other:?})")),
+        }
+    }
+
+    /// The validator sets a node serves light clients (`/light/validators/{h}`): the one it
+    /// recorded for the block's height hashes to the header's `validators_hash`, and the one
+    /// for the next height is the set that will vote on it.
+    fn check_set_record(&mut self, at_ms: u64, node: usize, committed: &Committed, driver: &SimDriver) {
+        let height = committed.block.height();
+        let store = driver.chain().store();
+        let header_hash = committed.block.header.as_ref().map(|h| h.validators_hash.as_slice()).unwrap_or_default();
+        let recorded = store.validator_set_at(height).map(|r| r.map(|(from, set)| (from, ledger::block::validators_hash(&set))));
+        if !matches!(&recorded, Ok(Some((_, hash))) if hash.as_slice() == header_hash) {
+            let what = format!("height {height}: the recorded validator set ({recorded:?}: from height, hash) is not the header's {}", hex::encode(header_hash));
+            self.fail(at_ms, Some(node), what);
+        }
+        let next = store.validator_set_at(height + 1).map(|r| r.map(|(_, set)| set));
+        if !matches!(&next, Ok(Some(set)) if set.as_slice() == driver.chain().validators().validators()) {
+            self.fail(at_ms, Some(node), format!("height {height}: the recorded validator set of height {} is not the chain's next set", height + 1));
         }
     }
 

@@ -15,3 +15,4 @@ pub mod sim_nodes;
 pub mod start;
 pub mod testnet;
 pub mod tx;
+pub mod verify;

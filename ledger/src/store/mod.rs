@@ -7,6 +7,8 @@ mod memory;
 mod prune;
 #[cfg(feature = "store")]
 mod rocks;
+mod validator_sets;
+pub use validator_sets::SetRecord;
 
 use std::collections::BTreeMap;
 
@@ -325,6 +327,23 @@ impl<B: Backend> ChainStore<B> {
             }
         })?;
         Ok(entries)
+    }
+
+    /// At most `limit` committed keys under `prefix` that sort after `after` (from the first
+    /// when `None`), in key order: a page, so a large prefix is never read whole.
+    pub fn state_keys_page(&self, prefix: &[u8], after: Option<&[u8]>, limit: usize) -> Result<Vec<Vec<u8>>, StoreError> {
+        let mut keys = Vec::new();
+        let start = after.unwrap_or(prefix);
+        self.state_for_each_from(start, |key, _| {
+            if !key.starts_with(prefix) || keys.len() >= limit {
+                return false;
+            }
+            if after.is_none_or(|after| key > after) {
+                keys.push(key.to_vec());
+            }
+            true
+        })?;
+        Ok(keys)
     }
 
     /// Calls `visit` for every committed state entry, in key order.

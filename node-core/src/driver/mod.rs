@@ -173,6 +173,10 @@ impl<B: Backend, W: WalLog> Driver<B, W> {
     pub fn chain(&self) -> &Chain<B> {
         &self.chain
     }
+    /// State proofs for light clients ([`crate::light_proofs`]).
+    pub fn prove(&mut self, keys: &[Vec<u8>], max_bytes: usize) -> Result<crate::light_proofs::Proven, crate::light_proofs::ProveError> {
+        crate::light_proofs::prove(&mut self.chain, keys, max_bytes)
+    }
     pub fn mempool(&self) -> &Mempool {
         &self.mempool
     }

@@ -37,6 +37,9 @@ pub static ASSETS: &[Asset] = &[
     asset!("js/chain.js", JS),
     asset!("js/admin.js", JS),
     asset!("js/txsign.js", JS),
+    asset!("js/lightproto.js", JS),
+    asset!("js/lightclient.js", JS),
+    asset!("js/verifyview.js", JS),
 ];
 
 pub fn find(path: &str) -> Option<&'static Asset> {

@@ -11,7 +11,7 @@ use crate::metrics::Metrics;
 use crate::network::{Acceptance, Channel, NetEvent, Network, NetworkSettings, SyncRequest, SyncResponse};
 use node_core::admission::{self, AdmissionError};
 use node_core::verdict::Verdict;
-use crate::shared::{NodeEvent, Shared, StatusSnapshot, Submission, TxState, TxStatus};
+use crate::shared::{NodeEvent, ProofRequest, Shared, StatusSnapshot, Submission, TxState, TxStatus};
 use crate::sync_peers::{self, SyncPeers};
 use crate::sync_server::SyncServer;
 use crate::tx_gossip::{Checked, TxGossip};

@@ -58,6 +58,7 @@ pub async fn run(opts: NodeOptions) -> anyhow::Result<()> {
     let metrics = Metrics::new();
     metrics.height.set(tip as i64);
     let (submit_tx, submit_rx) = mpsc::channel::<Submission>(8192);
+    let (prove_tx, prove_rx) = mpsc::channel::<ProofRequest>(PROOF_QUEUE);
     let shared = Arc::new(Shared {
         genesis: Arc::new(genesis.clone()),
         node_id: peer_id.to_string(),
@@ -70,6 +71,7 @@ pub async fn run(opts: NodeOptions) -> anyhow::Result<()> {
         events: broadcast::channel(1024).0,
         history: Mutex::new(history),
         submit: submit_tx,
+        prove: prove_tx,
         max_nonce_ahead: config.mempool.max_per_account as u64,
         metrics: metrics.clone(),
     });
@@ -93,8 +95,12 @@ pub async fn run(opts: NodeOptions) -> anyhow::Result<()> {
     node.retain_blocks = config.storage.retain_blocks;
     node.arm(Instant::now() + Duration::from_millis(500), TimerKind::SyncTick);
     node.run_effects(start_effects);
-    event_loop(node, Inputs { submissions: submit_rx, sync_ready, tx_checked }).await
+    event_loop(node, Inputs { submissions: submit_rx, proofs: prove_rx, sync_ready, tx_checked }).await
 }
+
+/// Proof requests waiting for the node task; one more is answered 503. Each is at most
+/// 1,024 keys, so a full queue is a few milliseconds of the task's time.
+const PROOF_QUEUE: usize = 16;
 
 async fn bind(what: &str, addr: &str) -> anyhow::Result<tokio::net::TcpListener> {
     tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen for {what} on {addr} (is another node using this port?)"))
@@ -159,6 +165,7 @@ fn network_settings(config: &Config, genesis: &Genesis, allowed: HashSet<PeerId>
 /// What the loop listens to besides the swarm and the timers.
 struct Inputs {
     submissions: mpsc::Receiver<Submission>,
+    proofs: mpsc::Receiver<ProofRequest>,
     sync_ready: mpsc::Receiver<crate::sync_server::Ready>,
     tx_checked: mpsc::Receiver<crate::tx_gossip::Checked>,
 }
@@ -184,6 +191,7 @@ async fn event_loop(mut node: Node, mut inputs: Inputs) -> anyhow::Result<()> {
             Some(ready) = inputs.sync_ready.recv() => node.network.respond(ready.channel, ready.response),
             Some(checked) = inputs.tx_checked.recv() => node.on_tx_checked(checked),
             Some(sub) = inputs.submissions.recv() => node.on_submission(sub),
+            Some(request) = inputs.proofs.recv() => node.on_proof_request(request),
         }
         if let Some(required) = node.halt.take() {
             return Err(anyhow::Error::new(required));
@@ -228,6 +236,12 @@ impl Node {
             }
         }
         Ok(())
+    }
+
+    /// State proofs for a light client, between two commits (the node task owns the tree).
+    fn on_proof_request(&mut self, request: ProofRequest) {
+        let answer = self.driver.prove(&request.keys, crate::rpc::light::MAX_PROOF_BYTES);
+        let _ = request.reply.send(answer);
     }
 
     /// Transactions from RPC or the household agent, already verified and state-checked.

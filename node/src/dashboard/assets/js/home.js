@@ -6,6 +6,7 @@ import { kwh, kw, tokens, integer, percent } from './format.js';
 import { renderChart } from './svgchart.js';
 import { COLORS } from './palette.js';
 import { el, fact as factWith } from './dom.js';
+import { VerifyPanel } from './verifyview.js';
 
 // A fact whose `<dd>` also carries the raw number (read by the browser test).
 function fact(label, value, raw) {
@@ -32,10 +33,13 @@ export class HomeDetail {
     this.root = root;
     this.address = null;
     this.generation = 0;
+    // Kept across re-renders (each block re-renders the view): a verification may be running.
+    this.verifyPanel = new VerifyPanel();
   }
 
   async show(address) {
     this.address = address;
+    this.verifyPanel.setAddress(address);
     this.root.dataset.address = address;
     this.root.dataset.loaded = 'false';
     await this.refresh();
@@ -121,13 +125,15 @@ export class HomeDetail {
     const columns = ['slot', 'generation', 'demand', 'battery', 'bid', 'P2P', 'grid', 'amount'];
     if (metering) columns.push('metered (deviation)');
     const body = rows.length > 0 ? rows.reverse() : [el('tr', null, el('td', { colspan: columns.length }, 'no bids in the last 48 slots'))];
-    this.root.replaceChildren(
+    // replaceChildren would show a null as the text "null": children left out are filtered.
+    this.root.replaceChildren(...[
       el('p', { class: 'addr', id: 'home-address' }, account.address),
       el('dl', { class: 'facts' },
         fact('balance', tokens(account.balance), account.balance),
         fact('nonce', integer(account.nonce), account.nonce),
         reg),
       reading,
+      this.verifyPanel.element,
       el('dl', { class: 'facts' },
         fact(`paid, ${settledCount} settled slots`, tokens(paid), paid),
         fact(`received, ${settledCount} settled slots`, tokens(received), received),
@@ -139,7 +145,8 @@ export class HomeDetail {
       metering ? el('p', { class: 'hint' }, "Metered settlement: a bid is the home's forecast. Once the slot has cleared, its meter reading is settled against the bid: a shortfall is bought from the grid and a surplus sold to it, at the imbalance prices.") : null,
       el('div', { class: 'scroll' }, el('table', { class: 'table', id: 'home-history' },
         el('thead', null, el('tr', null, columns.map((c) => el('th', { scope: 'col' }, c)))),
-        el('tbody', null, body))));
+        el('tbody', null, body))),
+    ].filter((child) => child !== null));
     renderChart(this.root.querySelector('#home-energy'), {
       title: 'Generation and demand per slot (kWh)',
       xs,
