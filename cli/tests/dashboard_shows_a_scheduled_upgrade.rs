@@ -1,5 +1,6 @@
 //! The dashboard's chain panel, in headless Chromium, shows the protocol this node runs and an
-//! upgrade the administrator scheduled: its version, its height, and whether this release runs it.
+//! upgrade the administrator scheduled: its version, its height, and whether this release runs it;
+//! the administrator panel shows the administrator's rule.
 
 mod browser;
 
@@ -39,5 +40,13 @@ fn the_chain_panel_shows_a_scheduled_upgrade() -> anyhow::Result<()> {
     assert!(text.contains("this release runs it"), "{text}");
     let version = browser.eval("[...document.querySelectorAll('dt')].find(d => d.textContent === 'protocol').nextSibling.textContent")?;
     assert!(version.as_str().unwrap_or_default().starts_with("0 (solartrade "), "{version}");
+    // The administrator panel shows the rule from `/admin`.
+    let rule = browser.wait_for(
+        "the administrator's rule",
+        "(() => { const e = document.getElementById('admin-rule'); return e && e.textContent.startsWith('Rule:') ? e.textContent : null; })()",
+        Duration::from_secs(30),
+    )?;
+    let rule = rule.as_str().unwrap_or_default();
+    assert!(rule.starts_with("Rule: 1 of 1 members") && rule.contains("No admin action is waiting"), "{rule}");
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! The HTTP JSON RPC (docs/rpc.md) with server-sent events, and the dashboard at `/`.
 
+mod admin;
 mod events;
 mod guard;
 pub mod light;
@@ -115,6 +116,7 @@ pub fn router(shared: Arc<Shared>, config: &RpcConfig) -> Router {
         .route("/market/slots", get(market::slots))
         .route("/market/slots/{slot}", get(market::slot))
         .route("/validators", get(validators))
+        .route("/admin", get(admin::admin))
         .route("/consensus/latency", get(commit_latencies))
         .route("/txs", post(submit_tx).layer(from_fn_with_state(tx_body, guard::read_body)))
         .route(

@@ -36,6 +36,19 @@ export class AdminPanel {
     if (this.households) this.render(this.households);
   }
 
+  // The rule and the actions waiting for more members' approvals (a k-of-n administrator).
+  renderRule(rule) {
+    const box = document.getElementById('admin-rule');
+    if (!box || !rule || !Array.isArray(rule.members)) return;
+    const members = rule.members.map((m, i) => `${shortHex(m)}${i === 0 ? ' (lead)' : ''}`).join(', ');
+    const waiting = rule.proposals.length === 0
+      ? el('p', { class: 'hint' }, 'No admin action is waiting for approvals.')
+      : el('ul', { class: 'proposals' }, ...rule.proposals.map((p) => el('li', { 'data-proposal': p.id },
+        `action ${shortHex(p.id)}: ${p.approvals} of ${rule.threshold} approvals (${p.approvers.map(shortHex).join(', ')}), open since slot ${p.opened_at_slot}, expires after slot ${p.expires_after_slot}`)));
+    box.dataset.proposals = String(rule.proposals.length);
+    box.replaceChildren(el('p', null, `Rule: ${rule.threshold} of ${rule.members.length} members: ${members}.`), waiting);
+  }
+
   render(households) {
     this.households = households;
     const pending = households.filter((h) => h.status === 'pending');

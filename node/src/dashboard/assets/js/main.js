@@ -56,6 +56,7 @@ async function refreshHouseholds() {
   const { households } = await get('/households');
   community.setHouseholds(households);
   admin.render(households);
+  admin.renderRule(await get('/admin'));
 }
 
 async function refreshValidators() {
