@@ -8,12 +8,14 @@ mod consensus;
 mod observe;
 mod p2p;
 mod rpc;
+mod statesync;
 mod storage;
 pub use agent::{AgentConfig, ProfileSource};
 pub use consensus::{ConsensusConfig, MempoolConfig};
 pub use observe::{LogConfig, LogFormat, MetricsConfig};
 pub use p2p::P2pConfig;
 pub use rpc::RpcConfig;
+pub use statesync::StateSyncConfig;
 pub use storage::StorageConfig;
 
 pub const DEFAULT_P2P_PORT: u16 = 36656;
@@ -32,6 +34,7 @@ pub struct Config {
     pub log: LogConfig,
     pub agent: AgentConfig,
     pub storage: StorageConfig,
+    pub statesync: StateSyncConfig,
 }
 
 impl Default for Config {
@@ -46,6 +49,7 @@ impl Default for Config {
             log: LogConfig::default(),
             agent: AgentConfig::default(),
             storage: StorageConfig::default(),
+            statesync: StateSyncConfig::default(),
         }
     }
 }
@@ -83,6 +87,7 @@ impl Config {
         self.mempool.validate()?;
         self.consensus.validate()?;
         self.storage.validate()?;
+        self.statesync.validate()?;
         self.agent.validate()
     }
 
@@ -97,6 +102,7 @@ impl Config {
             self.log.documented_toml(),
             self.agent.documented_toml(),
             self.storage.documented_toml(),
+            self.statesync.documented_toml(),
         ];
         format!(
             "# solartrade node configuration. Every setting shows its default when `solartrade init` wrote it.\n\n\

@@ -22,6 +22,7 @@ pub mod prom_read;
 pub mod rpc;
 pub mod service;
 pub mod shared;
+pub mod snapshots;
 pub mod sync_peers;
 pub mod sync_server;
 pub mod tx_gossip;

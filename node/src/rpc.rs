@@ -5,6 +5,7 @@ mod events;
 mod guard;
 pub mod light;
 mod market;
+mod statesync;
 mod refusal;
 mod server;
 
@@ -117,6 +118,9 @@ pub fn router(shared: Arc<Shared>, config: &RpcConfig) -> Router {
         .route("/market/slots/{slot}", get(market::slot))
         .route("/validators", get(validators))
         .route("/admin", get(admin::admin))
+        .route("/statesync/snapshots", get(statesync::snapshots))
+        .route("/statesync/snapshots/{height}/state", get(statesync::state))
+        .route("/statesync/snapshots/{height}/tip", get(statesync::tip))
         .route("/consensus/latency", get(commit_latencies))
         .route("/txs", post(submit_tx).layer(from_fn_with_state(tx_body, guard::read_body)))
         .route(

@@ -103,6 +103,8 @@ pub struct Shared {
     /// How far ahead of an account's next nonce a transaction may be admitted.
     pub max_nonce_ahead: u64,
     pub metrics: Metrics,
+    /// Where this node's state-sync snapshots are (`snapshots`).
+    pub snapshot_dir: std::path::PathBuf,
 }
 
 impl Shared {

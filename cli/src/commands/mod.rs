@@ -13,6 +13,7 @@ pub mod season_args;
 pub mod sim;
 pub mod sim_nodes;
 pub mod start;
+pub mod statesync;
 pub mod testnet;
 pub mod tx;
 pub mod verify;

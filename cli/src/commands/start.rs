@@ -40,6 +40,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     };
     init_logging(format, args.log_level.as_deref().unwrap_or(&config.log.level));
     let genesis = Genesis::load(&home.genesis_file())?;
+    super::statesync::join(&home, &config.statesync, &genesis)?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the tokio runtime")?;
     runtime.block_on(node::service::run(node::service::NodeOptions { home, config, genesis }))
 }

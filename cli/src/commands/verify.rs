@@ -116,7 +116,7 @@ fn print_bill(bill: &Bill) {
 
 /// Why the node's answer was not had.
 #[derive(Debug, thiserror::Error)]
-enum RpcSourceError {
+pub(crate) enum RpcSourceError {
     #[error("cannot reach {url}: {why}")]
     Unreachable { url: String, why: String },
     #[error("{url} answered {status}: {code}: {message}")]
@@ -132,7 +132,7 @@ const MAX_ANSWER_BYTES: u64 = 20 * 1024 * 1024;
 const POLL: Duration = Duration::from_millis(200);
 const PROGRESS_EVERY: Duration = Duration::from_secs(5);
 
-struct RpcSource {
+pub(crate) struct RpcSource {
     agent: ureq::Agent,
     base: String,
     max_wait: Duration,
@@ -140,13 +140,13 @@ struct RpcSource {
 }
 
 impl RpcSource {
-    fn new(rpc: &str, max_wait: Duration) -> Self {
+    pub(crate) fn new(rpc: &str, max_wait: Duration) -> Self {
         let config = ureq::Agent::config_builder().http_status_as_error(false).timeout_global(Some(Duration::from_secs(30))).build();
         let base = if rpc.starts_with("http") { rpc.to_string() } else { format!("http://{rpc}") };
         RpcSource { agent: ureq::Agent::new_with_config(config), base: base.trim_end_matches('/').to_string(), max_wait, waited: Duration::ZERO }
     }
 
-    fn call<T: serde::de::DeserializeOwned>(&self, path: &str, body: Option<&serde_json::Value>) -> Result<T, RpcSourceError> {
+    pub(crate) fn call<T: serde::de::DeserializeOwned>(&self, path: &str, body: Option<&serde_json::Value>) -> Result<T, RpcSourceError> {
         let url = format!("{}{path}", self.base);
         let sent = match body {
             Some(body) => self.agent.post(&url).send_json(body),

@@ -5,6 +5,7 @@ mod backend;
 pub mod format;
 mod memory;
 mod prune;
+mod snapshot;
 #[cfg(feature = "store")]
 mod rocks;
 mod validator_sets;

@@ -7,7 +7,7 @@
 use super::{corrupt, Backend, ChainStore, StoreError, CF_BLOCKS, CF_COMMITS, CF_INDEX, CF_META};
 use crate::records::decode_height;
 
-const META_BLOCKS_BASE: &[u8] = b"blocks_base";
+pub(super) const META_BLOCKS_BASE: &[u8] = b"blocks_base";
 
 /// Most heights one call removes, so one batch stays small; a node catching up on a
 /// newly set `retain_blocks` prunes the backlog over the following commits.

@@ -34,6 +34,21 @@ impl RocksBackend {
         Ok(Self { db, path: path.to_path_buf() })
     }
 
+    /// Opens a database (a snapshot) for reading only: nothing is written, not even the format mark.
+    pub fn open_read_only(path: &Path) -> Result<Self, StoreError> {
+        let names = Column::ALL.iter().map(|c| c.name());
+        let db = DB::open_cf_for_read_only(&Options::default(), path, names, false)
+            .map_err(|source| StoreError::Rocks { path: path.to_path_buf(), source })?;
+        Ok(Self { db, path: path.to_path_buf() })
+    }
+
+    /// A consistent copy of the whole database in `dir` (which must not exist), made of hard
+    /// links to the immutable table files: cheap in time and disk until the files diverge.
+    pub fn checkpoint(&self, dir: &Path) -> Result<(), StoreError> {
+        let checkpoint = rocksdb::checkpoint::Checkpoint::new(&self.db).map_err(|e| self.rocks(e))?;
+        checkpoint.create_checkpoint(dir).map_err(|e| self.rocks(e))
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

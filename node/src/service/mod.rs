@@ -103,6 +103,8 @@ struct Node {
     validators_hash: [u8; 32],
     /// `[storage] retain_blocks`: 0 keeps every block.
     retain_blocks: u64,
+    /// State-sync snapshots made after commits (`[statesync] snapshot_interval`).
+    snapshots: Option<crate::snapshots::Snapshots>,
     /// Set when the next height needs a protocol this release does not run; the loop stops.
     halt: Option<node_core::protocol::UpgradeRequired>,
 }
@@ -128,6 +130,7 @@ impl Node {
             validators_hash,
             retain_blocks: 0,
             halt: None,
+            snapshots: None,
         }
     }
 
@@ -234,6 +237,9 @@ impl Node {
         }
         tracing::debug!(height, txs = c.txs.len(), round = c.round, latency_ms = c.latency_ms, synced = c.synced, "committed");
         self.prune_blocks(height);
+        if let Some(snapshots) = &self.snapshots {
+            snapshots.after_commit(height, self.driver.chain().store());
+        }
         self.halt = self.driver.chain().upgrade_required();
         if let Some(required) = &self.halt {
             tracing::error!(height, "{required}");

@@ -74,6 +74,7 @@ pub async fn run(opts: NodeOptions) -> anyhow::Result<()> {
         prove: prove_tx,
         max_nonce_ahead: config.mempool.max_per_account as u64,
         metrics: metrics.clone(),
+        snapshot_dir: crate::snapshots::snapshot_dir(&home.data_dir()),
     });
     let rpc_addr = rpc_listener.local_addr()?;
     tokio::spawn(crate::rpc::serve(rpc_listener, crate::rpc::router(shared.clone(), &config.rpc), crate::rpc::ServerLimits::from(&config.rpc)));
@@ -93,6 +94,7 @@ pub async fn run(opts: NodeOptions) -> anyhow::Result<()> {
     let start_effects = driver.start(now_ms()).map_err(stop_reason)?;
     let mut node = Node::new(driver, network, shared, sync_server, tx_gossip, allowlist);
     node.retain_blocks = config.storage.retain_blocks;
+    node.snapshots = Some(crate::snapshots::Snapshots::new(&home.data_dir(), &config.statesync));
     node.arm(Instant::now() + Duration::from_millis(500), TimerKind::SyncTick);
     node.run_effects(start_effects);
     event_loop(node, Inputs { submissions: submit_rx, proofs: prove_rx, sync_ready, tx_checked }).await
