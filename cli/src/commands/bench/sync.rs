@@ -1,5 +1,6 @@
 //! `solartrade bench sync`: how fast a fresh node fetches, verifies, executes and commits
-//! the blocks it missed.
+//! the blocks it missed; with `--state-sync`, also how fast a second fresh node joins by
+//! installing the validator's snapshot at that height instead.
 
 use crate::commands::testnet::{start_node, Children};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -18,6 +19,9 @@ pub struct Args {
     base_port: u16,
     #[arg(long)]
     json: bool,
+    /// Also join a second fresh node by state sync (the validator snapshots at `--blocks`).
+    #[arg(long)]
+    state_sync: bool,
 }
 
 fn copy_dir(from: &std::path::Path, to: &std::path::Path) -> std::io::Result<()> {
@@ -68,7 +72,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let validator = &nodes[0];
     let fresh = dir.join("fresh");
     let p = args.base_port + 10;
-    prepare_fresh_node(validator, &fresh, p)?;
+    prepare_fresh_node(validator, &fresh, p, None)?;
+    let joiner = dir.join("joiner");
+    if args.state_sync {
+        prepare_fresh_node(validator, &joiner, p + 10, Some(format!("127.0.0.1:{}", validator.rpc_port)))?;
+        let path = validator.home.join("config/config.toml");
+        let mut vconfig = node::config::Config::load(&path)?;
+        vconfig.statesync.snapshot_interval = args.blocks;
+        vconfig.save(&path)?;
+    }
 
     let mut children = Children(vec![("validator".into(), start_node(&exe, &validator.home)?)]);
     let vclient = Client::new(&format!("127.0.0.1:{}", validator.rpc_port));
@@ -87,14 +99,26 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let sync_s = sync_started.elapsed().as_secs_f64();
     bar.finish_and_clear();
     let same = vclient.get(&format!("/blocks/{}", args.blocks))?["hash"] == fclient.get(&format!("/blocks/{}", args.blocks))?["hash"];
+    let state_sync_s = if args.state_sync { Some(join_by_state_sync(&exe, &joiner, p + 10, args.blocks, &mut children)?) } else { None };
     drop(children);
     let _ = std::fs::remove_dir_all(&dir);
-    print_report(&args, produce_s, sync_s, same)
+    print_report(&args, produce_s, sync_s, same, state_sync_s)
+}
+
+/// Starts the state-syncing node and times it until it holds height `blocks` (its snapshot's).
+fn join_by_state_sync(exe: &Path, home: &Path, p: u16, blocks: u64, children: &mut Children) -> anyhow::Result<f64> {
+    let client = Client::new(&format!("127.0.0.1:{}", p + 1));
+    let bar = ProgressBar::new(blocks).with_message("state sync");
+    let started = Instant::now();
+    children.0.push(("joiner".into(), start_node(exe, home)?));
+    wait_for(&client, blocks, &bar, Duration::from_secs(600))?;
+    bar.finish_and_clear();
+    Ok(started.elapsed().as_secs_f64())
 }
 
 /// Makes `fresh` the home of a node with the validator's genesis, its own node key and no
 /// validator key, listening from port `p`, and lets the validator accept it as a peer.
-fn prepare_fresh_node(validator: &LocalnetNode, fresh: &Path, p: u16) -> anyhow::Result<()> {
+fn prepare_fresh_node(validator: &LocalnetNode, fresh: &Path, p: u16, state_sync_from: Option<String>) -> anyhow::Result<()> {
     copy_dir(&validator.home.join("config"), &fresh.join("config"))?;
     std::fs::remove_file(fresh.join("config/validator_key.json"))?;
     let node_key = ledger::sign::Keypair::generate();
@@ -110,12 +134,14 @@ fn prepare_fresh_node(validator: &LocalnetNode, fresh: &Path, p: u16) -> anyhow:
     fconfig.p2p.persistent_peers = vec![format!("/ip4/127.0.0.1/tcp/{}/p2p/{}", validator.p2p_port, validator.node_id)];
     fconfig.rpc.listen = format!("127.0.0.1:{}", p + 1);
     fconfig.metrics.listen = format!("127.0.0.1:{}", p + 2);
+    fconfig.statesync.rpc_servers = state_sync_from.into_iter().collect();
     fconfig.save(&fresh.join("config/config.toml"))?;
     Ok(())
 }
 
-fn print_report(args: &Args, produce_s: f64, sync_s: f64, same: bool) -> anyhow::Result<()> {
+fn print_report(args: &Args, produce_s: f64, sync_s: f64, same: bool, state_sync_s: Option<f64>) -> anyhow::Result<()> {
     let report = serde_json::json!({
+        "state_sync_seconds_including_start": state_sync_s.map(|s| (s * 100.0).round() / 100.0),
         "blocks": args.blocks,
         "produce_seconds": (produce_s * 100.0).round() / 100.0,
         "sync_seconds_including_start": (sync_s * 100.0).round() / 100.0,
@@ -129,6 +155,9 @@ fn print_report(args: &Args, produce_s: f64, sync_s: f64, same: bool) -> anyhow:
             "sync: {} blocks in {:.2} s ({:.0} blocks/s, process start included); same block at {}: {}",
             args.blocks, sync_s, args.blocks as f64 / sync_s, args.blocks, same
         );
+        if let Some(s) = state_sync_s {
+            println!("state sync: the snapshot at height {} installed and served in {s:.2} s (process start included)", args.blocks);
+        }
     }
     Ok(())
 }
