@@ -202,14 +202,7 @@ impl<B: Backend> ChainStore<B> {
         if height != next {
             return Err(StoreError::NotNext { latest, got: height });
         }
-        if cert.height != height || cert.block_hash.as_slice() != hash.as_slice() {
-            return Err(StoreError::CertificateMismatch {
-                height,
-                block_hash: to_hex(&hash),
-                cert_height: cert.height,
-                cert_hash: to_hex(&cert.block_hash),
-            });
-        }
+        check_certifies(block, cert)?;
         let parent = match self.get(CF_META, META_LATEST_HASH)? {
             Some(parent) => parent,
             None => vec![0u8; 32],
@@ -383,6 +376,20 @@ impl<B: Backend> ChainStore<B> {
     pub fn put_meta(&self, key: &str, value: &[u8]) -> Result<(), StoreError> {
         self.put(CF_META, format!("app/{key}").as_bytes(), value, true)
     }
+}
+
+/// Refuses a certificate that is not for `block` (its height and hash).
+fn check_certifies(block: &Block, cert: &CommitCertificate) -> Result<(), StoreError> {
+    let (height, hash) = (block.height(), block.hash());
+    if cert.height != height || cert.block_hash.as_slice() != hash.as_slice() {
+        return Err(StoreError::CertificateMismatch {
+            height,
+            block_hash: to_hex(&hash),
+            cert_height: cert.height,
+            cert_hash: to_hex(&cert.block_hash),
+        });
+    }
+    Ok(())
 }
 
 fn corrupt<T>(what: String, decoded: Result<T, WireError>) -> Result<T, StoreError> {

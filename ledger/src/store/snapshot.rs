@@ -8,7 +8,7 @@ use prost::Message;
 
 use super::{Backend, ChainStore, Entries, StoreError, CF_BLOCKS, CF_COMMITS, CF_INDEX, CF_META, CF_STATE};
 use super::{META_GENESIS, META_LATEST_HASH, META_LATEST_HEIGHT, META_STATE_ROOT};
-use crate::hash::{to_hex, Hash};
+use crate::hash::Hash;
 use crate::wire::{Block, CommitCertificate};
 
 #[cfg(feature = "store")]
@@ -64,15 +64,8 @@ impl<B: Backend> ChainStore<B> {
     /// Completes an install: block `height` and its certificate become the tip, with the state
     /// root the installed entries were checked to give; blocks below it are not held.
     pub fn install_tip(&self, block: &Block, cert: &CommitCertificate, root: &Hash) -> Result<(), StoreError> {
+        super::check_certifies(block, cert)?;
         let (height, hash) = (block.height(), block.hash());
-        if cert.height != height || cert.block_hash.as_slice() != hash.as_slice() {
-            return Err(StoreError::CertificateMismatch {
-                height,
-                block_hash: to_hex(&hash),
-                cert_height: cert.height,
-                cert_hash: to_hex(&cert.block_hash),
-            });
-        }
         let key = height.to_be_bytes();
         let mut batch = self.db.new_batch();
         self.db.batch_put(&mut batch, CF_BLOCKS, &key, &block.encode_to_vec())?;
