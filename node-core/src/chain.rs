@@ -238,10 +238,12 @@ impl<B: Backend> Chain<B> {
         let vhash = validators_hash(self.validators.validators());
         expect("validators_hash", header.validators_hash == vhash, hex::encode(vhash), hex::encode(&header.validators_hash))?;
         expect("time_ms", header.time_ms >= self.tip.time_ms, format!(">= {}", self.tip.time_ms), header.time_ms.to_string())?;
-        if let Some(required) = self.upgrade_required() {
-            return Err(BlockCheckError::Protocol(required));
-        }
         let version = market_runtime::upgrade::version_at(&self.state, height);
+        if version > crate::protocol::PROTOCOL_VERSION {
+            if let Some(required) = self.upgrade_required() {
+                return Err(BlockCheckError::Protocol(required));
+            }
+        }
         expect("protocol_version", header.protocol_version == version, version.to_string(), header.protocol_version.to_string())
     }
 
