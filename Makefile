@@ -2,7 +2,7 @@
 CARGO ?= cargo
 BIN := target/release/solartrade
 
-.PHONY: deps browser build demo test bench fuzz clean docker-image docker-testnet docker-down e2e e2e-full e2e-latency
+.PHONY: deps browser build demo test bench fuzz clean docker-image docker-testnet docker-down e2e e2e-full e2e-latency e2e-upgrade
 
 deps: ## install the system packages the build needs (clang and libclang for RocksDB's bindings)
 	@bash scripts/install-deps.sh
@@ -49,6 +49,9 @@ e2e-full: e2e
 
 e2e-latency: MANIFEST = testnet/manifests/latency.toml
 e2e-latency: e2e
+
+e2e-upgrade: MANIFEST = testnet/manifests/upgrade.toml
+e2e-upgrade: e2e ## a live upgrade from the previous release (built from git on the first run) to this one
 
 clean:
 	$(CARGO) clean

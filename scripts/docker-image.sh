@@ -6,6 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 IMAGE="${IMAGE:-solartrade:local}"
 MODE="${DOCKER_IMAGE_MODE:-auto}"   # auto | dockerfile | scratch
+# Where the two binaries are; another directory (an earlier release, built by
+# scripts/release-image.sh) is taken as it is, without building.
+BIN_DIR="${BIN_DIR:-target/release}"
 
 command -v docker >/dev/null || { echo "docker-image: docker is not installed" >&2; exit 1; }
 
@@ -18,18 +21,20 @@ build_scratch() {
   echo "docker-image: no registry needed: assembling $IMAGE from target/release/solartrade and its shared libraries"
   # The build `make test` does (the testnet crate's tests build its binaries): after it, this
   # is a no-op rather than a second build with other dependency features.
-  ${CARGO:-cargo} test --release --workspace --no-run
+  if [ "$BIN_DIR" = target/release ]; then
+    ${CARGO:-cargo} test --release --workspace --no-run
+  fi
   local root
   root="$(mktemp -d)"
   trap 'rm -rf "$root"' RETURN
   mkdir -p "$root/usr/local/bin" "$root/tmp" "$root/etc" "$root/data"
   chmod 1777 "$root/tmp"
   # Debug line tables make the binary ~450 MB; the image does not need them.
-  strip -o "$root/usr/local/bin/solartrade" target/release/solartrade
+  strip -o "$root/usr/local/bin/solartrade" "$BIN_DIR/solartrade"
   # The relay that emulates WAN delay where the kernel has no netem.
-  strip -o "$root/usr/local/bin/solartrade-delay-proxy" target/release/solartrade-delay-proxy
+  strip -o "$root/usr/local/bin/solartrade-delay-proxy" "$BIN_DIR/solartrade-delay-proxy"
   # Every library ldd resolves (absolute paths), plus the dynamic loader, at the same path.
-  { ldd target/release/solartrade; ldd target/release/solartrade-delay-proxy; } | grep -o '/[^ ]*' | sort -u | while read -r lib; do
+  { ldd "$BIN_DIR/solartrade"; ldd "$BIN_DIR/solartrade-delay-proxy"; } | grep -o '/[^ ]*' | sort -u | while read -r lib; do
     mkdir -p "$root$(dirname "$lib")"
     cp -L "$lib" "$root$lib"
   done

@@ -12,19 +12,20 @@ DIR="${DIR:-out/docker}"
 PROJECT="${PROJECT:-solartrade}"
 BASE_PORT="${BASE_PORT:-27600}"
 BIN="${BIN:-target/release/solartrade}"
+IMAGE="${IMAGE:-solartrade:local}"  # another release's image for an upgrade run (scripts/release-image.sh)
 WAN_DELAY_MS="${WAN_DELAY_MS:-0}"   # one-way delay between validators, through relay containers
 WAN_JITTER_MS="${WAN_JITTER_MS:-0}" # uniform jitter on top of it
 WAN_LOSS_PPM="${WAN_LOSS_PPM:-0}"   # TCP segments lost per million (10000 = 1 %)
 
 command -v docker >/dev/null || { echo "docker-testnet: docker is not installed" >&2; exit 1; }
 command -v docker-compose >/dev/null || { echo "docker-testnet: docker-compose is not installed" >&2; exit 1; }
-docker image inspect solartrade:local >/dev/null 2>&1 || { echo "docker-testnet: no image solartrade:local; run make docker-image" >&2; exit 1; }
+docker image inspect "$IMAGE" >/dev/null 2>&1 || { echo "docker-testnet: no image $IMAGE; run make docker-image" >&2; exit 1; }
 
 bash scripts/docker-down.sh >/dev/null 2>&1 || true
 mkdir -p "$DIR"
 "$BIN" testnet files --docker --project "$PROJECT" --validators "$VALIDATORS" \
   --households $((HOMES + PROBES)) --meter-households "$HOMES" --slot-ms "$SLOT_MS" \
-  --dir "$DIR" --base-port "$BASE_PORT" --host 0.0.0.0 --wan-delay-ms "$WAN_DELAY_MS" \
+  --dir "$DIR" --base-port "$BASE_PORT" --host 0.0.0.0 --image "$IMAGE" --wan-delay-ms "$WAN_DELAY_MS" \
   --wan-jitter-ms "$WAN_JITTER_MS" --wan-loss-ppm "$WAN_LOSS_PPM" >/dev/null
 docker-compose -f "$DIR/docker-compose.yml" -p "$PROJECT" up -d
 for i in $(seq 0 $((VALIDATORS - 1))); do

@@ -1,6 +1,6 @@
-//! A real node follows the administrator's upgrade schedule: blocks carry protocol 1 from the
-//! scheduled height on and the chain goes on; an upgrade to protocol 2, which this release does
-//! not run, stops the node after the block before its height, with the message an operator
+//! A real node follows the administrator's upgrade schedule: blocks carry each protocol this
+//! release runs from its scheduled height on and the chain goes on; an upgrade to the next
+//! protocol, which this release does not run, stops the node after the block before its height, with the message an operator
 //! needs, and a restart on the same home refuses to start with the same message.
 
 mod common;
@@ -37,26 +37,34 @@ fn protocol_of(net: &Net, height: u64) -> u64 {
 fn a_node_stops_before_an_upgrade_its_release_does_not_run() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let mut net = Net::new(1, 0, 100, 28_200, &[0]);
-    let now = net.wait_height(0, 3, Duration::from_secs(30));
-    let first = now + 15;
-    schedule(&net, 1, first);
-    net.wait_height(0, first + 3, Duration::from_secs(30));
-    assert_eq!(protocol_of(&net, first - 1), 0);
-    assert_eq!(protocol_of(&net, first), 1);
-    assert_eq!(protocol_of(&net, first + 2), 1);
-    assert_eq!(net.client(0).get("/status").unwrap()["protocol_version"].as_u64(), Some(1));
+    // Every protocol this release runs is taken at its height, one after the other.
+    let mut now = net.wait_height(0, 3, Duration::from_secs(30));
+    for version in 1..=node::protocol::PROTOCOL_VERSION {
+        let at = now + 15;
+        schedule(&net, version, at);
+        net.wait_height(0, at + 3, Duration::from_secs(30));
+        assert_eq!(protocol_of(&net, at - 1), u64::from(version - 1));
+        assert_eq!(protocol_of(&net, at), u64::from(version));
+        assert_eq!(protocol_of(&net, at + 2), u64::from(version));
+        assert_eq!(net.client(0).get("/status").unwrap()["protocol_version"].as_u64(), Some(u64::from(version)));
+        now = net.wait_height(0, at + 4, Duration::from_secs(30));
+    }
 
-    let now = net.wait_height(0, first + 4, Duration::from_secs(30));
+    let beyond = node::protocol::PROTOCOL_VERSION + 1;
     let second = now + 15;
-    schedule(&net, 2, second);
+    schedule(&net, beyond, second);
     let started = Instant::now();
-    while net.client(0).get("/status").unwrap()["upgrade"]["version"].as_u64() != Some(2) {
+    while net.client(0).get("/status").unwrap()["upgrade"]["version"].as_u64() != Some(u64::from(beyond)) {
         assert!(started.elapsed() < Duration::from_secs(10), "/status never showed the scheduled upgrade");
         std::thread::sleep(Duration::from_millis(20));
     }
     let exit = wait_exit(&mut net, Duration::from_secs(60));
     assert!(!exit.success(), "stopping for an upgrade is not a clean exit: {exit:?}");
-    let expected = format!("runs protocol 2 from height {second}, and this release (solartrade {}) runs protocols up to 1: stopping before height {second}", env!("CARGO_PKG_VERSION"));
+    let expected = format!(
+        "runs protocol {beyond} from height {second}, and this release (solartrade {}) runs protocols up to {}: stopping before height {second}",
+        env!("CARGO_PKG_VERSION"),
+        node::protocol::PROTOCOL_VERSION
+    );
     assert!(net.log(0).contains(&expected), "log lacks {expected:?}:\n{}", net.log_tail(0));
     net.children[0] = None;
     let said = net.log(0).matches(&expected).count();

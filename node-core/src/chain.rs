@@ -160,19 +160,20 @@ impl<B: Backend> Chain<B> {
     pub fn build_block(&self, proposer: Address, now_ms: u64, txs: Vec<Vec<u8>>) -> Block {
         let height = self.tip.height + 1;
         let last_commit = self.last_commit.clone();
+        let version = market_runtime::upgrade::version_at(&self.state, height);
         let header = Header {
             chain_id: self.genesis.chain_id.clone(),
             height,
             slot: height,
             // Block time never goes backwards, even if the proposer's clock does.
-            time_ms: now_ms.max(self.tip.time_ms),
+            time_ms: now_ms.max(crate::protocol::earliest_block_time(version, self.tip.time_ms)),
             prev_hash: self.tip.hash.to_vec(),
             txs_root: txs_root(&txs).to_vec(),
             state_root: self.state.root().to_vec(),
             proposer: proposer.to_vec(),
             validators_hash: validators_hash(self.validators.validators()).to_vec(),
             last_commit_hash: last_commit_hash(last_commit.as_ref()).to_vec(),
-            protocol_version: market_runtime::upgrade::version_at(&self.state, height),
+            protocol_version: version,
         };
         Block { header: Some(header), txs, last_commit }
     }
@@ -237,13 +238,14 @@ impl<B: Backend> Chain<B> {
         expect("proposer", builder_ok, expected, hex::encode(&header.proposer))?;
         let vhash = validators_hash(self.validators.validators());
         expect("validators_hash", header.validators_hash == vhash, hex::encode(vhash), hex::encode(&header.validators_hash))?;
-        expect("time_ms", header.time_ms >= self.tip.time_ms, format!(">= {}", self.tip.time_ms), header.time_ms.to_string())?;
         let version = market_runtime::upgrade::version_at(&self.state, height);
         if version > crate::protocol::PROTOCOL_VERSION {
             if let Some(required) = self.upgrade_required() {
                 return Err(BlockCheckError::Protocol(required));
             }
         }
+        let earliest = crate::protocol::earliest_block_time(version, self.tip.time_ms);
+        expect("time_ms", header.time_ms >= earliest, format!(">= {earliest}"), header.time_ms.to_string())?;
         expect("protocol_version", header.protocol_version == version, version.to_string(), header.protocol_version.to_string())
     }
 

@@ -1,6 +1,6 @@
 //! The solartrade node: libp2p networking, mempool, consensus driver, block execution, sync, RPC, metrics and agents.
 
-pub use node_core::{consensus_wire, driver, evidence, mempool, wal_record};
+pub use node_core::{consensus_wire, driver, evidence, mempool, protocol, wal_record};
 
 pub mod agent;
 pub mod allowlist;

@@ -55,6 +55,7 @@ impl World<'_> {
                     self.commits.push((node, height, committed.round, self.now));
                     let version = committed.block.header.as_ref().map_or(0, |h| h.protocol_version);
                     self.protocol_versions.insert(height, version);
+                    self.block_times.insert(height, committed.block.header.as_ref().map_or(0, |h| h.time_ms));
                     if let Some(driver) = self.nodes[node].driver.as_ref() {
                         self.checker.on_commit(self.now, node, &committed, driver);
                     }

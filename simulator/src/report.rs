@@ -34,6 +34,8 @@ pub struct SimReport {
     /// The protocol version each committed height's header carries (the nodes agree on the
     /// blocks, which the checker enforces, so one entry per height).
     pub protocol_versions: std::collections::BTreeMap<u64, u32>,
+    /// The time each committed height's header carries.
+    pub block_times: std::collections::BTreeMap<u64, u64>,
 }
 
 impl SimReport {

@@ -75,6 +75,8 @@ pub(crate) struct World<'a> {
     pub commits: Vec<(usize, u64, u32, u64)>,
     /// The protocol version of each committed height's header.
     pub protocol_versions: BTreeMap<u64, u32>,
+    /// The time of each committed height's header.
+    pub block_times: BTreeMap<u64, u64>,
 }
 
 /// Runs one simulation to its end and reports it.
@@ -129,6 +131,7 @@ impl<'a> World<'a> {
             messages: 0,
             commits: Vec::new(),
             protocol_versions: BTreeMap::new(),
+            block_times: BTreeMap::new(),
         }
     }
 
@@ -253,6 +256,7 @@ impl<'a> World<'a> {
             first_commit_ms: first_commit_ms.into_iter().collect(),
             commits: std::mem::take(&mut self.commits),
             protocol_versions: std::mem::take(&mut self.protocol_versions),
+            block_times: std::mem::take(&mut self.block_times),
         }
     }
 }

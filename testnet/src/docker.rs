@@ -49,6 +49,21 @@ impl Docker {
         run("docker", &["restart", "-t", "10", &c.name]).map(drop)
     }
 
+    /// The container's state ("running", "exited", ...) and the exit code of its last run.
+    pub fn state(&self, c: &Container) -> Result<(String, i32), DockerError> {
+        let out = run("docker", &["inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", &c.name])?;
+        let (status, code) = out.split_once(' ').unwrap_or((out.as_str(), ""));
+        Ok((status.to_string(), code.trim().parse().unwrap_or(-1)))
+    }
+
+    /// The last `lines` lines the container wrote (stdout and stderr).
+    pub fn logs_tail(&self, c: &Container, lines: usize) -> Result<String, DockerError> {
+        let n = lines.to_string();
+        let cmd = format!("docker logs --tail {n} {}", c.name);
+        let out = Command::new("docker").args(["logs", "--tail", &n, &c.name]).output().map_err(|source| DockerError::Spawn { cmd, source })?;
+        Ok(format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+    }
+
     pub fn pause(&self, c: &Container) -> Result<(), DockerError> {
         run("docker", &["pause", &c.name]).map(drop)
     }

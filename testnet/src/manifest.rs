@@ -21,10 +21,18 @@ pub enum Step {
     /// Split the validators into two halves that cannot talk: with 2/2 no side has a
     /// quorum, so the chain must halt (not fork) and resume after healing.
     Split { secs: u64 },
+    /// The administrator schedules protocol `version` `notice` blocks ahead. Validators whose
+    /// release runs it take it at that height; those whose release does not must stop after
+    /// the block before it, and are started again on this checkout's image, on the same homes.
+    Upgrade { version: u32, #[serde(default = "twenty")] notice: u64 },
 }
 
 fn two() -> u64 {
     2
+}
+
+fn twenty() -> u64 {
+    20
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -49,6 +57,10 @@ pub struct Manifest {
     /// A validator must commit a new block within this many seconds after a fault heals.
     #[serde(default = "thirty")]
     pub recover_s: u64,
+    /// A git revision of an earlier release: the testnet starts on it (scripts/release-image.sh
+    /// builds it), and an `upgrade` step brings it to this checkout's release.
+    #[serde(default)]
+    pub from_release: Option<String>,
     #[serde(default, rename = "step")]
     pub steps: Vec<Step>,
     pub latency: Option<Latency>,
@@ -66,13 +78,15 @@ pub enum ManifestError {
     Parse { path: String, source: Box<toml::de::Error> },
     #[error("step {step} names validator {node}, but the testnet has {validators}")]
     NoSuchNode { step: usize, node: usize, validators: usize },
+    #[error("step {step} schedules an upgrade {notice} blocks ahead; the chain needs at least {minimum} (and a few more for the schedule to be included)")]
+    NoticeTooShort { step: usize, notice: u64, minimum: u64 },
 }
 
 impl Step {
     pub fn node(&self) -> Option<usize> {
         match self {
             Step::Kill { node, .. } | Step::Restart { node } | Step::Pause { node, .. } | Step::Disconnect { node, .. } | Step::Isolate { node, .. } => Some(*node),
-            Step::Netem { .. } | Step::Split { .. } => None,
+            Step::Netem { .. } | Step::Split { .. } | Step::Upgrade { .. } => None,
         }
     }
 
@@ -100,6 +114,12 @@ impl Manifest {
                     return Err(ManifestError::NoSuchNode { step: i + 1, node, validators });
                 }
             }
+            let minimum = market_runtime::upgrade::MIN_UPGRADE_NOTICE + 5;
+            if let Step::Upgrade { notice, .. } = s {
+                if *notice < minimum {
+                    return Err(ManifestError::NoticeTooShort { step: i + 1, notice: *notice, minimum });
+                }
+            }
         }
         Ok(())
     }
@@ -111,7 +131,7 @@ mod tests {
 
     #[test]
     fn shipped_manifests_parse_and_name_only_four_validators() {
-        for name in ["short", "full", "latency"] {
+        for name in ["short", "full", "latency", "upgrade"] {
             let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("manifests/{name}.toml"));
             let m = Manifest::load(&path).unwrap();
             m.check(4).unwrap();
@@ -122,6 +142,12 @@ mod tests {
     fn a_step_on_a_missing_validator_is_refused() {
         let m = Manifest::parse("name = \"x\"\n[[step]]\nkind = \"kill\"\nnode = 4\n", "x").unwrap();
         assert!(matches!(m.check(4), Err(ManifestError::NoSuchNode { step: 1, node: 4, validators: 4 })));
+    }
+
+    #[test]
+    fn an_upgrade_too_close_for_the_chain_to_accept_is_refused() {
+        let m = Manifest::parse("name = \"x\"\n[[step]]\nkind = \"upgrade\"\nversion = 1\nnotice = 10\n", "x").unwrap();
+        assert!(matches!(m.check(4), Err(ManifestError::NoticeTooShort { step: 1, notice: 10, .. })));
     }
 
     #[test]

@@ -14,6 +14,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 mod steps;
+mod upgrade;
 
 use steps::{Record, Run};
 
@@ -30,6 +31,12 @@ pub struct Options {
     pub dir: PathBuf,
     /// Leave the testnet running after the run (for a look at the dashboard).
     pub keep: bool,
+    /// The image the testnet starts on (an earlier release's, for an upgrade run), and that
+    /// release's binary, which writes the testnet's homes.
+    pub image: String,
+    pub bin: PathBuf,
+    /// The image an `upgrade` step restarts stopped validators on: this checkout's release.
+    pub upgrade_image: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -40,6 +47,8 @@ pub enum RunError {
     Compose(#[from] node::compose::ComposeError),
     #[error("the testnet produced no block within {0} s of starting")]
     NoFirstBlock(u64),
+    #[error("{0}")]
+    Upgrade(#[from] upgrade::UpgradeError),
 }
 
 pub struct Testnet {
@@ -141,6 +150,7 @@ fn describe(s: &Step) -> String {
         Step::Netem { delay_ms, jitter_ms, loss_pct, secs } => format!("netem delay {delay_ms} ms ± {jitter_ms} ms, loss {loss_pct} % on all for {secs} s"),
         Step::Isolate { node, secs } => format!("isolate validator-{node} for {secs} s"),
         Step::Split { secs } => format!("split the validators in two halves for {secs} s"),
+        Step::Upgrade { version, notice } => format!("schedule protocol {version} {notice} blocks ahead and upgrade the validators whose release does not run it"),
     }
 }
 
@@ -194,6 +204,8 @@ fn apply(t: &Testnet, step: &Step, bar: &ProgressBar) -> Result<Option<(u64, u64
             t.heal_partition()?;
             return Ok(Some((h0, h1)));
         }
+        // Needs the run's options and judges what it sees: `Run::step` takes it to `upgrade`.
+        Step::Upgrade { .. } => {}
     }
     Ok(None)
 }

@@ -72,6 +72,7 @@ fn key_timeout(k: &TimerKind) -> Option<Timeout> {
     Some(Timeout { height: *height, round: *round, step })
 }
 
+mod pending;
 mod run;
 mod sync;
 mod txs;
@@ -107,6 +108,8 @@ struct Node {
     snapshots: Option<crate::snapshots::Snapshots>,
     /// Set when the next height needs a protocol this release does not run; the loop stops.
     halt: Option<node_core::protocol::UpgradeRequired>,
+    /// Where the pool is kept across a stop (`None` in tests that have no home).
+    pending_file: Option<std::path::PathBuf>,
 }
 
 impl Node {
@@ -131,6 +134,7 @@ impl Node {
             retain_blocks: 0,
             halt: None,
             snapshots: None,
+            pending_file: None,
         }
     }
 

@@ -95,6 +95,10 @@ pub async fn run(opts: NodeOptions) -> anyhow::Result<()> {
     let mut node = Node::new(driver, network, shared, sync_server, tx_gossip, allowlist);
     node.retain_blocks = config.storage.retain_blocks;
     node.snapshots = Some(crate::snapshots::Snapshots::new(&home.data_dir(), &config.statesync));
+    node.pending_file = Some(super::pending::pending_file(&home.data_dir()));
+    // What a full pool of this configuration writes, length prefixes included.
+    let pending_limit = (config.mempool.max_bytes as u64).saturating_add((config.mempool.max_txs as u64).saturating_mul(4));
+    node.restore_pending(pending_limit);
     node.arm(Instant::now() + Duration::from_millis(500), TimerKind::SyncTick);
     node.run_effects(start_effects);
     event_loop(node, Inputs { submissions: submit_rx, proofs: prove_rx, sync_ready, tx_checked }).await
@@ -172,7 +176,14 @@ struct Inputs {
     tx_checked: mpsc::Receiver<crate::tx_gossip::Checked>,
 }
 
-async fn event_loop(mut node: Node, mut inputs: Inputs) -> anyhow::Result<()> {
+/// Runs the node until it stops, for whatever reason, then keeps its pool for the next start.
+async fn event_loop(mut node: Node, inputs: Inputs) -> anyhow::Result<()> {
+    let stopped = serve(&mut node, inputs).await;
+    node.save_pending();
+    stopped
+}
+
+async fn serve(node: &mut Node, mut inputs: Inputs) -> anyhow::Result<()> {
     let shutdown = shutdown_signal();
     tokio::pin!(shutdown);
     loop {

@@ -59,11 +59,35 @@ fn script_over(repo: &std::path::Path, name: &str, o: &Options, wan: Link) -> an
         .env("DIR", &o.dir)
         .env("PROJECT", &o.project)
         .env("BASE_PORT", o.base_port.to_string())
+        .env("IMAGE", &o.image)
+        .env("BIN", &o.bin)
         .current_dir(repo)
         .status()
         .with_context(|| format!("cannot run scripts/{name}"))?;
     anyhow::ensure!(status.success(), "scripts/{name} failed ({status})");
     Ok(())
+}
+
+/// This checkout's node image (`make docker-image`).
+const CURRENT_IMAGE: &str = "solartrade:local";
+
+/// Builds (or reuses) the release at git revision `rev` and its image; returns the image's
+/// tag and the release's binary.
+fn release_image(repo: &std::path::Path, rev: &str) -> anyhow::Result<(String, PathBuf)> {
+    println!("e2e: the testnet starts on release {rev} (scripts/release-image.sh builds it once)");
+    let out = Command::new("bash")
+        .arg(repo.join("scripts/release-image.sh"))
+        .arg(rev)
+        .current_dir(repo)
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .context("cannot run scripts/release-image.sh")?;
+    anyhow::ensure!(out.status.success(), "scripts/release-image.sh {rev} failed ({})", out.status);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let field = |name: &str| text.lines().find_map(|l| l.strip_prefix(name)).map(str::to_string);
+    let image = field("image=").context("scripts/release-image.sh printed no image=")?;
+    let bin = field("bin=").context("scripts/release-image.sh printed no bin=")?;
+    Ok((image, PathBuf::from(bin).join("solartrade")))
 }
 
 fn main() -> std::process::ExitCode {
@@ -81,6 +105,11 @@ fn run_e2e(a: Args) -> anyhow::Result<()> {
     let repo = std::env::current_dir()?;
     let manifest = Manifest::load(&a.manifest)?;
     manifest.check(a.validators)?;
+    // An upgrade run starts on an earlier release, built from its git revision.
+    let (image, bin) = match &manifest.from_release {
+        Some(rev) => release_image(&repo, rev)?,
+        None => (CURRENT_IMAGE.to_string(), PathBuf::from("target/release/solartrade")),
+    };
     let o = Options {
         repo: repo.clone(),
         validators: a.validators,
@@ -92,6 +121,9 @@ fn run_e2e(a: Args) -> anyhow::Result<()> {
         project: a.project.clone(),
         dir: a.dir.clone(),
         keep: a.keep,
+        image,
+        bin,
+        upgrade_image: CURRENT_IMAGE.to_string(),
     };
     println!("e2e: manifest {} ({} steps), {} validators, {} homes bidding", manifest.name, manifest.steps.len(), a.validators, a.homes);
     if !a.reuse {

@@ -52,7 +52,13 @@ impl Run<'_> {
             Ok(p) => rec.probes.push(p),
             Err(e) => rec.violations.push(format!("step {}: the probe bid was not acknowledged by {}: {e}", i + 1, t.nodes[via].0)),
         }
-        let during = apply(t, step, bar)?;
+        let during = match step {
+            Step::Upgrade { version, notice } => {
+                super::upgrade::take(t, o, *version, *notice, bar, &mut rec.violations)?;
+                None
+            }
+            _ => apply(t, step, bar)?,
+        };
         let healed_at = t.max_height();
         let recover_s = self.manifest.recover_s;
         let recovered = t.wait_recovered(healed_at, Duration::from_secs(recover_s), bar);
