@@ -40,9 +40,18 @@ pub(super) fn take(t: &Testnet, o: &Options, version: u32, notice: u64, bar: &Pr
         wait_all_reach(t, at, limit, bar);
     } else {
         wait_all_stopped(t, limit, bar, violations, version, at)?;
+        let stopped = Instant::now();
         swap_image(o)?;
-        say(bar, format!("          every validator stopped before height {at}; started again on {} with the same homes", o.upgrade_image));
+        let swapped = stopped.elapsed().as_secs_f64();
         wait_all_reach(t, at, GRACE, bar);
+        say(
+            bar,
+            format!(
+                "          every validator stopped before height {at}; started again on {} with the same homes in {swapped:.1} s; block {at} on every validator {:.1} s after the last stopped",
+                o.upgrade_image,
+                stopped.elapsed().as_secs_f64()
+            ),
+        );
     }
     check_versions(t, at, version, violations);
     Ok(())
