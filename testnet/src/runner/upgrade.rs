@@ -41,15 +41,16 @@ pub(super) fn take(t: &Testnet, o: &Options, version: u32, notice: u64, bar: &Pr
     } else {
         wait_all_stopped(t, limit, bar, violations, version, at)?;
         let stopped = Instant::now();
-        swap_image(o)?;
+        swap_image(t, o)?;
         let swapped = stopped.elapsed().as_secs_f64();
         wait_all_reach(t, at, GRACE, bar);
+        let made = stopped.elapsed().as_secs_f64();
+        swap_rest(o)?;
         say(
             bar,
             format!(
-                "          every validator stopped before height {at}; started again on {} with the same homes in {swapped:.1} s; block {at} on every validator {:.1} s after the last stopped",
-                o.upgrade_image,
-                stopped.elapsed().as_secs_f64()
+                "          every validator stopped before height {at}; all started again on {} with the same homes within {swapped:.1} s; block {at} on every validator {made:.1} s after the last stopped",
+                o.upgrade_image
             ),
         );
     }
@@ -129,14 +130,24 @@ fn wait_all_stopped(t: &Testnet, limit: Duration, bar: &ProgressBar, violations:
     Ok(())
 }
 
-/// Points every service of the compose file at the new image and lets compose recreate them.
-fn swap_image(o: &Options) -> Result<(), UpgradeError> {
+/// Points every service of the compose file at the new image and lets compose recreate the
+/// validators (the chain waits on them; [`swap_rest`] does the others once they are up).
+fn swap_image(t: &Testnet, o: &Options) -> Result<(), UpgradeError> {
     let path = o.dir.join("docker-compose.yml");
     let file_error = |source| UpgradeError::ComposeFile { path: path.display().to_string(), source };
     let text = std::fs::read_to_string(&path).map_err(file_error)?;
     let swapped = text.replace(&format!("image: {}\n", o.image), &format!("image: {}\n", o.upgrade_image));
     std::fs::write(&path, swapped).map_err(file_error)?;
     let file = path.display().to_string();
+    let mut validators = vec!["-f", file.as_str(), "-p", o.project.as_str(), "up", "-d", "--no-deps"];
+    validators.extend(t.nodes.iter().map(|(moniker, _)| moniker.as_str()));
+    crate::docker::run("docker-compose", &validators)?;
+    Ok(())
+}
+
+/// Recreates what the validators' swap left on the old image.
+fn swap_rest(o: &Options) -> Result<(), UpgradeError> {
+    let file = o.dir.join("docker-compose.yml").display().to_string();
     crate::docker::run("docker-compose", &["-f", &file, "-p", &o.project, "up", "-d"])?;
     Ok(())
 }
