@@ -10,6 +10,7 @@ use node_core::driver::{DriverError, Effect};
 use crate::byzantine::Outgoing;
 use crate::config::Behaviour;
 use crate::invariants::Checker;
+use crate::report::HeaderFacts;
 use crate::node::{SimDriver, MAX_NONCE_AHEAD};
 use crate::setup::CHAIN_ID;
 use crate::world::{Event, World};
@@ -53,9 +54,9 @@ impl World<'_> {
                 Effect::Committed(committed) => {
                     let height = committed.block.height();
                     self.commits.push((node, height, committed.round, self.now));
-                    let version = committed.block.header.as_ref().map_or(0, |h| h.protocol_version);
-                    self.protocol_versions.insert(height, version);
-                    self.block_times.insert(height, committed.block.header.as_ref().map_or(0, |h| h.time_ms));
+                    let header = committed.block.header.as_ref();
+                    let facts = HeaderFacts { protocol_version: header.map_or(0, |h| h.protocol_version), time_ms: header.map_or(0, |h| h.time_ms) };
+                    self.headers.insert(height, facts);
                     if let Some(driver) = self.nodes[node].driver.as_ref() {
                         self.checker.on_commit(self.now, node, &committed, driver);
                     }

@@ -23,5 +23,5 @@ mod setup;
 mod world;
 
 pub use config::{Behaviour, Crash, LinkConfig, Partition, SimConfig, UpgradeSchedule, ValidatorUpdate};
-pub use report::SimReport;
+pub use report::{HeaderFacts, SimReport};
 pub use world::run;

@@ -31,11 +31,16 @@ pub struct SimReport {
     pub first_commit_ms: Vec<(u64, u64)>,
     /// Every commit by every node: (node, height, round, simulated ms), in order.
     pub commits: Vec<(usize, u64, u32, u64)>,
-    /// The protocol version each committed height's header carries (the nodes agree on the
-    /// blocks, which the checker enforces, so one entry per height).
-    pub protocol_versions: std::collections::BTreeMap<u64, u32>,
-    /// The time each committed height's header carries.
-    pub block_times: std::collections::BTreeMap<u64, u64>,
+    /// What each committed height's header carries (the nodes agree on the blocks, which the
+    /// checker enforces, so one entry per height).
+    pub headers: std::collections::BTreeMap<u64, HeaderFacts>,
+}
+
+/// The header fields a scenario judges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeaderFacts {
+    pub protocol_version: u32,
+    pub time_ms: u64,
 }
 
 impl SimReport {

@@ -73,10 +73,8 @@ pub(crate) struct World<'a> {
     pub messages: u64,
     /// Every commit: (node, height, time).
     pub commits: Vec<(usize, u64, u32, u64)>,
-    /// The protocol version of each committed height's header.
-    pub protocol_versions: BTreeMap<u64, u32>,
-    /// The time of each committed height's header.
-    pub block_times: BTreeMap<u64, u64>,
+    /// What each committed height's header carries.
+    pub headers: BTreeMap<u64, crate::report::HeaderFacts>,
 }
 
 /// Runs one simulation to its end and reports it.
@@ -130,8 +128,7 @@ impl<'a> World<'a> {
             events: 0,
             messages: 0,
             commits: Vec::new(),
-            protocol_versions: BTreeMap::new(),
-            block_times: BTreeMap::new(),
+            headers: BTreeMap::new(),
         }
     }
 
@@ -255,8 +252,7 @@ impl<'a> World<'a> {
             bids_refused: self.households.refused.clone(),
             first_commit_ms: first_commit_ms.into_iter().collect(),
             commits: std::mem::take(&mut self.commits),
-            protocol_versions: std::mem::take(&mut self.protocol_versions),
-            block_times: std::mem::take(&mut self.block_times),
+            headers: std::mem::take(&mut self.headers),
         }
     }
 }

@@ -24,14 +24,15 @@ fn every_node_takes_a_scheduled_upgrade_at_its_height() {
         let report = run(&config);
         assert!(report.passed(), "{report}");
         assert!(report.min_honest_height >= 40, "{report}");
-        for (&height, &version) in &report.protocol_versions {
+        for (&height, header) in &report.headers {
+            let version = header.protocol_version;
             let expected = u32::from(height >= FIRST) + u32::from(height >= SECOND);
             assert_eq!(version, expected, "seed {seed}: block {height} carries protocol {version}");
         }
         for height in [FIRST, SECOND] {
-            assert!(report.protocol_versions.contains_key(&height), "seed {seed}: no block at upgrade height {height}");
+            assert!(report.headers.contains_key(&height), "seed {seed}: no block at upgrade height {height}");
         }
-        let times: Vec<(u64, u64)> = report.block_times.range(SECOND - 1..).map(|(&h, &t)| (h, t)).collect();
+        let times: Vec<(u64, u64)> = report.headers.range(SECOND - 1..).map(|(&h, f)| (h, f.time_ms)).collect();
         for pair in times.windows(2) {
             assert!(pair[1].1 > pair[0].1, "seed {seed}: block {} at {} ms is not later than block {} at {} ms", pair[1].0, pair[1].1, pair[0].0, pair[0].1);
         }

@@ -16,7 +16,7 @@ pub fn pending_file(data_dir: &Path) -> PathBuf {
 pub enum PendingError {
     #[error("cannot read or write {path}: {source}")]
     Io { path: String, source: std::io::Error },
-    #[error("{path} is {bytes} bytes, over the {limit} bytes a full mempool writes")]
+    #[error("{path} holds more than the {limit} bytes a full mempool writes (read {bytes})")]
     TooLarge { path: String, bytes: u64, limit: u64 },
     #[error("{path} is malformed at byte {offset}: {why}")]
     Malformed { path: String, offset: usize, why: &'static str },
@@ -69,18 +69,22 @@ pub fn save(path: &Path, bytes: &[u8]) -> Result<(), PendingError> {
 
 /// Reads the file if there is one, at most `limit` bytes; it is removed once read.
 pub fn take(path: &Path, limit: u64) -> Result<Option<Vec<u8>>, PendingError> {
+    use std::io::Read;
     let io = |source| PendingError::Io { path: path.display().to_string(), source };
-    let bytes = match std::fs::metadata(path) {
-        Ok(m) => m.len(),
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(io(e)),
     };
+    // One byte past the limit tells an oversized file without reading more of it.
+    let mut data = Vec::new();
+    file.take(limit.saturating_add(1)).read_to_end(&mut data).map_err(io)?;
+    let bytes = data.len() as u64;
     if bytes > limit {
-        // Not ours (a full pool never writes more): set aside, not read.
+        // Not ours (a full pool never writes more): set aside, not read again.
         let _ = std::fs::rename(path, path.with_extension("refused"));
         return Err(PendingError::TooLarge { path: path.display().to_string(), bytes, limit });
     }
-    let data = std::fs::read(path).map_err(io)?;
     std::fs::remove_file(path).map_err(io)?;
     Ok(Some(data))
 }
